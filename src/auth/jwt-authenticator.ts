@@ -1,0 +1,78 @@
+import * as jose from 'jose';
+import { AuthenticationError } from '../errors/index.js';
+import type { Config } from '../config/index.js';
+import { canonicalId, MAX_CORPUS_ID, MAX_CUSTOMER_ID } from './ids.js';
+import type { KeySource } from './key-source.js';
+import type { Authenticator, Principal } from './principal.js';
+
+/** Clock skew tolerated on exp/nbf/iat. */
+const CLOCK_TOLERANCE_S = 30;
+/** A token naming an unknown kid refetches the JWKS at most this often. */
+const JWKS_COOLDOWN_MS = 30_000;
+/** Keys are refetched at least this often, so rotated-out keys stop working. */
+const JWKS_MAX_AGE_MS = 10 * 60_000;
+
+type KeyInput = Parameters<typeof jose.jwtVerify>[1];
+
+/** Verifies `Authorization: Bearer <JWT>` with jose against the configured key source. */
+export function createJwtAuthenticator(source: KeySource, jwt: Config['jwt']): Authenticator {
+  const key: KeyInput =
+    source.kind === 'jwks'
+      ? jose.createRemoteJWKSet(source.url, {
+          cooldownDuration: JWKS_COOLDOWN_MS,
+          cacheMaxAge: JWKS_MAX_AGE_MS,
+          timeoutDuration: 5_000,
+        })
+      : source.kind === 'public-key'
+        ? source.key
+        : source.secret;
+  const options: jose.JWTVerifyOptions = {
+    algorithms: [...source.algorithms],
+    clockTolerance: CLOCK_TOLERANCE_S,
+    requiredClaims: ['exp'],
+    ...(jwt.issuer !== null ? { issuer: jwt.issuer } : {}),
+    ...(jwt.audience !== null ? { audience: jwt.audience } : {}),
+  };
+
+  return {
+    async authenticate(bearer) {
+      if (bearer === undefined) throw new AuthenticationError('missing bearer token: send Authorization: Bearer <JWT>');
+      let payload: jose.JWTPayload;
+      try {
+        ({ payload } = await jose.jwtVerify(bearer, key as Parameters<typeof jose.jwtVerify>[1], options));
+      } catch (err) {
+        throw new AuthenticationError(`invalid token: ${describeJoseError(err)}`);
+      }
+      return toPrincipal(payload);
+    },
+  };
+}
+
+function toPrincipal(payload: jose.JWTPayload): Principal {
+  const scope = typeof payload['scope'] === 'string' ? payload['scope'] : '';
+  const rawCorpora = payload['corpus_ids'];
+  let corpusIds: Set<string> | null = null;
+  if (Array.isArray(rawCorpora)) {
+    // An unparseable entry grants nothing rather than failing the whole token.
+    corpusIds = new Set(rawCorpora.map((c) => canonicalId(c, MAX_CORPUS_ID)).filter((c): c is string => c !== null));
+  }
+  return {
+    subject: typeof payload.sub === 'string' ? payload.sub : '',
+    customerId: canonicalId(payload['customer_id'], MAX_CUSTOMER_ID),
+    scopes: new Set(scope.split(' ').filter(Boolean)),
+    corpusIds,
+  };
+}
+
+function describeJoseError(err: unknown): string {
+  if (err instanceof jose.errors.JWTExpired) return 'token expired';
+  if (err instanceof jose.errors.JWTClaimValidationFailed) return `claim "${err.claim}" ${err.reason === 'check_failed' ? 'check failed' : err.reason.replace(/_/g, ' ')}`;
+  if (err instanceof jose.errors.JOSEAlgNotAllowed) return 'signing algorithm not allowed';
+  if (err instanceof jose.errors.JWKSNoMatchingKey) return 'no key matches the token (unknown kid)';
+  if (err instanceof jose.errors.JWSSignatureVerificationFailed) return 'signature verification failed';
+  if (err instanceof jose.errors.JWKSTimeout || (err as { code?: string }).code === 'ERR_JOSE_GENERIC') {
+    return 'the key set could not be fetched';
+  }
+  if (err instanceof jose.errors.JOSEError) return err.message;
+  return 'malformed token';
+}

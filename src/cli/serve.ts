@@ -1,0 +1,44 @@
+import { mintToken } from '../auth/index.js';
+import type { Config } from '../config/index.js';
+import { openStore, startServer } from '../server.js';
+
+export const DEMO = { customerId: '123456', corpusId: '151', name: 'demo' } as const;
+const DEV_TOKEN_TTL_S = 24 * 3600;
+
+/** `corpusgate serve`: the gateway, plus the demo corpus and a dev token on the embedded default. */
+export async function serve(config: Config): Promise<void> {
+  const store = openStore(config);
+  if (config.demoSeed) await store.createCorpus(DEMO);
+  const server = await startServer(config, store);
+  console.log(`corpusgate listening on ${server.url} (data in ${config.dataDir})`);
+
+  if (server.keySource.kind === 'secret') {
+    const token = await mintToken(server.keySource, config.jwt, { customerId: DEMO.customerId, ttlSeconds: DEV_TOKEN_TTL_S });
+    if (server.keySource.devSecretFile) {
+      console.log(`\nDevelopment mode: tokens are signed with the generated secret in ${server.keySource.devSecretFile}.`);
+      console.log('Configure JWT_JWKS_URL or JWT_PUBLIC_KEY_FILE for production.');
+    }
+    console.log(`\nDev token for customer ${DEMO.customerId} (valid 24 h):\n\n${token}\n`);
+    console.log('Try it:\n');
+    console.log(
+      `echo 'Hello from corpusgate' | curl -sS -H "Authorization: Bearer ${token}" ` +
+        `-F 'file=@-;filename=hello.txt' -F doc_metadata='{"source": "demo"}' ` +
+        `'${server.url}/v1/upload?c=${DEMO.customerId}&o=${DEMO.corpusId}'\n`,
+    );
+  } else {
+    console.log('Tokens are verified with your identity provider\'s keys; no dev token is printed.');
+  }
+
+  const stop = (signal: string) => {
+    console.log(`${signal}: closing`);
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}

@@ -1,0 +1,55 @@
+/**
+ * Every environment variable corpusgate reads, with its description and default. This table is
+ * the single source for validation (load-config.ts), `.env.example` and the README (a test checks
+ * that both list every variable).
+ */
+export interface VariableSpec {
+  readonly name: string;
+  readonly description: string;
+  /** Default as written in .env.example; undefined = unset. */
+  readonly default?: string;
+}
+
+export const VARIABLES: readonly VariableSpec[] = [
+  { name: 'PORT', description: 'TCP port the gateway listens on.', default: '8080' },
+  { name: 'HOST', description: 'Interface to bind (0.0.0.0 = all).', default: '0.0.0.0' },
+  { name: 'DATA_DIR', description: 'Directory for the SQLite database and the dev JWT secret.', default: './data' },
+  {
+    name: 'MAX_UPLOAD_BYTES',
+    description: 'Largest accepted file part in bytes; larger uploads get 413 as soon as the limit is crossed.',
+    default: '10485760',
+  },
+  {
+    name: 'JWT_JWKS_URL',
+    description: 'Verify tokens with this remote JWKS (cached; an unknown kid refetches at most once per 30 s).',
+  },
+  { name: 'JWT_PUBLIC_KEY_FILE', description: 'Verify tokens with this PEM public key (SPKI or X.509 certificate).' },
+  {
+    name: 'JWT_SECRET',
+    description:
+      'Verify HS256 tokens with this shared secret (development). With none of the three JWT_* key ' +
+      'sources set, `serve` and `token` generate one and keep it in DATA_DIR/dev-jwt-secret.',
+  },
+  {
+    name: 'JWT_ALGORITHMS',
+    description:
+      'Comma-separated allow-list. Default RS256,ES256,EdDSA for public keys, HS256 for a secret; "none" is never accepted.',
+  },
+  { name: 'JWT_ISSUER', description: 'When set, tokens must carry this `iss`.' },
+  { name: 'JWT_AUDIENCE', description: 'When set, tokens must carry this `aud`.' },
+  {
+    name: 'DEFAULT_CORPUS_MAX_CHARS',
+    description: 'Character quota (text + metadata) of a corpus without its own limit; unset = unlimited.',
+  },
+  { name: 'DEFAULT_CORPUS_MAX_DOCS', description: 'Document-count quota of a corpus without its own limit; unset = unlimited.' },
+  {
+    name: 'DEFAULT_CUSTOMER_MAX_CHARS',
+    description: 'Character quota over all corpora of a customer without its own limit; unset = unlimited.',
+  },
+  { name: 'DEFAULT_CUSTOMER_MAX_DOCS', description: 'Document-count quota of a customer without its own limit; unset = unlimited.' },
+  {
+    name: 'DEMO_SEED',
+    description: '`serve` creates the demo customer 123456 with corpus 151 when absent (true/false).',
+    default: 'true',
+  },
+];

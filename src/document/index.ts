@@ -1,0 +1,14 @@
+export { DocumentSchema, SectionSchema, type Document, type Section } from './gen/indexing_pb.js';
+export {
+  decodeDocument,
+  decodeStoredDocument,
+  documentToJson,
+  documentToText,
+  encodeDocument,
+  newDocument,
+  MAX_SECTION_DEPTH,
+  type DocumentEncoding,
+} from './codecs.js';
+export { normalizeDocumentId, MAX_DOCUMENT_ID_BYTES } from './document-id.js';
+export { parseDocMetadata, mergeMetadataJson, canonicalJson, MAX_DOC_METADATA_BYTES, type JsonObject } from './metadata.js';
+export { allSections, numberSections } from './sections.js';

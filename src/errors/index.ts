@@ -1,0 +1,125 @@
+/**
+ * Domain errors. Each carries a stable `code` (the `internalCode` clients see); the HTTP status
+ * for every code is decided in one place, src/http/error-status.ts. Nothing below src/http knows
+ * about HTTP.
+ */
+export type ErrorCode =
+  | 'INVALID_PARAMETER'
+  | 'NOT_MULTIPART'
+  | 'MALFORMED_MULTIPART'
+  | 'MISSING_FILE'
+  | 'TOO_MANY_PARTS'
+  | 'INVALID_DOCUMENT_ID'
+  | 'INVALID_METADATA'
+  | 'INVALID_DOCUMENT'
+  | 'INVALID_TEXT'
+  | 'EMPTY_FILE'
+  | 'CORPUS_NOT_FOUND'
+  | 'UNAUTHENTICATED'
+  | 'PERMISSION_DENIED'
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'METADATA_TOO_LARGE'
+  | 'UNSUPPORTED_TYPE'
+  | 'QUOTA_EXCEEDED'
+  | 'INTERNAL';
+
+export class GatewayError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Extra fields added to the JSON error body next to httpCode/internalCode/details. */
+    readonly extra: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The request is malformed: a parameter, the multipart body, the file or its metadata. */
+export class InvalidRequestError extends GatewayError {}
+
+export class AuthenticationError extends GatewayError {
+  constructor(message: string) {
+    super('UNAUTHENTICATED', message);
+  }
+}
+
+export class PermissionDeniedError extends GatewayError {
+  constructor(message: string) {
+    super('PERMISSION_DENIED', message);
+  }
+}
+
+export class CorpusNotFoundError extends GatewayError {
+  constructor(customerId: string, corpusId: string) {
+    super('CORPUS_NOT_FOUND', `corpus ${corpusId} does not exist for customer ${customerId}`);
+  }
+}
+
+/**
+ * Another document is stored under this id. The details text and the `document` field are a
+ * client contract: vectara-ingest regex-matches "document id '<ID>'", LangChain/LlamaIndex read
+ * `document.documentId`.
+ */
+export class ConflictError extends GatewayError {
+  constructor(readonly documentId: string) {
+    super(
+      'CONFLICT',
+      `document id '${documentId}' already exists with different content; delete it first to replace it`,
+      { document: { documentId } },
+    );
+  }
+}
+
+export type QuotaScope = 'corpus' | 'customer';
+export type QuotaUnit = 'chars' | 'documents';
+
+export class QuotaExceededError extends GatewayError {
+  constructor(info: { scope: QuotaScope; unit: QuotaUnit; limit: number; used: number; needed: number }) {
+    super(
+      'QUOTA_EXCEEDED',
+      `${info.scope} quota exceeded: ${info.needed} ${info.unit} needed, ` +
+        `${info.used} of ${info.limit} already used`,
+      info,
+    );
+  }
+}
+
+export class PayloadTooLargeError extends GatewayError {
+  constructor(message: string, code: 'PAYLOAD_TOO_LARGE' | 'METADATA_TOO_LARGE' = 'PAYLOAD_TOO_LARGE') {
+    super(code, message);
+  }
+}
+
+export class UnsupportedTypeError extends GatewayError {
+  constructor(message: string, supportedTypes: readonly string[]) {
+    super('UNSUPPORTED_TYPE', message, { supportedTypes });
+  }
+}
+
+export class RouteNotFoundError extends GatewayError {
+  constructor(method: string, path: string) {
+    super('NOT_FOUND', `no route for ${method} ${path}`);
+  }
+}
+
+export class MethodNotAllowedError extends GatewayError {
+  constructor(
+    method: string,
+    path: string,
+    readonly allowed: readonly string[],
+  ) {
+    super('METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; use ${allowed.join(', ')}`);
+  }
+}
+
+/** The client went away before the request was read; nothing is answered or stored. */
+export class ClientClosedError extends Error {
+  constructor() {
+    super('client closed the connection before the request was complete');
+    this.name = 'ClientClosedError';
+  }
+}

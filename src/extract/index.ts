@@ -1,0 +1,2 @@
+export { detectFormat, SUPPORTED_TYPES, type InputFormat } from './formats.js';
+export { extractDocument } from './extract.js';

@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import busboy from 'busboy';
+import { ClientClosedError, InvalidRequestError, PayloadTooLargeError } from '../errors/index.js';
+import { MAX_DOC_METADATA_BYTES } from '../document/index.js';
+import type { UploadedFile } from '../ingest/index.js';
+
+export interface MultipartUpload {
+  readonly file: UploadedFile;
+  /** Text fields this gateway reads (c, o); unknown fields are ignored. */
+  readonly fields: ReadonlyMap<string, string>;
+  /** Raw doc_metadata (text field or file part), not yet parsed. */
+  readonly docMetadata: string | undefined;
+}
+
+const FILE_FIELD = 'file';
+const METADATA_FIELDS = new Set(['doc_metadata', 'doc-metadata']);
+const KEPT_FIELDS = new Set(['c', 'o']);
+
+/** Structural limits: generous for real clients, small enough that a hostile form costs little. */
+const LIMITS = { files: 8, fields: 64, parts: 72, headerPairs: 32, fieldNameSize: 256 } as const;
+
+/**
+ * Streams a multipart/form-data body through busboy. The file part is hashed as it arrives and
+ * the read stops the moment it crosses maxFileBytes (413), so an oversized body is never read
+ * to its end. Every other failure is the client's (400); a client that goes away rejects with
+ * ClientClosedError and nothing is kept.
+ */
+export function readMultipart(req: IncomingMessage, maxFileBytes: number): Promise<MultipartUpload> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: req.headers,
+        preservePath: true,
+        defParamCharset: 'utf8',
+        limits: { ...LIMITS, fileSize: maxFileBytes, fieldSize: MAX_DOC_METADATA_BYTES + 1 },
+      });
+    } catch (err) {
+      reject(new InvalidRequestError('NOT_MULTIPART', `the body must be multipart/form-data (${(err as Error).message})`));
+      return;
+    }
+
+    let settled = false;
+    let file: UploadedFile | undefined;
+    let fileParts = 0;
+    let docMetadata: string | undefined;
+    const fields = new Map<string, string>();
+
+    const fail = (err: Error): void => {
+      if (settled) return;
+      settled = true;
+      // Stop reading: the rest of the body is not wanted (the response closes the connection).
+      req.unpipe(parser);
+      req.pause();
+      parser.removeAllListeners();
+      parser.on('error', () => {});
+      parser.destroy();
+      reject(err);
+    };
+    const tooMany = (what: string) => () =>
+      fail(new InvalidRequestError('TOO_MANY_PARTS', `too many ${what} in the form (at most ${LIMITS[what as 'files' | 'fields' | 'parts']})`));
+
+    parser.on('file', (name, stream, info) => {
+      stream.on('error', (err: Error) => fail(new InvalidRequestError('MALFORMED_MULTIPART', `malformed multipart body: ${err.message}`)));
+      if (name === FILE_FIELD) {
+        if (++fileParts > 1) {
+          fail(new InvalidRequestError('TOO_MANY_PARTS', `exactly one file part named "${FILE_FIELD}" is allowed, got more than one`));
+          return;
+        }
+        const hash = createHash('sha256');
+        const chunks: Buffer[] = [];
+        let size = 0;
+        stream.on('data', (chunk: Buffer) => {
+          hash.update(chunk);
+          chunks.push(chunk);
+          size += chunk.length;
+        });
+        stream.on('limit', () =>
+          fail(new PayloadTooLargeError(`the file is larger than the limit of ${maxFileBytes} bytes (MAX_UPLOAD_BYTES)`)),
+        );
+        stream.on('end', () => {
+          if (stream.truncated) return;
+          file = { filename: info.filename ?? '', bytes: Buffer.concat(chunks, size), sha256: hash.digest('hex') };
+        });
+      } else if (METADATA_FIELDS.has(name)) {
+        // Python requests sends doc_metadata as a file part; read it like the text field.
+        const chunks: Buffer[] = [];
+        let size = 0;
+        stream.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_DOC_METADATA_BYTES) {
+            fail(metadataTooLarge());
+            return;
+          }
+          chunks.push(chunk);
+        });
+        stream.on('end', () => {
+          docMetadata = Buffer.concat(chunks).toString('utf8');
+        });
+      } else {
+        stream.resume();
+      }
+    });
+
+    parser.on('field', (name, value, info) => {
+      if (METADATA_FIELDS.has(name)) {
+        if (info.valueTruncated || Buffer.byteLength(value) > MAX_DOC_METADATA_BYTES) fail(metadataTooLarge());
+        else docMetadata = value;
+      } else if (name === FILE_FIELD) {
+        fail(new InvalidRequestError('MISSING_FILE', `the "${FILE_FIELD}" part has no filename; send it as a file (curl -F ${FILE_FIELD}=@path)`));
+      } else if (KEPT_FIELDS.has(name)) {
+        fields.set(name, value);
+      }
+    });
+
+    parser.on('filesLimit', tooMany('files'));
+    parser.on('fieldsLimit', tooMany('fields'));
+    parser.on('partsLimit', tooMany('parts'));
+    parser.on('error', (err: Error) => fail(new InvalidRequestError('MALFORMED_MULTIPART', `malformed multipart body: ${err.message}`)));
+    parser.on('close', () => {
+      if (settled) return;
+      settled = true;
+      if (!file) {
+        reject(new InvalidRequestError('MISSING_FILE', `the form has no file part named "${FILE_FIELD}"`));
+        return;
+      }
+      resolve({ file, fields, docMetadata });
+    });
+
+    req.on('close', () => {
+      if (!req.complete) fail(new ClientClosedError());
+    });
+    req.pipe(parser);
+  });
+}
+
+function metadataTooLarge(): PayloadTooLargeError {
+  return new PayloadTooLargeError(`doc_metadata is larger than ${MAX_DOC_METADATA_BYTES} bytes`, 'METADATA_TOO_LARGE');
+}

@@ -1,0 +1,112 @@
+import type { RequestHandler } from 'express';
+import { authorizeWrite, canonicalId, MAX_CORPUS_ID, MAX_CUSTOMER_ID, type Authenticator } from '../../auth/index.js';
+import { InvalidRequestError, PayloadTooLargeError } from '../../errors/index.js';
+import { readMultipart } from '../multipart.js';
+import { required, uploadState } from './locals.js';
+
+/** Room for the multipart envelope and form fields around a file of the maximum size. */
+export const ENVELOPE_ALLOWANCE_BYTES = 256 * 1024;
+
+/** 413 from the Content-Length header alone, before a byte of the body is read. */
+export function rejectDeclaredOversize(maxUploadBytes: number): RequestHandler {
+  return (req, _res, next) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxUploadBytes + ENVELOPE_ALLOWANCE_BYTES) {
+      throw new PayloadTooLargeError(
+        `the request body (${declared} bytes) exceeds the upload limit of ${maxUploadBytes} bytes (MAX_UPLOAD_BYTES)`,
+      );
+    }
+    next();
+  };
+}
+
+export function authenticate(authenticator: Authenticator): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.headers.authorization;
+    const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
+    uploadState(res).principal = await authenticator.authenticate(match?.[1]);
+    next();
+  };
+}
+
+/** c, o and d from the query string (c and o may instead come as form fields). */
+export const parseUploadQuery: RequestHandler = (req, res, next) => {
+  const d = single(req.query['d'], 'd');
+  let returnDocument = false;
+  if (d !== undefined) {
+    const value = d.toLowerCase();
+    if (value !== 'true' && value !== 'false' && value !== '1' && value !== '0') {
+      throw new InvalidRequestError('INVALID_PARAMETER', `d must be true, false, 1 or 0, got "${d}"`);
+    }
+    returnDocument = value === 'true' || value === '1';
+  }
+  uploadState(res).query = {
+    customerId: parseId(single(req.query['c'], 'c'), 'c'),
+    corpusId: parseId(single(req.query['o'], 'o'), 'o'),
+    returnDocument,
+  };
+  next();
+};
+
+/** With c and o in the query, refuse a forbidden upload before reading its body. */
+export const authorizeQueryTarget: RequestHandler = (_req, res, next) => {
+  const query = required(res, 'query');
+  if (query.customerId !== undefined && query.corpusId !== undefined) {
+    authorizeWrite(required(res, 'principal'), { customerId: query.customerId, corpusId: query.corpusId });
+  }
+  next();
+};
+
+export function readUploadForm(maxUploadBytes: number): RequestHandler {
+  return async (req, res, next) => {
+    uploadState(res).form = await readMultipart(req, maxUploadBytes);
+    next();
+  };
+}
+
+/** The target corpus: query values first, form fields where the query has none; both must agree. */
+export const resolveTarget: RequestHandler = (_req, res, next) => {
+  const query = required(res, 'query');
+  const { fields } = required(res, 'form');
+  const customerId = pick(query.customerId, fields.get('c'), 'c');
+  const corpusId = pick(query.corpusId, fields.get('o'), 'o');
+  const target = { customerId, corpusId };
+  authorizeWrite(required(res, 'principal'), target);
+  uploadState(res).target = target;
+  next();
+};
+
+const ID_RULES = {
+  c: { max: MAX_CUSTOMER_ID, what: 'customer id', range: '1 … 9223372036854775807' },
+  o: { max: MAX_CORPUS_ID, what: 'corpus id', range: '1 … 4294967295' },
+} as const;
+
+function parseId(raw: string | undefined, name: 'c' | 'o'): string | undefined {
+  if (raw === undefined) return undefined;
+  const id = canonicalId(raw, ID_RULES[name].max);
+  if (id === null) {
+    throw new InvalidRequestError(
+      'INVALID_PARAMETER',
+      `${name} (${ID_RULES[name].what}) must be a decimal number in ${ID_RULES[name].range}, got "${raw}"`,
+    );
+  }
+  return id;
+}
+
+function pick(fromQuery: string | undefined, fromField: string | undefined, name: 'c' | 'o'): string {
+  const field = parseId(fromField, name);
+  if (fromQuery !== undefined && field !== undefined && fromQuery !== field) {
+    throw new InvalidRequestError('INVALID_PARAMETER', `${name} is ${fromQuery} in the query but ${field} in the form`);
+  }
+  const value = fromQuery ?? field;
+  if (value === undefined) {
+    throw new InvalidRequestError('INVALID_PARAMETER', `missing ${name} (${ID_RULES[name].what}): pass ?${name}=… or a form field "${name}"`);
+  }
+  return value;
+}
+
+function single(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new InvalidRequestError('INVALID_PARAMETER', `${name} must be given once`);
+  return value;
+}

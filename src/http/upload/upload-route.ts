@@ -1,0 +1,47 @@
+import { Router } from 'express';
+import type { Authenticator } from '../../auth/index.js';
+import { parseDocMetadata } from '../../document/index.js';
+import { ingest, type IngestDeps } from '../../ingest/index.js';
+import { uploadResponse } from '../views.js';
+import {
+  authenticate,
+  authorizeQueryTarget,
+  parseUploadQuery,
+  readUploadForm,
+  rejectDeclaredOversize,
+  resolveTarget,
+} from './guards.js';
+import { required } from './locals.js';
+
+export const UPLOAD_PATHS = ['/v1/upload', '/upload'] as const;
+
+export interface UploadRouteDeps extends IngestDeps {
+  readonly authenticator: Authenticator;
+  readonly maxUploadBytes: number;
+}
+
+/** POST /v1/upload (and /upload, which Python clients call): the Vectara upload contract. */
+export function uploadRouter(deps: UploadRouteDeps): Router {
+  const router = Router();
+  router.post(
+    [...UPLOAD_PATHS],
+    authenticate(deps.authenticator), //                     401
+    rejectDeclaredOversize(deps.maxUploadBytes), //          413 from Content-Length
+    parseUploadQuery, //                                     400
+    authorizeQueryTarget, //                                 403 before the body is read
+    readUploadForm(deps.maxUploadBytes), //                  413 | 400
+    resolveTarget, //                                        400 | 403
+    async (_req, res) => {
+      const form = required(res, 'form');
+      const result = await ingest(deps, {
+        principal: required(res, 'principal'),
+        target: required(res, 'target'),
+        file: form.file,
+        docMetadata: form.docMetadata === undefined ? undefined : parseDocMetadata(form.docMetadata),
+        returnDocument: required(res, 'query').returnDocument,
+      });
+      res.status(200).json(uploadResponse(result));
+    },
+  );
+  return router;
+}

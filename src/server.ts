@@ -1,0 +1,48 @@
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from './app.js';
+import { createJwtAuthenticator, resolveKeySource, type KeySource } from './auth/index.js';
+import type { Config } from './config/index.js';
+import { SqliteStore, type DocumentStore } from './store/index.js';
+
+export const DATABASE_FILE = 'corpusgate.db';
+
+export function openStore(config: Config): DocumentStore {
+  return new SqliteStore({ file: path.join(config.dataDir, DATABASE_FILE), quotaDefaults: config.quotaDefaults });
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly keySource: KeySource;
+  readonly store: DocumentStore;
+  close(): Promise<void>;
+}
+
+/** Wires the parts by hand (config → store → authenticator → app) and listens. */
+export async function startServer(config: Config, store: DocumentStore = openStore(config)): Promise<RunningServer> {
+  const keySource = resolveKeySource(config);
+  const app = buildApp({
+    store,
+    authenticator: createJwtAuthenticator(keySource, config.jwt),
+    maxUploadBytes: config.maxUploadBytes,
+  });
+  const server = http.createServer(app);
+  // Slow-loris bounds: headers within 30 s, a whole request within 5 min.
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 300_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://localhost:${port}`,
+    keySource,
+    store,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+    },
+  };
+}

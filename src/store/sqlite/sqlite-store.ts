@@ -1,0 +1,231 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { ConflictError } from '../../errors/index.js';
+import type { QuotaDefaults } from '../../config/index.js';
+import { assertWithinQuota, type ScopeUsage } from '../../quota/index.js';
+import type {
+  CorpusRecord,
+  CorpusRef,
+  DocumentKey,
+  DocumentStore,
+  NewDocument,
+  PutOutcome,
+  QuotaLimitsUpdate,
+  StoredDocumentSummary,
+  UsageReport,
+} from '../document-store.js';
+import { MIGRATIONS } from './migrations.js';
+
+interface UsageRow {
+  max_chars: number | null;
+  max_docs: number | null;
+  used_chars: number;
+  used_metadata_chars: number;
+  used_docs: number;
+}
+
+interface SummaryRow {
+  customer_id: string;
+  corpus_id: string;
+  document_id: string;
+  content_hash: string;
+  num_chars: number;
+  num_metadata_chars: number;
+  created_at: string;
+}
+
+const SUMMARY_COLUMNS = 'customer_id, corpus_id, document_id, content_hash, num_chars, num_metadata_chars, created_at';
+
+export interface SqliteStoreOptions {
+  /** Path of the database file; its directory is created when missing. */
+  readonly file: string;
+  readonly quotaDefaults: QuotaDefaults;
+}
+
+/**
+ * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous, so each method
+ * runs to completion on the event loop; writes use BEGIN IMMEDIATE so that several processes on
+ * the same file also serialise (busy_timeout makes the others wait instead of failing).
+ */
+export class SqliteStore implements DocumentStore {
+  private readonly db: Database.Database;
+
+  constructor(private readonly options: SqliteStoreOptions) {
+    fs.mkdirSync(path.dirname(options.file), { recursive: true });
+    this.db = new Database(options.file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+  }
+
+  private migrate(): void {
+    const current = this.db.pragma('user_version', { simple: true }) as number;
+    if (current > MIGRATIONS.length) {
+      throw new Error(
+        `database ${this.options.file} has schema version ${current}, newer than this corpusgate (${MIGRATIONS.length})`,
+      );
+    }
+    for (let v = current; v < MIGRATIONS.length; v++) {
+      this.db
+        .transaction(() => {
+          this.db.exec(MIGRATIONS[v]!);
+          this.db.pragma(`user_version = ${v + 1}`);
+        })
+        .immediate();
+    }
+  }
+
+  async createCorpus(input: CorpusRef & { name: string }): Promise<{ created: boolean }> {
+    const now = new Date().toISOString();
+    return this.db
+      .transaction(() => {
+        this.db
+          .prepare('INSERT INTO customers (customer_id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING')
+          .run(input.customerId, now);
+        const result = this.db
+          .prepare(
+            'INSERT INTO corpora (customer_id, corpus_id, name, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+          )
+          .run(input.customerId, input.corpusId, input.name, now);
+        return { created: result.changes === 1 };
+      })
+      .immediate();
+  }
+
+  async getCorpus(ref: CorpusRef): Promise<CorpusRecord | null> {
+    const row = this.db
+      .prepare('SELECT name, created_at FROM corpora WHERE customer_id = ? AND corpus_id = ?')
+      .get(ref.customerId, ref.corpusId) as { name: string; created_at: string } | undefined;
+    return row ? { ...ref, name: row.name, createdAt: row.created_at } : null;
+  }
+
+  async setQuota(ref: { customerId: string; corpusId?: string }, limits: QuotaLimitsUpdate): Promise<boolean> {
+    const { table, where, params } = scopeOf(ref);
+    const sets: string[] = [];
+    const values: (number | null)[] = [];
+    if (limits.maxChars !== undefined) (sets.push('max_chars = ?'), values.push(limits.maxChars));
+    if (limits.maxDocs !== undefined) (sets.push('max_docs = ?'), values.push(limits.maxDocs));
+    if (sets.length === 0) return (await this.getUsage(ref)) !== null;
+    const result = this.db.prepare(`UPDATE ${table} SET ${sets.join(', ')} WHERE ${where}`).run(...values, ...params);
+    return result.changes === 1;
+  }
+
+  async getUsage(ref: { customerId: string; corpusId?: string }): Promise<UsageReport | null> {
+    const row = this.usageRow(ref);
+    if (!row) return null;
+    return {
+      ...toScopeUsage(ref.corpusId === undefined ? 'customer' : 'corpus', row),
+      usedTextChars: row.used_chars,
+      usedMetadataChars: row.used_metadata_chars,
+    };
+  }
+
+  private usageRow(ref: { customerId: string; corpusId?: string }): UsageRow | undefined {
+    const { table, where, params } = scopeOf(ref);
+    return this.db
+      .prepare(`SELECT max_chars, max_docs, used_chars, used_metadata_chars, used_docs FROM ${table} WHERE ${where}`)
+      .get(...params) as UsageRow | undefined;
+  }
+
+  async findDocument(key: DocumentKey): Promise<StoredDocumentSummary | null> {
+    return this.findSummary(key);
+  }
+
+  private findSummary(key: DocumentKey): StoredDocumentSummary | null {
+    const row = this.db
+      .prepare(`SELECT ${SUMMARY_COLUMNS} FROM documents WHERE customer_id = ? AND corpus_id = ? AND document_id = ?`)
+      .get(key.customerId, key.corpusId, key.documentId) as SummaryRow | undefined;
+    return row ? toSummary(row) : null;
+  }
+
+  async findDocumentByContentHash(ref: CorpusRef, contentHash: string): Promise<StoredDocumentSummary | null> {
+    const row = this.db
+      .prepare(
+        `SELECT ${SUMMARY_COLUMNS} FROM documents WHERE customer_id = ? AND corpus_id = ? AND content_hash = ? LIMIT 1`,
+      )
+      .get(ref.customerId, ref.corpusId, contentHash) as SummaryRow | undefined;
+    return row ? toSummary(row) : null;
+  }
+
+  async getDocument(key: DocumentKey): Promise<Uint8Array | null> {
+    const row = this.db
+      .prepare('SELECT document FROM documents WHERE customer_id = ? AND corpus_id = ? AND document_id = ?')
+      .get(key.customerId, key.corpusId, key.documentId) as { document: Buffer } | undefined;
+    return row ? new Uint8Array(row.document) : null;
+  }
+
+  async putIfAbsent(doc: NewDocument): Promise<PutOutcome> {
+    const { key, charge } = doc;
+    return this.db
+      .transaction((): PutOutcome => {
+        const existing = this.findSummary(key);
+        if (existing) {
+          if (existing.contentHash === doc.contentHash) return { status: 'replayed', stored: existing };
+          throw new ConflictError(key.documentId);
+        }
+        // Customer before corpus: the 507 names the wider scope when both would overflow.
+        for (const ref of [{ customerId: key.customerId }, key]) {
+          const row = this.usageRow(ref);
+          if (!row) throw new Error(`corpus ${key.corpusId} of customer ${key.customerId} vanished during the upload`);
+          assertWithinQuota(toScopeUsage('corpusId' in ref ? 'corpus' : 'customer', row), charge, this.options.quotaDefaults);
+        }
+        const createdAt = new Date().toISOString();
+        this.db
+          .prepare(
+            `INSERT INTO documents (customer_id, corpus_id, document_id, content_hash, document, num_chars,
+               num_metadata_chars, source_sha256, source_size, source_format, uploader, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            key.customerId, key.corpusId, key.documentId, doc.contentHash, Buffer.from(doc.document),
+            charge.numChars, charge.numMetadataChars, doc.provenance.sourceSha256, doc.provenance.sourceSize,
+            doc.provenance.sourceFormat, doc.provenance.uploader, createdAt,
+          );
+        const charged = [charge.numChars, charge.numMetadataChars] as const;
+        this.db
+          .prepare(
+            'UPDATE customers SET used_chars = used_chars + ?, used_metadata_chars = used_metadata_chars + ?, used_docs = used_docs + 1 WHERE customer_id = ?',
+          )
+          .run(...charged, key.customerId);
+        this.db
+          .prepare(
+            'UPDATE corpora SET used_chars = used_chars + ?, used_metadata_chars = used_metadata_chars + ?, used_docs = used_docs + 1 WHERE customer_id = ? AND corpus_id = ?',
+          )
+          .run(...charged, key.customerId, key.corpusId);
+        return { status: 'created', stored: { key, contentHash: doc.contentHash, charge, createdAt } };
+      })
+      .immediate();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function scopeOf(ref: { customerId: string; corpusId?: string }) {
+  return ref.corpusId === undefined
+    ? { table: 'customers', where: 'customer_id = ?', params: [ref.customerId] }
+    : { table: 'corpora', where: 'customer_id = ? AND corpus_id = ?', params: [ref.customerId, ref.corpusId] };
+}
+
+function toScopeUsage(scope: 'corpus' | 'customer', row: UsageRow): ScopeUsage {
+  return {
+    scope,
+    maxChars: row.max_chars,
+    maxDocs: row.max_docs,
+    usedChars: row.used_chars + row.used_metadata_chars,
+    usedDocs: row.used_docs,
+  };
+}
+
+function toSummary(row: SummaryRow): StoredDocumentSummary {
+  return {
+    key: { customerId: row.customer_id, corpusId: row.corpus_id, documentId: row.document_id },
+    contentHash: row.content_hash,
+    charge: { numChars: row.num_chars, numMetadataChars: row.num_metadata_chars },
+    createdAt: row.created_at,
+  };
+}
