@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Express } from 'express';
+import { buildApp } from '../../src/app.js';
+import { createJwtAuthenticator, resolveKeySource } from '../../src/auth/index.js';
+import { loadConfig, type Config } from '../../src/config/index.js';
+import { SqliteStore } from '../../src/store/index.js';
+import { rsaIssuer, signRs256, startJwksServer, WRITE_CLAIMS, type Claims, type JwksServer, type RsaIssuer } from './keys.js';
+
+export const CUSTOMER = '123456';
+export const CORPUS = '151';
+
+export interface TestGateway {
+  readonly app: Express;
+  readonly store: SqliteStore;
+  readonly config: Config;
+  readonly dir: string;
+  readonly dbFile: string;
+  /** A valid RS256 token for CUSTOMER with corpus:write (claims may be overridden). */
+  token(claims?: Claims): Promise<string>;
+  /** Opens the same database file again, as a restarted process would. */
+  restart(): Promise<TestGateway>;
+  close(): Promise<void>;
+}
+
+let shared: { issuer: RsaIssuer; jwks: JwksServer } | null = null;
+
+/** One RSA issuer and JWKS server per test file (cheap to share, slow to generate). */
+export async function testIssuer(): Promise<{ issuer: RsaIssuer; jwks: JwksServer }> {
+  if (!shared) {
+    const issuer = await rsaIssuer();
+    shared = { issuer, jwks: await startJwksServer([issuer]) };
+  }
+  return shared;
+}
+
+export async function closeTestIssuer(): Promise<void> {
+  await shared?.jwks.close();
+  shared = null;
+}
+
+/**
+ * The real app on a real SQLite file in a fresh temp dir, verifying RS256 tokens against a local
+ * JWKS server. `env` adds or overrides configuration (e.g. quota defaults).
+ */
+export async function startGateway(env: Record<string, string> = {}, dir?: string): Promise<TestGateway> {
+  const { issuer, jwks } = await testIssuer();
+  const dataDir = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-test-'));
+  const config = loadConfig({ DATA_DIR: dataDir, JWT_JWKS_URL: jwks.url, ...env });
+  const dbFile = path.join(dataDir, 'corpusgate.db');
+  const store = new SqliteStore({ file: dbFile, quotaDefaults: config.quotaDefaults });
+  await store.createCorpus({ customerId: CUSTOMER, corpusId: CORPUS, name: 'test' });
+  const app = buildApp({
+    store,
+    authenticator: createJwtAuthenticator(resolveKeySource(config), config.jwt),
+    maxUploadBytes: config.maxUploadBytes,
+    log: () => {},
+  });
+  const gateway: TestGateway = {
+    app,
+    store,
+    config,
+    dir: dataDir,
+    dbFile,
+    token: (claims = WRITE_CLAIMS()) => signRs256(issuer, claims),
+    async restart() {
+      await store.close();
+      return startGateway(env, dataDir);
+    },
+    async close() {
+      await store.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return gateway;
+}
