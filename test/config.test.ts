@@ -1,0 +1,43 @@
+import { ConfigError, loadConfig } from '../src/config/index.js';
+
+function problems(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('has working defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 8080, maxUploadBytes: 10_485_760, demoSeed: true });
+    expect(config.quotaDefaults).toEqual({ corpusMaxChars: null, corpusMaxDocs: null, customerMaxChars: null, customerMaxDocs: null });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('stops on wrong values, naming each', () => {
+    const message = problems({ PORT: 'eighty', MAX_UPLOAD_BYTES: '-5', DEMO_SEED: 'maybe', DEFAULT_CORPUS_MAX_CHARS: '1e6' });
+    expect(message).toContain('PORT must be an integer');
+    expect(message).toContain('MAX_UPLOAD_BYTES must be an integer');
+    expect(message).toContain('DEMO_SEED must be true or false');
+    expect(message).toContain('DEFAULT_CORPUS_MAX_CHARS');
+  });
+
+  it('allows only one key source', () => {
+    expect(problems({ JWT_SECRET: 'x'.repeat(32), JWT_JWKS_URL: 'https://idp.example/jwks' })).toContain('only one of');
+  });
+
+  it('never accepts "none" and keeps HMAC away from public keys', () => {
+    expect(problems({ JWT_ALGORITHMS: 'none' })).toContain('"none" is not an accepted algorithm');
+    expect(problems({ JWT_JWKS_URL: 'https://idp.example/jwks', JWT_ALGORITHMS: 'RS256,HS256' })).toContain('only allowed with JWT_SECRET');
+    expect(problems({ JWT_SECRET: 'x'.repeat(32), JWT_ALGORITHMS: 'RS256' })).toContain('with JWT_SECRET only');
+  });
+
+  it('refuses a short secret and a non-http JWKS URL', () => {
+    expect(problems({ JWT_SECRET: 'short' })).toContain('at least 32 bytes');
+    expect(problems({ JWT_JWKS_URL: 'file:///etc/passwd' })).toContain('http(s) URL');
+  });
+});
