@@ -50,9 +50,11 @@ export async function ingest(deps: IngestDeps, request: IngestRequest): Promise<
   const { target, file } = request;
   if (!(await store.getCorpus(target))) throw new CorpusNotFoundError(target.customerId, target.corpusId);
 
-  const format = detectFormat(file.filename);
+  // The filename is checked for every upload: it names the type, and a raw file's document id.
+  const filename = normalizeDocumentId(file.filename, 'the filename');
+  const format = detectFormat(filename);
   const hash = contentHash(file.sha256, request.docMetadata);
-  const idFromName = format.idFrom === 'filename' ? normalizeDocumentId(file.filename, 'the filename (document id)') : null;
+  const idFromName = format.idFrom === 'filename' ? filename : null;
 
   const seen =
     idFromName !== null
