@@ -34,7 +34,9 @@ export function readMultipart(req: IncomingMessage, maxFileBytes: number): Promi
         headers: req.headers,
         preservePath: true,
         defParamCharset: 'utf8',
-        limits: { ...LIMITS, fileSize: maxFileBytes, fieldSize: MAX_DOC_METADATA_BYTES + 1 },
+        // busboy signals 'limit' when a file *reaches* fileSize: +1 lets a file of exactly
+        // maxFileBytes through and still stops at the first byte beyond.
+        limits: { ...LIMITS, fileSize: maxFileBytes + 1, fieldSize: MAX_DOC_METADATA_BYTES + 1 },
       });
     } catch (err) {
       reject(new InvalidRequestError('NOT_MULTIPART', `the body must be multipart/form-data (${(err as Error).message})`));
@@ -55,7 +57,8 @@ export function readMultipart(req: IncomingMessage, maxFileBytes: number): Promi
       req.pause();
       parser.removeAllListeners();
       parser.on('error', () => {});
-      parser.destroy();
+      // Not synchronously: busboy still touches the file stream right after emitting 'limit'.
+      setImmediate(() => parser.destroy());
       reject(err);
     };
     const tooMany = (what: string) => () =>

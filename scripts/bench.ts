@@ -1,0 +1,268 @@
+/**
+ * `npm run bench`: measures the gateway in-process over 127.0.0.1 and prints one table.
+ * No assertions on timings; exit 1 only when something unexpected happens (e.g. no 413).
+ */
+import crypto from 'node:crypto';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { buildApp } from '../src/app.js';
+import { createJwtAuthenticator, mintToken, resolveKeySource } from '../src/auth/index.js';
+import { loadConfig } from '../src/config/index.js';
+import { openStore } from '../src/server.js';
+
+const CUSTOMER = '123456';
+const CORPUS = '151';
+const UPLOAD_PATH = `/v1/upload?c=${CUSTOMER}&o=${CORPUS}`;
+const BOUNDARY = '----corpusgate-bench-boundary';
+const MiB = 1024 * 1024;
+
+interface Target { readonly port: number; readonly token: string; readonly agent: http.Agent }
+interface Answer { readonly status: number; readonly body: string; readonly ms: number }
+type Row = readonly [figure: string, value: string, unit: string, note: string];
+
+const rows: Row[] = [];
+const problems: string[] = [];
+/** Server-side bytesRead per closed connection, keyed by the client's port. */
+const serverBytesRead = new Map<number, number>();
+
+const nowNs = (): bigint => process.hrtime.bigint();
+const msSince = (start: bigint): number => Number(nowNs() - start) / 1e6;
+const fmt = (n: number, digits = 2): string => n.toFixed(digits);
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+function envelope(filename: string): { head: Buffer; tail: Buffer } {
+  const head = `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
+    'Content-Type: application/octet-stream\r\n\r\n';
+  return { head: Buffer.from(head), tail: Buffer.from(`\r\n--${BOUNDARY}--\r\n`) };
+}
+
+function baseHeaders(token: string): http.OutgoingHttpHeaders {
+  return { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` };
+}
+
+function upload(t: Target, filename: string, content: string): Promise<Answer> {
+  const { head, tail } = envelope(filename);
+  const body = Buffer.concat([head, Buffer.from(content, 'utf8'), tail]);
+  const start = nowNs();
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: '127.0.0.1', port: t.port, method: 'POST', path: UPLOAD_PATH, agent: t.agent,
+      headers: { ...baseHeaders(t.token), 'content-length': body.length },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: msSince(start) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function latencyRows(label: string, ms: readonly number[], note: string): void {
+  rows.push([`${label} p50`, fmt(percentile(ms, 50)), 'ms', note], [`${label} p99`, fmt(percentile(ms, 99)), 'ms', note]);
+}
+
+async function benchReplay(t: Target, n: number): Promise<void> {
+  const first = await upload(t, 'replay.txt', 'The same bytes, uploaded again and again.\n');
+  if (first.status !== 200) problems.push(`replay seed upload answered ${first.status}: ${first.body}`);
+  const ms: number[] = [];
+  let notReplayed = 0;
+  for (let i = 0; i < n; i++) {
+    const a = await upload(t, 'replay.txt', 'The same bytes, uploaded again and again.\n');
+    if (a.status !== 200 || !a.body.includes('ALREADY_EXISTS')) notReplayed++;
+    ms.push(a.ms);
+  }
+  if (notReplayed > 0) problems.push(`${notReplayed}/${n} replays were not 200 ALREADY_EXISTS`);
+  latencyRows('replay latency', ms, `${n} sequential identical .txt uploads`);
+}
+
+async function benchFirstUploads(t: Target, n: number): Promise<void> {
+  const ms: number[] = [];
+  let bad = 0;
+  for (let i = 0; i < n; i++) {
+    const a = await upload(t, `doc-${i}.txt`, `Document number ${i}: ${'lorem ipsum dolor sit amet '.repeat(4)}\n`);
+    if (a.status !== 200 || a.body.includes('ALREADY_EXISTS')) bad++;
+    ms.push(a.ms);
+  }
+  if (bad > 0) problems.push(`${bad}/${n} first-time uploads were not a plain 200`);
+  latencyRows('first-upload latency', ms, `${n} sequential distinct .txt uploads`);
+}
+
+function benchDocument(n: number): string {
+  const words = 'corpus gateway upload document section text index vector search ';
+  const text = `Section of document ${n}. ${words.repeat(8)}`.slice(0, 500);
+  return JSON.stringify({ documentId: `bench-${n}`, title: `Doc ${n}`, section: [{ text }] });
+}
+
+async function benchThroughput(t: Target, total: number, clients: number): Promise<void> {
+  let next = 0;
+  let non200 = 0;
+  const ms: number[] = [];
+  const worker = async (): Promise<void> => {
+    for (let n = next++; n < total; n = next++) {
+      const a = await upload(t, `bench-${n}.json`, benchDocument(n));
+      if (a.status !== 200) non200++;
+      ms.push(a.ms);
+    }
+  };
+  const start = nowNs();
+  await Promise.all(Array.from({ length: clients }, worker));
+  const seconds = msSince(start) / 1000;
+  if (non200 > 0) problems.push(`${non200}/${total} throughput uploads were not 200`);
+  const note = `${total} distinct .json Documents, ${clients} concurrent clients`;
+  rows.push(['throughput', fmt(total / seconds, 1), 'uploads/s', note]);
+  latencyRows('throughput latency', ms, note);
+  rows.push(['throughput non-200 answers', String(non200), 'count', 'expected 0']);
+}
+
+interface OversizeResult { status: number; msTo413: number; clientBytes: number; serverBytes: number | null; error: string | null }
+
+/** Streams a multipart body with a `size`-byte file part until the server answers or errors. */
+async function sendOversize(t: Target, size: number, declareLength: boolean): Promise<OversizeResult> {
+  const { head, tail } = envelope('big.txt');
+  const headers = baseHeaders(t.token);
+  if (declareLength) headers['content-length'] = head.length + size + tail.length;
+  const req = http.request({ host: '127.0.0.1', port: t.port, method: 'POST', path: UPLOAD_PATH, headers, agent: false });
+  const result: OversizeResult = { status: 0, msTo413: NaN, clientBytes: 0, serverBytes: null, error: null };
+  let socket: Socket | undefined;
+  let localPort = 0;
+  req.on('socket', (s) => {
+    socket = s;
+    s.once('connect', () => (localPort = s.localPort ?? 0));
+  });
+  let stopped = false;
+  let start = 0n;
+  const stop = new Promise<void>((resolve) => {
+    req.on('response', (res) => {
+      result.status = res.statusCode ?? 0;
+      result.msTo413 = msSince(start);
+      res.resume();
+      stopped = true;
+      resolve();
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      result.error ??= err.code ?? err.message;
+      stopped = true;
+      resolve();
+    });
+  });
+  const chunk = Buffer.alloc(64 * 1024, 'x');
+  start = nowNs();
+  const write = async (buf: Buffer): Promise<void> => {
+    if (!req.write(buf)) await Promise.race([once(req, 'drain').catch(() => undefined), stop]);
+  };
+  await write(head);
+  for (let sent = 0; sent < size && !stopped; sent += chunk.length) await write(chunk);
+  if (!stopped) req.end(tail);
+  await Promise.race([stop, sleep(30_000)]);
+  result.clientBytes = socket?.bytesWritten ?? 0;
+  req.destroy();
+  result.serverBytes = await serverBytesFor(localPort);
+  return result;
+}
+
+async function serverBytesFor(clientPort: number): Promise<number | null> {
+  for (let i = 0; i < 200 && !serverBytesRead.has(clientPort); i++) await sleep(25);
+  return serverBytesRead.get(clientPort) ?? null;
+}
+
+async function benchOversize(t: Target, sizeMiB: number, maxUploadBytes: number): Promise<void> {
+  for (const declareLength of [false, true]) {
+    const r = await sendOversize(t, sizeMiB * MiB, declareLength);
+    const mode = declareLength ? 'content-length' : 'chunked';
+    const label = `${sizeMiB} MB ${mode} →`;
+    if (r.status !== 413) problems.push(`${sizeMiB} MB ${mode} upload got status ${r.status} (error: ${r.error ?? 'none'}), expected 413`);
+    const err = r.error === null ? 'no client error' : `client error ${r.error}`;
+    rows.push(
+      [`${label} status`, String(r.status), 'HTTP', err],
+      [`${label} time to 413`, fmt(r.msTo413, 1), 'ms', 'first byte sent → response event'],
+      [`${label} client wrote`, fmt(r.clientBytes / MiB), 'MiB', 'socket.bytesWritten (incl. headers/framing)'],
+      [`${label} server read`, r.serverBytes === null ? 'n/a' : fmt(r.serverBytes / MiB), 'MiB',
+        `socket.bytesRead; limit ${fmt(maxUploadBytes / MiB, 0)} MiB`],
+    );
+  }
+}
+
+function startRssSampler(): { stop(): number } {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  return { stop: () => (clearInterval(timer), Math.max(peak, process.memoryUsage().rss)) };
+}
+
+function printTable(header: readonly string[], body: readonly Row[]): void {
+  const all = [header, ...body];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  const line = (r: readonly string[]) =>
+    r.map((cell, i) => (i === 1 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join(' | ').trimEnd();
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-+-'));
+  for (const r of body) console.log(line(r));
+}
+
+/** An in-process server bug must not hide the figures: record it (exit 1) and keep measuring. */
+function recordUncaught(): void {
+  process.on('uncaughtException', (err: Error) => {
+    const where = err.stack?.split('\n')[1]?.trim() ?? '';
+    problems.push(`uncaught exception (would crash a real gateway): ${err.name}: ${err.message} ${where}`);
+  });
+}
+
+async function main(): Promise<number> {
+  recordUncaught();
+  const rss = startRssSampler();
+  const cpus = os.cpus();
+  console.log(`corpusgate bench — Node ${process.version}, ${cpus.length} CPU(s) × ${cpus[0]?.model ?? 'unknown'}, ${new Date().toISOString()}\n`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-bench-'));
+  const config = loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', JWT_SECRET: crypto.randomBytes(36).toString('base64url') });
+  // Wired like startServer (src/server.ts), but keeping the http.Server to count bytes per socket.
+  const store = openStore(config);
+  const keySource = resolveKeySource(config);
+  const app = buildApp({ store, authenticator: createJwtAuthenticator(keySource, config.jwt), maxUploadBytes: config.maxUploadBytes });
+  const server = http.createServer(app);
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 300_000;
+  server.on('connection', (s: Socket) => {
+    const port = s.remotePort ?? 0;
+    s.on('close', () => serverBytesRead.set(port, s.bytesRead));
+  });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  try {
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    await store.createCorpus({ customerId: CUSTOMER, corpusId: CORPUS, name: 'bench' });
+    const token = await mintToken(keySource, config.jwt, { customerId: CUSTOMER, ttlSeconds: 3600 });
+    const t: Target = { port: (server.address() as AddressInfo).port, token, agent };
+    await benchReplay(t, 500);
+    await benchFirstUploads(t, 500);
+    await benchOversize(t, 300, config.maxUploadBytes);
+    await benchThroughput(t, 2000, 16);
+  } finally {
+    agent.destroy();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  rows.push(['peak RSS', fmt(rss.stop() / MiB, 1), 'MiB', 'process.memoryUsage().rss sampled every 50 ms']);
+  printTable(['figure', 'value', 'unit', 'note'], rows);
+  for (const p of problems) console.error(`PROBLEM: ${p}`);
+  return problems.length === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

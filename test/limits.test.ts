@@ -1,0 +1,128 @@
+import http from 'node:http';
+import request from 'supertest';
+import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, type TestGateway } from './helpers/gateway.js';
+import { listen, streamUpload, type ListeningApp } from './helpers/raw-client.js';
+
+const url = `/v1/upload?c=${CUSTOMER}&o=${CORPUS}`;
+const MB = 1024 * 1024;
+let gw: TestGateway;
+let server: ListeningApp;
+let token: string;
+
+beforeEach(async () => {
+  gw = await startGateway();
+  server = await listen(gw.app);
+  token = await gw.token();
+});
+afterEach(async () => {
+  await server.close();
+  await gw.close();
+});
+afterAll(() => closeTestIssuer());
+
+async function expectNothingStored() {
+  expect(await gw.store.getUsage({ customerId: CUSTOMER, corpusId: CORPUS })).toMatchObject({ usedDocs: 0, usedChars: 0 });
+}
+
+async function expectStillServing() {
+  const res = await request(gw.app).post(url).set('Authorization', `Bearer ${token}`).attach('file', Buffer.from('still here'), 'after.txt');
+  expect(res.status).toBe(200);
+}
+
+describe('upload size limit', () => {
+  it('answers 413 to a 50 MB streamed body as soon as the limit is crossed, reading < 11 MB', async () => {
+    const res = await streamUpload({ port: server.port, path: url, token, fileBytes: 50 * MB });
+    expect(res.status).toBe(413);
+    expect(res.headers['connection']).toBe('close');
+    expect(res.body).toMatchObject({ httpCode: 413, internalCode: 'PAYLOAD_TOO_LARGE' });
+    expect(res.body['details']).toContain('10485760');
+    await server.waitForClosedConnections(1);
+    expect(server.closedBytesRead[0]).toBeLessThan(11 * 1000 * 1000);
+    expect(server.closedBytesRead[0]).toBeGreaterThan(10 * MB);
+    await expectNothingStored();
+    await expectStillServing();
+  });
+
+  it('answers 413 from Content-Length alone, before reading the body', async () => {
+    const res = await streamUpload({ port: server.port, path: url, token, fileBytes: 50 * MB, declareLength: true });
+    expect(res.status).toBe(413);
+    expect(res.headers['connection']).toBe('close');
+    await server.waitForClosedConnections(1);
+    expect(server.closedBytesRead[0]).toBeLessThan(2 * MB);
+    await expectNothingStored();
+  });
+
+  it('accepts a file of exactly MAX_UPLOAD_BYTES and refuses one byte more', async () => {
+    const exact = await streamUpload({ port: server.port, path: url, token, fileBytes: 10 * MB, filename: 'exact.txt', declareLength: true });
+    expect(exact.status).toBe(200);
+    const over = await streamUpload({ port: server.port, path: url, token, fileBytes: 10 * MB + 1, filename: 'over.txt', declareLength: true });
+    expect(over.status).toBe(413);
+    expect(await gw.store.getUsage({ customerId: CUSTOMER, corpusId: CORPUS })).toMatchObject({ usedDocs: 1 });
+  });
+
+  it('leaves nothing behind when the client disconnects mid-upload', async () => {
+    await streamUpload({ port: server.port, path: url, token, fileBytes: 5 * MB, abortAfter: 2 * MB, filename: 'gone.txt' });
+    await server.waitForClosedConnections(1);
+    await expectNothingStored();
+    await expectStillServing();
+  });
+});
+
+describe('malformed requests', () => {
+  const post = () => request(gw.app).post(url).set('Authorization', `Bearer ${token}`);
+
+  it('answers 400 to a body that is not multipart', async () => {
+    const res = await post().set('Content-Type', 'application/json').send('{"file":"x"}');
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ internalCode: 'NOT_MULTIPART' });
+  });
+
+  it('answers 400 to a multipart content type without a boundary', async () => {
+    const res = await post().set('Content-Type', 'multipart/form-data').send('--x\r\n');
+    expect(res.status).toBe(400);
+  });
+
+  it('answers 400 to malformed part headers', async () => {
+    const res = await post()
+      .set('Content-Type', 'multipart/form-data; boundary=b')
+      .send('--b\r\nthis is not a header\r\n\r\ndata\r\n--b--\r\n');
+    expect(res.status).toBe(400);
+    expect(res.body.internalCode).toMatch(/MALFORMED_MULTIPART|MISSING_FILE/);
+  });
+
+  it('answers 400 to a body truncated before its closing boundary', async () => {
+    const body = '--b\r\nContent-Disposition: form-data; name="file"; filename="t.txt"\r\n\r\nhalf a fi';
+    const res = await post().set('Content-Type', 'multipart/form-data; boundary=b').send(body);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ internalCode: 'MALFORMED_MULTIPART' });
+    await expectNothingStored();
+  });
+
+  it('answers 400 to an empty body', async () => {
+    const res = await post().set('Content-Type', 'multipart/form-data; boundary=b').send('');
+    expect(res.status).toBe(400);
+  });
+
+  it('answers 400 to a form with too many parts', async () => {
+    let req = post();
+    for (let i = 0; i < 100; i++) req = req.field(`f${i}`, 'x');
+    const res = await req.attach('file', Buffer.from('x'), 'x.txt');
+    expect(res.status).toBe(400);
+    expect(res.body.internalCode).toBe('TOO_MANY_PARTS');
+  });
+
+  it('answers 401 to a large unauthenticated body without reading it', async () => {
+    const res = await streamUpload({ port: server.port, path: url, token: 'nope', fileBytes: 50 * MB });
+    expect(res.status).toBe(401);
+    await server.waitForClosedConnections(1);
+    expect(server.closedBytesRead[0]).toBeLessThan(11 * 1000 * 1000);
+  });
+
+  it('keeps serving on keep-alive connections after errors', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const bad = await request(gw.app).post(url).agent(agent as never).set('Authorization', `Bearer ${token}`).send('x');
+    expect(bad.status).toBe(400);
+    agent.destroy();
+    await expectStillServing();
+  });
+});
