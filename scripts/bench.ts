@@ -26,8 +26,8 @@ type Row = readonly [figure: string, value: string, unit: string, note: string];
 
 const rows: Row[] = [];
 const problems: string[] = [];
-/** Server-side bytesRead per closed connection, keyed by the client's port. */
-const serverBytesRead = new Map<number, number>();
+/** Server-side byte counts per closed connection, keyed by the client's port. */
+const serverBytes = new Map<number, { read: number; written: number }>();
 
 const nowNs = (): bigint => process.hrtime.bigint();
 const msSince = (start: bigint): number => Number(nowNs() - start) / 1e6;
@@ -125,7 +125,10 @@ async function benchThroughput(t: Target, total: number, clients: number): Promi
   rows.push(['throughput non-200 answers', String(non200), 'count', 'expected 0']);
 }
 
-interface OversizeResult { status: number; msTo413: number; clientBytes: number; serverBytes: number | null; error: string | null }
+interface OversizeResult {
+  status: number; msTo413: number; clientBytes: number; error: string | null;
+  server: { read: number; written: number } | undefined;
+}
 
 /** Streams a multipart body with a `size`-byte file part until the server answers or errors. */
 async function sendOversize(t: Target, size: number, declareLength: boolean): Promise<OversizeResult> {
@@ -133,7 +136,7 @@ async function sendOversize(t: Target, size: number, declareLength: boolean): Pr
   const headers = baseHeaders(t.token);
   if (declareLength) headers['content-length'] = head.length + size + tail.length;
   const req = http.request({ host: '127.0.0.1', port: t.port, method: 'POST', path: UPLOAD_PATH, headers, agent: false });
-  const result: OversizeResult = { status: 0, msTo413: NaN, clientBytes: 0, serverBytes: null, error: null };
+  const result: OversizeResult = { status: 0, msTo413: NaN, clientBytes: 0, error: null, server: undefined };
   let socket: Socket | undefined;
   let localPort = 0;
   req.on('socket', (s) => {
@@ -167,13 +170,13 @@ async function sendOversize(t: Target, size: number, declareLength: boolean): Pr
   await Promise.race([stop, sleep(30_000)]);
   result.clientBytes = socket?.bytesWritten ?? 0;
   req.destroy();
-  result.serverBytes = await serverBytesFor(localPort);
+  result.server = await serverBytesFor(localPort);
   return result;
 }
 
-async function serverBytesFor(clientPort: number): Promise<number | null> {
-  for (let i = 0; i < 200 && !serverBytesRead.has(clientPort); i++) await sleep(25);
-  return serverBytesRead.get(clientPort) ?? null;
+async function serverBytesFor(clientPort: number): Promise<{ read: number; written: number } | undefined> {
+  for (let i = 0; i < 200 && !serverBytes.has(clientPort); i++) await sleep(25);
+  return serverBytes.get(clientPort);
 }
 
 async function benchOversize(t: Target, sizeMiB: number, maxUploadBytes: number): Promise<void> {
@@ -187,8 +190,8 @@ async function benchOversize(t: Target, sizeMiB: number, maxUploadBytes: number)
       [`${label} status`, String(r.status), 'HTTP', err],
       [`${label} time to 413`, fmt(r.msTo413, 1), 'ms', 'first byte sent → response event'],
       [`${label} client wrote`, fmt(r.clientBytes / MiB), 'MiB', 'socket.bytesWritten (incl. headers/framing)'],
-      [`${label} server read`, r.serverBytes === null ? 'n/a' : fmt(r.serverBytes / MiB), 'MiB',
-        `socket.bytesRead; limit ${fmt(maxUploadBytes / MiB, 0)} MiB`],
+      [`${label} server read`, r.server ? fmt(r.server.read / MiB) : 'n/a', 'MiB', `socket.bytesRead; limit ${fmt(maxUploadBytes / MiB, 0)} MiB`],
+      [`${label} server wrote`, r.server ? String(r.server.written) : 'n/a', 'bytes', 'socket.bytesWritten (the 413 answer)'],
     );
   }
 }
@@ -233,7 +236,7 @@ async function main(): Promise<number> {
   server.requestTimeout = 300_000;
   server.on('connection', (s: Socket) => {
     const port = s.remotePort ?? 0;
-    s.on('close', () => serverBytesRead.set(port, s.bytesRead));
+    s.on('close', () => serverBytes.set(port, { read: s.bytesRead, written: s.bytesWritten }));
   });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   try {
