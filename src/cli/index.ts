@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { corpusCommand, quotaCommand, tokenCommand } from './admin.js';
 import { UsageError } from './args.js';
@@ -12,7 +13,8 @@ const USAGE = `usage: corpusgate <command>
   quota set --customer C [--corpus O] [--chars N|unlimited|default] [--docs N|unlimited|default]
   quota show --customer C [--corpus O]
 
-Configuration comes from environment variables; see README.md and .env.example.`;
+Configuration comes from environment variables (and ./.env when present); see README.md
+and .env.example.`;
 
 async function main(argv: string[]): Promise<void> {
   const [command = 'serve', ...rest] = argv;
@@ -20,6 +22,8 @@ async function main(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
+  // A .env in the working directory is read for convenience; real environment variables win.
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
   switch (command) {
     case 'serve':

@@ -23,7 +23,7 @@ export const VARIABLES: readonly VariableSpec[] = [
     name: 'JWT_JWKS_URL',
     description: 'Verify tokens with this remote JWKS (cached; an unknown kid refetches at most once per 30 s).',
   },
-  { name: 'JWT_PUBLIC_KEY_FILE', description: 'Verify tokens with this PEM public key (SPKI or X.509 certificate).' },
+  { name: 'JWT_PUBLIC_KEY_FILE', description: 'Verify tokens with this PEM public key (SPKI, "BEGIN PUBLIC KEY").' },
   {
     name: 'JWT_SECRET',
     description:
