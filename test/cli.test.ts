@@ -1,0 +1,135 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import * as jose from 'jose';
+
+/**
+ * The `corpusgate` command as a person runs it: the built CLI (npm test builds first) in a child
+ * process, on a fresh data directory.
+ */
+const CLI = path.resolve('dist/src/cli/index.js');
+const run = promisify(execFile);
+
+let dataDir: string;
+const children: ChildProcess[] = [];
+
+beforeEach(() => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-cli-'));
+});
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGTERM');
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const env = (extra: Record<string, string> = {}) => ({ PATH: process.env['PATH'] ?? '', DATA_DIR: dataDir, ...extra });
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Starts `corpusgate serve` and resolves with everything it printed once the curl line is out. */
+async function serve(port: number): Promise<string> {
+  const child = spawn(process.execPath, [CLI, 'serve'], { env: env({ PORT: String(port), HOST: '127.0.0.1' }), cwd: dataDir });
+  children.push(child);
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 15_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/^echo .*curl .*$/m.test(output)) {
+        clearTimeout(timer);
+        resolve(output);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
+  });
+}
+
+async function stop(child: ChildProcess | undefined) {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+describe('corpusgate serve', () => {
+  it('seeds the demo corpus, prints a dev token and a curl line that works when pasted', async () => {
+    const port = await freePort();
+    const output = await serve(port);
+    expect(fs.existsSync(path.join(dataDir, 'corpusgate.db'))).toBe(true);
+    expect(output).toContain(`listening on http://localhost:${port}`);
+    const curlLine = /^echo .*$/m.exec(output)![0];
+    expect(curlLine).toContain(`/v1/upload?c=123456&o=151`);
+
+    const first = await run('bash', ['-c', curlLine]);
+    expect(JSON.parse(first.stdout)).toEqual({ response: { status: {}, quotaConsumed: { numChars: '22', numMetadataChars: '17' } } });
+    const again = await run('bash', ['-c', curlLine]);
+    expect(JSON.parse(again.stdout).response.status.code).toBe('ALREADY_EXISTS');
+
+    // A restart keeps the corpus (not seeded twice), the document and the secret (the token still works).
+    await stop(children.pop());
+    const output2 = await serve(port);
+    expect(output2).toContain('listening');
+    const replay = await run('bash', ['-c', curlLine]);
+    expect(JSON.parse(replay.stdout).response.status.code).toBe('ALREADY_EXISTS');
+    const wrongToken = await run('bash', ['-c', curlLine.replace(/Bearer [^"]+/, 'Bearer wrong')]);
+    expect(JSON.parse(wrongToken.stdout)).toMatchObject({ httpCode: 401, internalCode: 'UNAUTHENTICATED' });
+  });
+
+  it('stops at start with a clear message when a variable is wrong', async () => {
+    const failure = await run(process.execPath, [CLI, 'serve'], { env: env({ PORT: 'eighty', JWT_ALGORITHMS: 'none' }) }).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: 2 });
+    const stderr = (failure as { stderr: string }).stderr;
+    expect(stderr).toContain('invalid configuration');
+    expect(stderr).toContain('PORT must be an integer from 0 to 65535, got "eighty"');
+    expect(stderr).toContain('"none" is not an accepted algorithm');
+  });
+});
+
+describe('corpusgate token, corpus and quota', () => {
+  it('mints a token with the generated dev secret', async () => {
+    const { stdout } = await run(process.execPath, [CLI, 'token', '--customer', '123456', '--corpus', '151', '--ttl', '2h'], { env: env() });
+    const secret = fs.readFileSync(path.join(dataDir, 'dev-jwt-secret'), 'utf8').trim();
+    const { payload, protectedHeader } = await jose.jwtVerify(stdout.trim(), new TextEncoder().encode(secret));
+    expect(protectedHeader.alg).toBe('HS256');
+    expect(payload).toMatchObject({ customer_id: '123456', scope: 'corpus:write', corpus_ids: [151] });
+    expect(payload.exp! - payload.iat!).toBe(7200);
+  });
+
+  it('refuses to mint when only public keys are configured', async () => {
+    const failure = await run(process.execPath, [CLI, 'token', '--customer', '1'], { env: env({ JWT_JWKS_URL: 'https://idp.example/jwks' }) }).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: 1 });
+    expect((failure as { stderr: string }).stderr).toContain('cannot mint tokens');
+  });
+
+  it('creates corpora and sets and shows quotas', async () => {
+    const created = await run(process.execPath, [CLI, 'corpus', 'create', '--customer', '77', '--corpus', '5', '--name', 'Research'], { env: env() });
+    expect(created.stdout).toContain('created corpus 5 for customer 77');
+    const again = await run(process.execPath, [CLI, 'corpus', 'create', '--customer', '77', '--corpus', '5', '--name', 'Research'], { env: env() });
+    expect(again.stdout).toContain('already exists');
+    const set = await run(process.execPath, [CLI, 'quota', 'set', '--customer', '77', '--corpus', '5', '--chars', '5000', '--docs', 'unlimited'], { env: env() });
+    expect(set.stdout).toContain('corpus 5 of customer 77: chars 0 of 5000');
+    expect(set.stdout).toContain('documents 0 of unlimited');
+    const customer = await run(process.execPath, [CLI, 'quota', 'show', '--customer', '77'], { env: env({ DEFAULT_CUSTOMER_MAX_DOCS: '10' }) });
+    expect(customer.stdout).toContain('documents 0 of 10');
+    const missing = await run(process.execPath, [CLI, 'quota', 'set', '--customer', '78', '--chars', '1'], { env: env() }).catch((e: unknown) => e);
+    expect(missing).toMatchObject({ code: 2 });
+    expect((missing as { stderr: string }).stderr).toContain('customer 78 does not exist');
+  });
+
+  it('explains its usage', async () => {
+    const help = await run(process.execPath, [CLI, 'help'], { env: env() });
+    expect(help.stdout).toContain('corpus create --customer C --corpus O --name N');
+    const bad = await run(process.execPath, [CLI, 'corpus', 'create', '--customer', 'x'], { env: env() }).catch((e: unknown) => e);
+    expect(bad).toMatchObject({ code: 2 });
+  });
+});
