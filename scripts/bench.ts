@@ -10,9 +10,10 @@ import type { AddressInfo, Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../src/app.js';
-import { createJwtAuthenticator, mintToken, resolveKeySource } from '../src/auth/index.js';
-import { loadConfig } from '../src/config/index.js';
+import { createJwtAuthenticator, mintToken, resolveKeySource, type KeySource } from '../src/auth/index.js';
+import { loadConfig, type Config } from '../src/config/index.js';
 import { openStore } from '../src/server.js';
+import type { DocumentStore } from '../src/store/index.js';
 
 const CUSTOMER = '123456';
 const CORPUS = '151';
@@ -72,30 +73,26 @@ function latencyRows(label: string, ms: readonly number[], note: string): void {
   rows.push([`${label} p50`, fmt(percentile(ms, 50)), 'ms', note], [`${label} p99`, fmt(percentile(ms, 99)), 'ms', note]);
 }
 
-async function benchReplay(t: Target, n: number): Promise<void> {
-  const first = await upload(t, 'replay.txt', 'The same bytes, uploaded again and again.\n');
-  if (first.status !== 200) problems.push(`replay seed upload answered ${first.status}: ${first.body}`);
-  const ms: number[] = [];
-  let notReplayed = 0;
-  for (let i = 0; i < n; i++) {
-    const a = await upload(t, 'replay.txt', 'The same bytes, uploaded again and again.\n');
-    if (a.status !== 200 || !a.body.includes('ALREADY_EXISTS')) notReplayed++;
-    ms.push(a.ms);
-  }
-  if (notReplayed > 0) problems.push(`${notReplayed}/${n} replays were not 200 ALREADY_EXISTS`);
-  latencyRows('replay latency', ms, `${n} sequential identical .txt uploads`);
-}
-
-async function benchFirstUploads(t: Target, n: number): Promise<void> {
+/** n sequential uploads of file(i); ok(answer) says whether the answer was the expected one. */
+async function benchSequential(t: Target, label: string, n: number, file: (i: number) => [string, string], ok: (a: Answer) => boolean): Promise<void> {
   const ms: number[] = [];
   let bad = 0;
   for (let i = 0; i < n; i++) {
-    const a = await upload(t, `doc-${i}.txt`, `Document number ${i}: ${'lorem ipsum dolor sit amet '.repeat(4)}\n`);
-    if (a.status !== 200 || a.body.includes('ALREADY_EXISTS')) bad++;
+    const a = await upload(t, ...file(i));
+    if (!ok(a)) bad++;
     ms.push(a.ms);
   }
-  if (bad > 0) problems.push(`${bad}/${n} first-time uploads were not a plain 200`);
-  latencyRows('first-upload latency', ms, `${n} sequential distinct .txt uploads`);
+  if (bad > 0) problems.push(`${label}: ${bad}/${n} answers were not the expected 200`);
+  latencyRows(label, ms, `${n} sequential uploads`);
+}
+
+async function benchReplayVsFirst(t: Target, n: number): Promise<void> {
+  const same: [string, string] = ['replay.txt', 'The same bytes, uploaded again and again.\n'];
+  const seed = await upload(t, ...same);
+  if (seed.status !== 200) problems.push(`replay seed upload answered ${seed.status}: ${seed.body}`);
+  await benchSequential(t, 'replay (identical .txt)', n, () => same, (a) => a.status === 200 && a.body.includes('ALREADY_EXISTS'));
+  const distinct = (i: number): [string, string] => [`doc-${i}.txt`, `Document number ${i}: ${'lorem ipsum dolor sit amet '.repeat(4)}\n`];
+  await benchSequential(t, 'first upload (distinct .txt)', n, distinct, (a) => a.status === 200 && !a.body.includes('ALREADY_EXISTS'));
 }
 
 function benchDocument(n: number): string {
@@ -121,14 +118,11 @@ async function benchThroughput(t: Target, total: number, clients: number): Promi
   if (non200 > 0) problems.push(`${non200}/${total} throughput uploads were not 200`);
   const note = `${total} distinct .json Documents, ${clients} concurrent clients`;
   rows.push(['throughput', fmt(total / seconds, 1), 'uploads/s', note]);
-  latencyRows('throughput latency', ms, note);
+  latencyRows('throughput (.json Documents)', ms, note);
   rows.push(['throughput non-200 answers', String(non200), 'count', 'expected 0']);
 }
 
-interface OversizeResult {
-  status: number; msTo413: number; clientBytes: number; error: string | null;
-  server: { read: number; written: number } | undefined;
-}
+interface OversizeResult { status: number; msTo413: number; clientBytes: number; error: string | null; server?: { read: number; written: number } }
 
 /** Streams a multipart body with a `size`-byte file part until the server answers or errors. */
 async function sendOversize(t: Target, size: number, declareLength: boolean): Promise<OversizeResult> {
@@ -136,25 +130,24 @@ async function sendOversize(t: Target, size: number, declareLength: boolean): Pr
   const headers = baseHeaders(t.token);
   if (declareLength) headers['content-length'] = head.length + size + tail.length;
   const req = http.request({ host: '127.0.0.1', port: t.port, method: 'POST', path: UPLOAD_PATH, headers, agent: false });
-  const result: OversizeResult = { status: 0, msTo413: NaN, clientBytes: 0, error: null, server: undefined };
+  const result: OversizeResult = { status: 0, msTo413: NaN, clientBytes: 0, error: null };
   let socket: Socket | undefined;
   let localPort = 0;
   req.on('socket', (s) => {
     socket = s;
-    s.once('connect', () => (localPort = s.localPort ?? 0));
+    s.once('connect', () => serverBytes.delete((localPort = s.localPort ?? 0))); // forget a reused port's old count
   });
   let stopped = false;
   let start = 0n;
   const stop = new Promise<void>((resolve) => {
     req.on('response', (res) => {
-      result.status = res.statusCode ?? 0;
-      result.msTo413 = msSince(start);
+      Object.assign(result, { status: res.statusCode ?? 0, msTo413: msSince(start) });
       res.resume();
       stopped = true;
       resolve();
     });
     req.on('error', (err: NodeJS.ErrnoException) => {
-      result.error ??= err.code ?? err.message;
+      result.error ??= err.code ?? err.message; // EPIPE / ECONNRESET once the server closes
       stopped = true;
       resolve();
     });
@@ -170,21 +163,17 @@ async function sendOversize(t: Target, size: number, declareLength: boolean): Pr
   await Promise.race([stop, sleep(30_000)]);
   result.clientBytes = socket?.bytesWritten ?? 0;
   req.destroy();
-  result.server = await serverBytesFor(localPort);
+  for (let i = 0; i < 200 && !serverBytes.has(localPort); i++) await sleep(25); // the server socket's close
+  result.server = serverBytes.get(localPort);
   return result;
-}
-
-async function serverBytesFor(clientPort: number): Promise<{ read: number; written: number } | undefined> {
-  for (let i = 0; i < 200 && !serverBytes.has(clientPort); i++) await sleep(25);
-  return serverBytes.get(clientPort);
 }
 
 async function benchOversize(t: Target, sizeMiB: number, maxUploadBytes: number): Promise<void> {
   for (const declareLength of [false, true]) {
     const r = await sendOversize(t, sizeMiB * MiB, declareLength);
     const mode = declareLength ? 'content-length' : 'chunked';
-    const label = `${sizeMiB} MB ${mode} →`;
-    if (r.status !== 413) problems.push(`${sizeMiB} MB ${mode} upload got status ${r.status} (error: ${r.error ?? 'none'}), expected 413`);
+    const label = `${sizeMiB} MiB ${mode} →`;
+    if (r.status !== 413) problems.push(`${sizeMiB} MiB ${mode} upload got status ${r.status} (error: ${r.error ?? 'none'}), expected 413`);
     const err = r.error === null ? 'no client error' : `client error ${r.error}`;
     rows.push(
       [`${label} status`, String(r.status), 'HTTP', err],
@@ -220,14 +209,8 @@ function recordUncaught(): void {
   });
 }
 
-async function main(): Promise<number> {
-  recordUncaught();
-  const rss = startRssSampler();
-  const cpus = os.cpus();
-  console.log(`corpusgate bench — Node ${process.version}, ${cpus.length} CPU(s) × ${cpus[0]?.model ?? 'unknown'}, ${new Date().toISOString()}\n`);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-bench-'));
-  const config = loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', JWT_SECRET: crypto.randomBytes(36).toString('base64url') });
-  // Wired like startServer (src/server.ts), but keeping the http.Server to count bytes per socket.
+/** Wired like startServer (src/server.ts), but keeping the http.Server to count bytes per socket. */
+async function startBenchServer(config: Config): Promise<{ port: number; store: DocumentStore; keySource: KeySource; close(): Promise<void> }> {
   const store = openStore(config);
   const keySource = resolveKeySource(config);
   const app = buildApp({ store, authenticator: createJwtAuthenticator(keySource, config.jwt), maxUploadBytes: config.maxUploadBytes });
@@ -238,25 +221,38 @@ async function main(): Promise<number> {
     const port = s.remotePort ?? 0;
     s.on('close', () => serverBytes.set(port, { read: s.bytesRead, written: s.bytesWritten }));
   });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const close = async (): Promise<void> => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await store.close();
+  };
+  return { port: (server.address() as AddressInfo).port, store, keySource, close };
+}
+
+async function main(): Promise<number> {
+  recordUncaught();
+  const rss = startRssSampler();
+  const cpus = os.cpus();
+  console.log(`corpusgate bench — Node ${process.version}, ${cpus.length} CPU(s) × ${cpus[0]?.model ?? 'unknown'}, ${new Date().toISOString()}\n`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-bench-'));
+  const config = loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', JWT_SECRET: crypto.randomBytes(36).toString('base64url') });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  const server = await startBenchServer(config);
   try {
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    await store.createCorpus({ customerId: CUSTOMER, corpusId: CORPUS, name: 'bench' });
-    const token = await mintToken(keySource, config.jwt, { customerId: CUSTOMER, ttlSeconds: 3600 });
-    const t: Target = { port: (server.address() as AddressInfo).port, token, agent };
-    await benchReplay(t, 500);
-    await benchFirstUploads(t, 500);
+    await server.store.createCorpus({ customerId: CUSTOMER, corpusId: CORPUS, name: 'bench' });
+    const token = await mintToken(server.keySource, config.jwt, { customerId: CUSTOMER, ttlSeconds: 3600 });
+    const t: Target = { port: server.port, token, agent };
+    await benchReplayVsFirst(t, 500);
     await benchOversize(t, 300, config.maxUploadBytes);
     await benchThroughput(t, 2000, 16);
   } finally {
     agent.destroy();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await store.close();
+    await server.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  rows.push(['peak RSS', fmt(rss.stop() / MiB, 1), 'MiB', 'process.memoryUsage().rss sampled every 50 ms']);
+  rows.push(['peak RSS', fmt(rss.stop() / MiB, 1), 'MiB', 'process.memoryUsage().rss, sampled every 50 ms']);
   printTable(['figure', 'value', 'unit', 'note'], rows);
   for (const p of problems) console.error(`PROBLEM: ${p}`);
   return problems.length === 0 ? 0 : 1;
