@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { VARIABLES } from './schema.js';
 
@@ -18,6 +19,13 @@ export interface JwtConfig {
   readonly audience: string | null;
 }
 
+export interface ExtractConfig {
+  readonly workers: number;
+  readonly timeoutMs: number;
+  readonly maxHeapMb: number;
+  readonly queueMax: number;
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -25,6 +33,7 @@ export interface Config {
   readonly maxUploadBytes: number;
   readonly jwt: JwtConfig;
   readonly quotaDefaults: QuotaDefaults;
+  readonly extract: ExtractConfig;
   readonly demoSeed: boolean;
 }
 
@@ -124,6 +133,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       corpusMaxDocs: integer('DEFAULT_CORPUS_MAX_DOCS', 0, MAX_SAFE),
       customerMaxChars: integer('DEFAULT_CUSTOMER_MAX_CHARS', 0, MAX_SAFE),
       customerMaxDocs: integer('DEFAULT_CUSTOMER_MAX_DOCS', 0, MAX_SAFE),
+    }),
+    extract: Object.freeze({
+      workers: integer('EXTRACT_WORKERS', 1, 256) ?? Math.max(1, os.availableParallelism()),
+      timeoutMs: integer('EXTRACT_TIMEOUT_MS', 100, 3_600_000) ?? 60_000,
+      maxHeapMb: integer('EXTRACT_MAX_HEAP_MB', 32, 65_536) ?? 512,
+      queueMax: integer('EXTRACT_QUEUE_MAX', 0, 100_000) ?? 64,
     }),
     demoSeed: bool('DEMO_SEED'),
   };

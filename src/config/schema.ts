@@ -47,6 +47,22 @@ export const VARIABLES: readonly VariableSpec[] = [
     description: 'Character quota over all corpora of a customer without its own limit; unset = unlimited.',
   },
   { name: 'DEFAULT_CUSTOMER_MAX_DOCS', description: 'Document-count quota of a customer without its own limit; unset = unlimited.' },
+  { name: 'EXTRACT_WORKERS', description: 'Extraction worker threads (default: the number of CPUs).' },
+  {
+    name: 'EXTRACT_TIMEOUT_MS',
+    description: 'Longest one file may take to extract; past it the worker is killed (422 EXTRACTION_TIMEOUT).',
+    default: '60000',
+  },
+  {
+    name: 'EXTRACT_MAX_HEAP_MB',
+    description: 'Heap cap of each extraction worker; a file that needs more gets 422 EXTRACTION_RESOURCE_LIMIT.',
+    default: '512',
+  },
+  {
+    name: 'EXTRACT_QUEUE_MAX',
+    description: 'Files that may wait for a worker; past it uploads get 503 with Retry-After.',
+    default: '64',
+  },
   {
     name: 'DEMO_SEED',
     description: '`serve` creates the demo customer 123456 with corpus 151 when absent (true/false).',

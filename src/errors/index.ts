@@ -23,6 +23,15 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'METADATA_TOO_LARGE'
   | 'UNSUPPORTED_TYPE'
+  | 'TYPE_MISMATCH'
+  | 'ENCRYPTED'
+  | 'CORRUPT'
+  | 'NO_TEXT'
+  | 'DECOMPRESSION_BOMB'
+  | 'EXTRACTION_TIMEOUT'
+  | 'EXTRACTION_RESOURCE_LIMIT'
+  | 'EXTRACTION_FAILED'
+  | 'EXTRACTION_BUSY'
   | 'QUOTA_EXCEEDED'
   | 'INTERNAL';
 
@@ -95,8 +104,43 @@ export class PayloadTooLargeError extends GatewayError {
 }
 
 export class UnsupportedTypeError extends GatewayError {
-  constructor(message: string, supportedTypes: readonly string[]) {
-    super('UNSUPPORTED_TYPE', message, { supportedTypes });
+  constructor(message: string, supportedTypes: readonly string[], detectedType?: string) {
+    super('UNSUPPORTED_TYPE', message, { supportedTypes, ...(detectedType ? { detectedType } : {}) });
+  }
+}
+
+/** The file's name promises one type (.pdf, .docx) and its content is another. */
+export class TypeMismatchError extends GatewayError {
+  constructor(extension: string, detectedType: string, description: string) {
+    super('TYPE_MISMATCH', `the file is named ${extension} but its content is ${description} (${detectedType})`, {
+      detectedType,
+    });
+  }
+}
+
+/**
+ * The file could not be turned into a Document: encrypted, corrupt, no text, a bomb, or the
+ * extraction hit its time or memory limit. The message says which.
+ */
+export type ExtractionErrorCode =
+  | 'ENCRYPTED'
+  | 'CORRUPT'
+  | 'NO_TEXT'
+  | 'DECOMPRESSION_BOMB'
+  | 'EXTRACTION_TIMEOUT'
+  | 'EXTRACTION_RESOURCE_LIMIT'
+  | 'EXTRACTION_FAILED';
+
+export class ExtractionError extends GatewayError {
+  constructor(code: ExtractionErrorCode, message: string) {
+    super(code, message);
+  }
+}
+
+/** Every extraction worker is busy and the queue is full: try again shortly. */
+export class ExtractionBusyError extends GatewayError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('EXTRACTION_BUSY', 'all extraction workers are busy and the queue is full; retry shortly');
   }
 }
 

@@ -1,5 +1,12 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { ClientClosedError, GatewayError, InvalidRequestError, MethodNotAllowedError, RouteNotFoundError } from '../errors/index.js';
+import {
+  ClientClosedError,
+  ExtractionBusyError,
+  GatewayError,
+  InvalidRequestError,
+  MethodNotAllowedError,
+  RouteNotFoundError,
+} from '../errors/index.js';
 import { STATUS_BY_CODE } from './error-status.js';
 import { errorBody } from './views.js';
 
@@ -23,6 +30,7 @@ export function errorHandler(log: (message: string, err: unknown) => void): Erro
     const error = known ?? new GatewayError('INTERNAL', 'internal error; the gateway logged the cause');
     const status = STATUS_BY_CODE[error.code];
     if (error instanceof MethodNotAllowedError) res.setHeader('Allow', error.allowed.join(', '));
+    if (error instanceof ExtractionBusyError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
     if (error.code === 'UNAUTHENTICATED') {
       res.setHeader('WWW-Authenticate', 'Bearer realm="corpusgate", error="invalid_token"');
     }

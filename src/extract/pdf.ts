@@ -1,0 +1,230 @@
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { ExtractionError } from '../errors/index.js';
+import { draftSection, hasText, pruneEmpty, type DraftDocument, type DraftSection } from './draft.js';
+import { garbledWarning, normalizeText, type ExtractionWarning } from './text-normalize.js';
+import { cleanTitle } from './title.js';
+
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+type PDFDocumentProxy = import('pdfjs-dist/types/src/display/api.js').PDFDocumentProxy;
+type TextItem = import('pdfjs-dist/types/src/display/api.js').TextItem;
+
+export const PDFJS_VERSION = '5.5.207';
+const PDFJS_DIR = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+
+let pdfjs: Promise<PdfJs> | null = null;
+const loadPdfJs = () => (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
+
+/**
+ * Text of a PDF with pdf.js, never decoding images (getTextContent only): one section per outline
+ * entry, nested like the outline, or one per page. Settings per DEVELOPERS.md: no eval, no XFA, no
+ * font faces, CMaps and standard fonts from the package (CJK needs them).
+ */
+export async function extractPdf(bytes: Uint8Array): Promise<DraftDocument> {
+  const { getDocument, PDFDateString } = await loadPdfJs();
+  // pdf.js takes ownership of (detaches) the buffer it is given: read what we need first.
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const encrypted = isEncrypted(bytes);
+  const task = getDocument({
+    data: bytes,
+    isEvalSupported: false,
+    enableXfa: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    cMapUrl: path.join(PDFJS_DIR, 'cmaps') + path.sep,
+    cMapPacked: true,
+    standardFontDataUrl: path.join(PDFJS_DIR, 'standard_fonts') + path.sep,
+    isOffscreenCanvasSupported: false,
+    stopAtErrors: false,
+    verbosity: 0,
+  });
+  let doc: PDFDocumentProxy;
+  try {
+    doc = await task.promise;
+  } catch (err) {
+    await task.destroy();
+    const name = (err as { name?: string }).name;
+    if (name === 'PasswordException') throw new ExtractionError('ENCRYPTED', 'the PDF is encrypted with a user password; upload it without one');
+    throw new ExtractionError('CORRUPT', `the PDF cannot be read: ${(err as Error).message}`);
+  }
+  try {
+    const pages: string[] = [];
+    const firstPageItems: TextItem[] = [];
+    for (let n = 1; n <= doc.numPages; n++) {
+      const page = await doc.getPage(n);
+      const content = await page.getTextContent();
+      const items = content.items.filter((i): i is TextItem => 'str' in i);
+      if (n === 1) firstPageItems.push(...items);
+      pages.push(normalizeText(joinItems(items)));
+      page.cleanup();
+    }
+    if (!pages.some((p) => p !== '')) {
+      throw new ExtractionError('NO_TEXT', 'the PDF has no text layer; it looks scanned');
+    }
+
+    const outline = await readOutline(doc);
+    const sections = pruneEmpty(outline.length > 0 ? outlineSections(outline, pages) : pageSections(pages));
+    if (!hasText(sections)) throw new ExtractionError('NO_TEXT', 'the PDF has no text layer; it looks scanned');
+
+    const { info } = (await doc.getMetadata().catch(() => ({ info: {} }))) as { info: Record<string, unknown> };
+    const str = (k: string) => (typeof info[k] === 'string' && (info[k] as string).trim() !== '' ? (info[k] as string).trim() : undefined);
+    const date = (k: string) => {
+      const d = str(k) && PDFDateString.toDateObject(str(k)!);
+      return d && !Number.isNaN(d.getTime()) ? d.toISOString() : undefined;
+    };
+    const title = cleanTitle(str('Title')) ?? cleanTitle(outline[0]?.title) ?? largestTextOnPage(firstPageItems) ?? '';
+
+    const warnings: ExtractionWarning[] = [];
+    const garbled = garbledWarning(pages.join('\n'));
+    if (garbled) warnings.push(garbled);
+    if (encrypted) {
+      warnings.push({ code: 'OWNER_PASSWORD_IGNORED', message: 'the PDF is encrypted with an owner password only; it was read with the empty user password' });
+    }
+    return {
+      title,
+      metadata: dropUndefined({
+        title: cleanTitle(str('Title')) ?? undefined,
+        author: str('Author'),
+        subject: str('Subject'),
+        keywords: str('Keywords'),
+        created: date('CreationDate'),
+        modified: date('ModDate'),
+        pages: doc.numPages,
+        mime_type: 'application/pdf',
+        sha256,
+        extractor: `pdfjs-dist@${PDFJS_VERSION}`,
+      }),
+      sections,
+      warnings,
+    };
+  } finally {
+    await doc.destroy();
+  }
+}
+
+/**
+ * Joins text items into lines: a line ends at hasEOL or when the baseline moves; a space goes
+ * between items that are apart on the line (pdf.js often splits words into positioned runs).
+ */
+function joinItems(items: readonly TextItem[]): string {
+  let out = '';
+  let prev: TextItem | null = null;
+  for (const item of items) {
+    if (prev && !prev.hasEOL && out !== '' && !out.endsWith('\n')) {
+      const size = Math.max(Math.abs(prev.transform[3] ?? 0), Math.abs(item.transform[3] ?? 0), 1);
+      const sameLine = Math.abs((item.transform[5] ?? 0) - (prev.transform[5] ?? 0)) < size * 0.5;
+      if (!sameLine) out += '\n';
+      else {
+        const gap = (item.transform[4] ?? 0) - ((prev.transform[4] ?? 0) + prev.width);
+        if (gap > size * 0.15 && !/\s$/.test(out) && !/^\s/.test(item.str)) out += ' ';
+      }
+    }
+    out += item.str;
+    if (item.hasEOL) out += '\n';
+    prev = item;
+  }
+  return out;
+}
+
+/**
+ * The first page's largest-font text, when it stands out from the body text (≥ 1.25× the median
+ * size): a PDF's visible title when it has no usable metadata or outline.
+ */
+function largestTextOnPage(items: readonly TextItem[]): string | null {
+  const sized = items.filter((i) => i.str.trim() !== '').map((i) => ({ i, size: Math.abs(i.transform[3] ?? 0) }));
+  const sizes = sized.map((s) => s.size).sort((a, b) => a - b);
+  const max = sizes[sizes.length - 1] ?? 0;
+  const median = sizes[Math.floor(sizes.length / 2)] ?? 0;
+  if (max === 0 || max < median * 1.25) return null;
+  const title = normalizeText(joinItems(sized.filter((s) => s.size >= max * 0.95).map((s) => s.i))).replace(/\s+/g, ' ');
+  return title.length >= 3 && title.length <= 300 ? title : null;
+}
+
+interface OutlineEntry {
+  title: string;
+  /** 0-based page where the entry starts; null when its destination cannot be resolved. */
+  page: number | null;
+  children: OutlineEntry[];
+}
+
+async function readOutline(doc: PDFDocumentProxy): Promise<OutlineEntry[]> {
+  const raw = await doc.getOutline().catch(() => null);
+  if (!raw || raw.length === 0) return [];
+  type RawItem = { title: string; dest: unknown; items: RawItem[] };
+  const resolve = async (items: RawItem[], depth: number): Promise<OutlineEntry[]> => {
+    if (depth > 32) return [];
+    const out: OutlineEntry[] = [];
+    for (const item of items) {
+      out.push({ title: normalizeText(item.title ?? ''), page: await destinationPage(doc, item.dest), children: await resolve(item.items ?? [], depth + 1) });
+    }
+    return out;
+  };
+  return resolve(raw as RawItem[], 0);
+}
+
+async function destinationPage(doc: PDFDocumentProxy, dest: unknown): Promise<number | null> {
+  try {
+    const explicit = typeof dest === 'string' ? await doc.getDestination(dest) : dest;
+    if (!Array.isArray(explicit) || explicit.length === 0) return null;
+    const ref = explicit[0];
+    if (typeof ref === 'number') return ref;
+    if (ref && typeof ref === 'object') return await doc.getPageIndex(ref as { num: number; gen: number });
+  } catch {
+    // an unresolvable destination: the entry inherits its predecessor's page
+  }
+  return null;
+}
+
+function pageMetadata(from: number, to: number): Record<string, unknown> {
+  return from === to ? { page: from } : { pages: [from, to] };
+}
+
+function pageSections(pages: readonly string[]): DraftSection[] {
+  return pages.map((text, i) => draftSection('', text, { page: i + 1 }));
+}
+
+/**
+ * One section per outline entry, holding the pages from its start up to the page before the next
+ * entry (in reading order) starts. Entries that start on the same page share it: duplicated text
+ * is better than a heading without its text. Pages before the first entry form a leading
+ * untitled section.
+ */
+function outlineSections(outline: OutlineEntry[], pages: readonly string[]): DraftSection[] {
+  const flat: { entry: OutlineEntry; start: number }[] = [];
+  let last = 0;
+  const walk = (entries: OutlineEntry[]) => {
+    for (const entry of entries) {
+      const start = entry.page !== null && entry.page >= 0 && entry.page < pages.length ? entry.page : last;
+      last = start;
+      flat.push({ entry, start });
+      walk(entry.children);
+    }
+  };
+  walk(outline);
+  const ranges = new Map<OutlineEntry, [number, number]>();
+  flat.forEach(({ entry, start }, i) => {
+    const next = flat[i + 1]?.start ?? pages.length;
+    ranges.set(entry, [start, Math.max(start, next - 1)]);
+  });
+  const build = (entries: OutlineEntry[]): DraftSection[] =>
+    entries.map((entry) => {
+      const [from, to] = ranges.get(entry)!;
+      const section = draftSection(entry.title, pages.slice(from, to + 1).filter(Boolean).join('\n\n'), pageMetadata(from + 1, to + 1));
+      section.children = build(entry.children);
+      return section;
+    });
+  const sections = build(outline);
+  const firstStart = flat[0]?.start ?? 0;
+  if (firstStart > 0) sections.unshift(draftSection('', pages.slice(0, firstStart).filter(Boolean).join('\n\n'), pageMetadata(1, firstStart)));
+  return sections;
+}
+
+/** An /Encrypt entry in a trailer: the file is encrypted (we only get here without a user password). */
+function isEncrypted(bytes: Uint8Array): boolean {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes('/Encrypt');
+}
+
+function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
