@@ -9,10 +9,9 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { buildApp } from '../src/app.js';
-import { createJwtAuthenticator, mintToken, resolveKeySource, type KeySource } from '../src/auth/index.js';
+import { mintToken, type KeySource } from '../src/auth/index.js';
 import { loadConfig, type Config } from '../src/config/index.js';
-import { openStore } from '../src/server.js';
+import { startServer } from '../src/server.js';
 import type { DocumentStore } from '../src/store/index.js';
 
 const CUSTOMER = '123456';
@@ -209,26 +208,18 @@ function recordUncaught(): void {
   });
 }
 
-/** Wired like startServer (src/server.ts), but keeping the http.Server to count bytes per socket. */
+/** The real server (src/server.ts), counting bytes per connection for the figures. */
 async function startBenchServer(config: Config): Promise<{ port: number; store: DocumentStore; keySource: KeySource; close(): Promise<void> }> {
-  const store = openStore(config);
-  const keySource = resolveKeySource(config);
-  const app = buildApp({ store, authenticator: createJwtAuthenticator(keySource, config.jwt), maxUploadBytes: config.maxUploadBytes });
-  const server = http.createServer(app);
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 300_000;
-  server.on('connection', (s: Socket) => {
+  const running = await startServer(config);
+  running.httpServer.on('connection', (s: Socket) => {
     const port = s.remotePort ?? 0;
     s.on('close', () => serverBytes.set(port, { read: s.bytesRead, written: s.bytesWritten }));
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
   const close = async (): Promise<void> => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await store.close();
+    running.httpServer.closeAllConnections();
+    await running.close();
   };
-  return { port: (server.address() as AddressInfo).port, store, keySource, close };
+  return { port: running.port, store: running.store, keySource: running.keySource, close };
 }
 
 async function main(): Promise<number> {

@@ -1,11 +1,13 @@
 import express from 'express';
 import type { Authenticator } from './auth/index.js';
+import type { Extractor } from './extract/index.js';
 import type { DocumentStore } from './store/index.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { UPLOAD_PATHS, uploadRouter } from './http/upload/upload-route.js';
 
 export interface AppDeps {
   readonly store: DocumentStore;
+  readonly extractor: Extractor;
   readonly authenticator: Authenticator;
   readonly maxUploadBytes: number;
   readonly log?: (message: string, err?: unknown) => void;

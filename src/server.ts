@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
 import { createJwtAuthenticator, resolveKeySource, type KeySource } from './auth/index.js';
 import type { Config } from './config/index.js';
+import { createExtractionPool } from './extract/index.js';
 import { SqliteStore, type DocumentStore } from './store/index.js';
 
 export const DATABASE_FILE = 'corpusgate.db';
@@ -14,6 +15,9 @@ export function openStore(config: Config): DocumentStore {
 
 export interface RunningServer {
   readonly url: string;
+  readonly port: number;
+  /** The listening server (the bench counts bytes per connection on it). */
+  readonly httpServer: http.Server;
   readonly keySource: KeySource;
   readonly store: DocumentStore;
   close(): Promise<void>;
@@ -22,8 +26,10 @@ export interface RunningServer {
 /** Wires the parts by hand (config → store → authenticator → app) and listens. */
 export async function startServer(config: Config, store: DocumentStore = openStore(config)): Promise<RunningServer> {
   const keySource = resolveKeySource(config);
+  const extractor = createExtractionPool(config.extract, (message, err) => console.error(message, err));
   const app = buildApp({
     store,
+    extractor,
     authenticator: createJwtAuthenticator(keySource, config.jwt),
     maxUploadBytes: config.maxUploadBytes,
   });
@@ -38,10 +44,14 @@ export async function startServer(config: Config, store: DocumentStore = openSto
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://localhost:${port}`,
+    port,
+    httpServer: server,
     keySource,
     store,
     async close() {
+      server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await extractor.close();
       await store.close();
     },
   };

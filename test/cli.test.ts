@@ -71,7 +71,7 @@ describe('corpusgate serve', () => {
     expect(curlLine).toContain(`/v1/upload?c=123456&o=151`);
 
     const first = await run('bash', ['-c', curlLine]);
-    expect(JSON.parse(first.stdout)).toEqual({ response: { status: {}, quotaConsumed: { numChars: '22', numMetadataChars: '17' } } });
+    expect(JSON.parse(first.stdout)).toEqual({ response: { status: {}, quotaConsumed: { numChars: '21', numMetadataChars: '17' } } });
     const again = await run('bash', ['-c', curlLine]);
     expect(JSON.parse(again.stdout).response.status.code).toBe('ALREADY_EXISTS');
 

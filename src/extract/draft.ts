@@ -22,11 +22,14 @@ export function draftSection(title: string, text: string, metadata: Record<strin
   return { title, text, metadata, children: [] };
 }
 
-/** Drops sections with neither text nor (non-empty) children, depth first. */
+/**
+ * Drops empty sections, depth first: no text and no children. A titled section stays (a heading
+ * directly followed by another heading is still part of the document's structure).
+ */
 export function pruneEmpty(sections: DraftSection[]): DraftSection[] {
   return sections
     .map((s) => ({ ...s, children: pruneEmpty(s.children) }))
-    .filter((s) => s.text.trim() !== '' || s.children.length > 0);
+    .filter((s) => s.text.trim() !== '' || s.title.trim() !== '' || s.children.length > 0);
 }
 
 export function hasText(sections: readonly DraftSection[]): boolean {

@@ -1,39 +1,48 @@
 import path from 'node:path';
-import { UnsupportedTypeError } from '../errors/index.js';
+import { InvalidRequestError, TypeMismatchError, UnsupportedTypeError } from '../errors/index.js';
 import type { DocumentEncoding } from '../document/index.js';
+import { isOle2, isPdf, isZip, sniff, SUPPORTED_TYPES } from './sniff.js';
+
+export { SUPPORTED_TYPES };
 
 /**
- * The input formats corpusgate reads. Document files already are a com.vectara.indexing.Document
- * and carry their own id; raw files get the upload's filename as id.
+ * How an upload is read. Raw files (pdf, zip, ole2, text) get the filename as document id;
+ * Document files carry their own.
  */
 export type InputFormat =
   | { readonly name: 'document-binary' | 'document-text' | 'document-json'; readonly encoding: DocumentEncoding; readonly idFrom: 'document' }
-  | { readonly name: 'text'; readonly idFrom: 'filename' };
+  | { readonly name: 'pdf' | 'zip' | 'ole2' | 'text'; readonly idFrom: 'filename' };
 
-const BY_EXTENSION: Readonly<Record<string, InputFormat>> = {
+const DOCUMENT_FILES: Readonly<Record<string, InputFormat>> = {
   '.pb': { name: 'document-binary', encoding: 'binary', idFrom: 'document' },
   '.pbtxt': { name: 'document-text', encoding: 'text', idFrom: 'document' },
   '.json': { name: 'document-json', encoding: 'json', idFrom: 'document' },
   '.txt': { name: 'text', idFrom: 'filename' },
 };
 
-export const SUPPORTED_TYPES: readonly string[] = [
-  '.pb (binary com.vectara.indexing.Document)',
-  '.pbtxt (Document in protobuf text format)',
-  '.json (Document in proto3 JSON)',
-  '.txt (UTF-8 text)',
-];
+/** Extensions that promise a container type the content must match. */
+const PROMISED = new Set(['.pdf', '.docx']);
 
-export function detectFormat(filename: string): InputFormat {
+/**
+ * By content first — clients send application/octet-stream or nothing, and names lie — with
+ * byte-prefix checks only (cheap on the event loop; all parsing happens in a worker). Then by
+ * extension for the Document and text formats.
+ */
+export function detectFormat(filename: string, bytes: Uint8Array): InputFormat {
+  if (bytes.length === 0) throw new InvalidRequestError('EMPTY_FILE', 'the file is empty (0 bytes)');
+  if (isPdf(bytes)) return { name: 'pdf', idFrom: 'filename' };
+  if (isZip(bytes)) return { name: 'zip', idFrom: 'filename' };
+  if (isOle2(bytes)) return { name: 'ole2', idFrom: 'filename' };
   const extension = extensionOf(filename);
-  const format = BY_EXTENSION[extension];
-  if (!format) {
-    throw new UnsupportedTypeError(
-      `unsupported file type ${extension === '' ? '(no extension)' : `"${extension}"`}; supported: ${SUPPORTED_TYPES.join(', ')}`,
-      SUPPORTED_TYPES,
-    );
-  }
-  return format;
+  const format = DOCUMENT_FILES[extension];
+  if (format) return format;
+  const what = sniff(bytes);
+  if (PROMISED.has(extension)) throw new TypeMismatchError(extension, what.mime, what.description);
+  throw new UnsupportedTypeError(
+    `unsupported file type ${extension === '' ? '(no extension)' : `"${extension}"`} (${what.description}); supported: ${SUPPORTED_TYPES.join(', ')}`,
+    SUPPORTED_TYPES,
+    what.mime,
+  );
 }
 
 /** Lower-case extension of the last path segment; a URL's query and fragment are ignored. */

@@ -26,6 +26,8 @@ export function uploadResponse(result: IngestResult): Record<string, JsonValue> 
       quotaConsumed: toJson(StorageQuotaSchema, quota, { alwaysEmitImplicit: true }),
     },
     ...(result.document ? { document: documentToJson(result.document) } : {}),
+    // Recoverable problems (e.g. TEXT_GARBLED); clients ignore keys they do not know.
+    ...(result.warnings.length > 0 ? { warnings: result.warnings.map((w) => ({ code: w.code, message: w.message })) } : {}),
   };
 }
 

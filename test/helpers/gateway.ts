@@ -6,6 +6,7 @@ import { buildApp } from '../../src/app.js';
 import { createJwtAuthenticator, resolveKeySource } from '../../src/auth/index.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { SqliteStore } from '../../src/store/index.js';
+import { createExtractionPool, type Extractor } from '../../src/extract/index.js';
 import { rsaIssuer, signRs256, startJwksServer, WRITE_CLAIMS, type Claims, type JwksServer, type RsaIssuer } from './keys.js';
 
 export const CUSTOMER = '123456';
@@ -14,6 +15,7 @@ export const CORPUS = '151';
 export interface TestGateway {
   readonly app: Express;
   readonly store: SqliteStore;
+  readonly extractor: Extractor;
   readonly config: Config;
   readonly dir: string;
   readonly dbFile: string;
@@ -47,12 +49,14 @@ export async function closeTestIssuer(): Promise<void> {
 export async function startGateway(env: Record<string, string> = {}, dir?: string): Promise<TestGateway> {
   const { issuer, jwks } = await testIssuer();
   const dataDir = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-test-'));
-  const config = loadConfig({ DATA_DIR: dataDir, JWT_JWKS_URL: jwks.url, ...env });
+  const config = loadConfig({ DATA_DIR: dataDir, JWT_JWKS_URL: jwks.url, EXTRACT_WORKERS: '2', ...env });
   const dbFile = path.join(dataDir, 'corpusgate.db');
   const store = new SqliteStore({ file: dbFile, quotaDefaults: config.quotaDefaults });
   await store.createCorpus({ customerId: CUSTOMER, corpusId: CORPUS, name: 'test' });
+  const extractor = createExtractionPool(config.extract);
   const app = buildApp({
     store,
+    extractor,
     authenticator: createJwtAuthenticator(resolveKeySource(config), config.jwt),
     maxUploadBytes: config.maxUploadBytes,
     log: () => {},
@@ -60,15 +64,18 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
   const gateway: TestGateway = {
     app,
     store,
+    extractor,
     config,
     dir: dataDir,
     dbFile,
     token: (claims = WRITE_CLAIMS()) => signRs256(issuer, claims),
     async restart() {
+      await extractor.close();
       await store.close();
       return startGateway(env, dataDir);
     },
     async close() {
+      await extractor.close();
       await store.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -33,12 +33,18 @@ export function uploadRouter(deps: UploadRouteDeps): Router {
     resolveTarget, //                                        400 | 403
     async (_req, res) => {
       const form = required(res, 'form');
+      // A client that goes away before its answer cancels its parse.
+      const cancel = new AbortController();
+      res.on('close', () => {
+        if (!res.writableFinished) cancel.abort();
+      });
       const result = await ingest(deps, {
         principal: required(res, 'principal'),
         target: required(res, 'target'),
         file: form.file,
         docMetadata: form.docMetadata === undefined ? undefined : parseDocMetadata(form.docMetadata),
         returnDocument: required(res, 'query').returnDocument,
+        signal: cancel.signal,
       });
       res.status(200).json(uploadResponse(result));
     },

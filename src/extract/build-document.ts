@@ -1,0 +1,104 @@
+import { create } from '@bufbuild/protobuf';
+import { ExtractionError, InvalidRequestError, UnsupportedTypeError } from '../errors/index.js';
+import {
+  decodeDocument,
+  DocumentSchema,
+  encodeDocument,
+  mergeMetadataJson,
+  normalizeDocumentId,
+  numberSections,
+  SectionSchema,
+  type Document,
+  type JsonObject,
+  type Section,
+} from '../document/index.js';
+import { computeCharge, type Charge } from '../quota/index.js';
+import type { DraftDocument, DraftSection } from './draft.js';
+import type { InputFormat } from './formats.js';
+import { extractPdf } from './pdf.js';
+import { isEncryptedOffice, sniff, SUPPORTED_TYPES } from './sniff.js';
+import { extractText } from './text.js';
+import type { ExtractionWarning } from './text-normalize.js';
+
+/** What a worker is given: plain data, structured-clonable. */
+export interface ExtractionTask {
+  readonly format: InputFormat;
+  readonly bytes: Uint8Array;
+  /** Raw files: the (validated) filename, which is the document id. */
+  readonly filenameId: string | null;
+  readonly docMetadata: JsonObject | undefined;
+}
+
+/** What a worker returns: the Document ready to store, and what it costs. */
+export interface BuiltDocument {
+  readonly documentId: string;
+  /** Binary com.vectara.indexing.Document. */
+  readonly document: Uint8Array;
+  readonly charge: Charge;
+  readonly warnings: readonly ExtractionWarning[];
+  /** What the content turned out to be: pdf, docx, text or a Document encoding. */
+  readonly detectedType: string;
+}
+
+/**
+ * The whole parse of one upload, run inside an extraction worker: bytes in, the encoded Document
+ * and its charge out, so the event loop never parses anything.
+ */
+export async function buildDocument(task: ExtractionTask): Promise<BuiltDocument> {
+  const { format, bytes } = task;
+  let document: Document;
+  let warnings: readonly ExtractionWarning[] = [];
+  let detectedType: string = format.name;
+  if (format.idFrom === 'document') {
+    document = decodeDocument(format.encoding, bytes);
+    document.documentId = normalizeDocumentId(document.documentId, "the Document's document_id");
+  } else {
+    const draft = await extractRaw(format.name, bytes);
+    if (format.name === 'zip') detectedType = 'docx';
+    document = fromDraft(draft, task.filenameId ?? '');
+    warnings = draft.warnings;
+  }
+  document.metadataJson = mergeMetadataJson(document.metadataJson, task.docMetadata, "the Document's");
+  numberSections(document);
+  if (document.section.length === 0) {
+    throw new InvalidRequestError('INVALID_DOCUMENT', 'the Document has no sections: there is nothing to index');
+  }
+  return { documentId: document.documentId, document: encodeDocument(document), charge: computeCharge(document), warnings, detectedType };
+}
+
+async function extractRaw(name: 'pdf' | 'zip' | 'ole2' | 'text', bytes: Uint8Array): Promise<DraftDocument> {
+  switch (name) {
+    case 'pdf':
+      return extractPdf(bytes);
+    case 'zip':
+      // Loaded on first use: a worker that never sees a docx never loads mammoth.
+      return (await import('./docx.js')).extractZip(bytes);
+    case 'text':
+      return extractText(bytes);
+    case 'ole2':
+      if (isEncryptedOffice(bytes)) {
+        throw new ExtractionError('ENCRYPTED', 'the file is a password-protected Office document (OLE2 EncryptedPackage); upload it without a password');
+      }
+      throw new UnsupportedTypeError(
+        `unsupported file type: ${sniff(bytes).description}; save it as .docx. Supported: ${SUPPORTED_TYPES.join(', ')}`,
+        SUPPORTED_TYPES,
+        'application/x-ole-storage',
+      );
+  }
+}
+
+function fromDraft(draft: DraftDocument, documentId: string): Document {
+  const toSection = (s: DraftSection): Section =>
+    create(SectionSchema, {
+      title: s.title,
+      text: s.text,
+      metadataJson: Object.keys(s.metadata).length > 0 ? JSON.stringify(s.metadata) : '',
+      section: s.children.map(toSection),
+    });
+  return create(DocumentSchema, {
+    documentId,
+    title: draft.title,
+    metadataJson: Object.keys(draft.metadata).length > 0 ? JSON.stringify(draft.metadata) : '',
+    section: draft.sections.map(toSection),
+  });
+}

@@ -1,0 +1,88 @@
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { ExtractConfig } from '../config/index.js';
+import { ClientClosedError, ExtractionBusyError, ExtractionError, GatewayError } from '../errors/index.js';
+import type { BuiltDocument, ExtractionTask } from './build-document.js';
+import type { WorkerInput, WorkerOutput } from './worker.js';
+
+export interface Extractor {
+  /** Parses in a worker. `signal` aborts a queued or running parse (the client went away). */
+  extract(task: ExtractionTask, signal?: AbortSignal): Promise<BuiltDocument>;
+  readonly queueSize: number;
+  close(): Promise<void>;
+}
+
+/** Seconds a client told 503 is asked to wait. */
+export const RETRY_AFTER_SECONDS = 5;
+
+// Compiled, the worker sits next to this file. Under ts-jest this file is the .ts source and the
+// worker is taken from the build (npm test builds first): workers run real compiled code.
+const here = new URL(import.meta.url);
+const WORKER_URL = here.pathname.endsWith('.ts') ? new URL('../../dist/src/extract/worker.js', here) : new URL('./worker.js', here);
+
+/**
+ * A piscina pool: every parse runs in a worker thread with a heap cap; a parse past its time limit
+ * has its worker terminated (piscina replaces it); a crash fails only its own request.
+ */
+export function createExtractionPool(config: ExtractConfig, log: (message: string, err?: unknown) => void = () => {}): Extractor {
+  const pool = new Piscina<WorkerInput, WorkerOutput>({
+    filename: WORKER_URL.href,
+    minThreads: 1,
+    maxThreads: config.workers,
+    maxQueue: config.queueMax,
+    concurrentTasksPerWorker: 1,
+    idleTimeout: 60_000,
+    resourceLimits: {
+      maxOldGenerationSizeMb: config.maxHeapMb,
+      maxYoungGenerationSizeMb: Math.max(8, Math.min(64, Math.floor(config.maxHeapMb / 8))),
+      stackSizeMb: 8,
+    },
+  });
+  // Errors of a worker with no task in flight arrive here; without a listener they would crash us.
+  pool.on('error', (err: unknown) => log('extraction worker error', err));
+
+  return {
+    get queueSize() {
+      return pool.queueSize;
+    },
+    async extract(task, signal) {
+      if (signal?.aborted) throw new ClientClosedError();
+      const controller = new AbortController();
+      const { port1, port2 } = new MessageChannel();
+      let timer: NodeJS.Timeout | undefined;
+      let timedOut = false;
+      port1.once('message', () => {
+        timer = setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, config.timeoutMs);
+      });
+      const onClientGone = () => controller.abort();
+      signal?.addEventListener('abort', onClientGone, { once: true });
+      try {
+        const output = await pool.run({ task, started: port2 }, { signal: controller.signal, transferList: [port2] });
+        if (!output.ok) throw new GatewayError(output.code, output.message, output.extra);
+        return output.value;
+      } catch (err) {
+        if (err instanceof GatewayError) throw err;
+        if (timedOut) {
+          throw new ExtractionError('EXTRACTION_TIMEOUT', `extraction took longer than ${config.timeoutMs} ms (EXTRACT_TIMEOUT_MS); its worker was stopped`);
+        }
+        if (signal?.aborted) throw new ClientClosedError();
+        const code = (err as { code?: string }).code;
+        const message = err instanceof Error ? err.message : String(err);
+        if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
+          throw new ExtractionError('EXTRACTION_RESOURCE_LIMIT', `extraction needed more than ${config.maxHeapMb} MB of heap (EXTRACT_MAX_HEAP_MB); its worker was stopped`);
+        }
+        if (/task queue is at limit|no task queue available/i.test(message)) throw new ExtractionBusyError(RETRY_AFTER_SECONDS);
+        log('extraction worker failed', err);
+        throw new ExtractionError('EXTRACTION_FAILED', `the extraction worker failed (${message}); it was replaced`);
+      } finally {
+        clearTimeout(timer);
+        port1.close();
+        signal?.removeEventListener('abort', onClientGone);
+      }
+    },
+    close: () => pool.destroy(),
+  };
+}

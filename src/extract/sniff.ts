@@ -1,0 +1,92 @@
+/**
+ * What a file really is, from its bytes. Used to route uploads (pdf, zip, ole2) and to say what a
+ * refused file is ("named .pdf but its content is plain text").
+ */
+export const SUPPORTED_TYPES: readonly string[] = [
+  '.pdf (PDF with a text layer)',
+  '.docx (Word 2007+)',
+  '.pb (binary com.vectara.indexing.Document)',
+  '.pbtxt (Document in protobuf text format)',
+  '.json (Document in proto3 JSON)',
+  '.txt (UTF-8 text)',
+];
+
+export interface Sniffed {
+  readonly mime: string;
+  readonly description: string;
+}
+
+const PDF_MAGIC = Buffer.from('%PDF-');
+const OLE2_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+/** "EncryptedPackage" as a UTF-16LE directory entry name of an OLE2 container. */
+const ENCRYPTED_PACKAGE = Buffer.from('EncryptedPackage', 'utf16le');
+
+export const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** `%PDF-` within the first 1,024 bytes (junk before the header is common and tolerated). */
+export function isPdf(bytes: Uint8Array): boolean {
+  return asBuffer(bytes).subarray(0, 1024).includes(PDF_MAGIC);
+}
+
+export function isZip(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 0x03 || bytes[2] === 0x05) && (bytes[3] === 0x04 || bytes[3] === 0x06);
+}
+
+export function isOle2(bytes: Uint8Array): boolean {
+  return asBuffer(bytes).subarray(0, 8).equals(OLE2_MAGIC);
+}
+
+/** An OLE2 container holding an EncryptedPackage stream: a password-protected Office file. */
+export function isEncryptedOffice(bytes: Uint8Array): boolean {
+  return isOle2(bytes) && asBuffer(bytes).includes(ENCRYPTED_PACKAGE);
+}
+
+/** Best-effort naming of content we do not extract. */
+export function sniff(bytes: Uint8Array): Sniffed {
+  const b = asBuffer(bytes);
+  const head = b.subarray(0, 512);
+  if (isPdf(bytes)) return { mime: 'application/pdf', description: 'a PDF' };
+  if (isZip(bytes)) return { mime: 'application/zip', description: 'a ZIP archive' };
+  if (isOle2(bytes)) return { mime: 'application/x-ole-storage', description: 'an OLE2 container (legacy Office: .doc, .xls, .ppt)' };
+  if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return { mime: 'image/png', description: 'a PNG image' };
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return { mime: 'image/jpeg', description: 'a JPEG image' };
+  if (head.subarray(0, 4).toString('latin1') === 'GIF8') return { mime: 'image/gif', description: 'a GIF image' };
+  if (head.subarray(0, 5).toString('latin1') === '{\\rtf') return { mime: 'text/rtf', description: 'an RTF document' };
+  const text = head.toString('utf8').replace(/^\ufeff/, '').trimStart().toLowerCase();
+  if (text.startsWith('<!doctype html') || text.startsWith('<html')) return { mime: 'text/html', description: 'an HTML page' };
+  if (text.startsWith('<?xml')) return { mime: 'application/xml', description: 'an XML document' };
+  if (looksLikeText(b)) return { mime: 'text/plain', description: 'plain text' };
+  return { mime: 'application/octet-stream', description: 'unrecognised binary data' };
+}
+
+/** Names the kind of a ZIP that is not a docx, from its central directory. */
+export function describeZip(names: ReadonlySet<string>): Sniffed {
+  if (names.has('ppt/presentation.xml')) return { mime: 'application/vnd.openxmlformats-officedocument.presentationml.presentation', description: 'a PowerPoint presentation (.pptx)' };
+  if (names.has('xl/workbook.xml')) return { mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', description: 'an Excel workbook (.xlsx)' };
+  if (names.has('META-INF/container.xml') && names.has('mimetype')) return { mime: 'application/epub+zip', description: 'an EPUB e-book' };
+  if (names.has('content.xml') && names.has('mimetype')) return { mime: 'application/vnd.oasis.opendocument', description: 'an OpenDocument file (.odt/.ods/.odp)' };
+  return { mime: 'application/zip', description: 'a ZIP archive without word/document.xml (not a docx)' };
+}
+
+function looksLikeText(b: Buffer): boolean {
+  const sample = b.subarray(0, 4096);
+  if (sample.includes(0)) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(sample.length < b.length ? sample.subarray(0, lastCompleteUtf8(sample)) : sample);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Length of the sample without a UTF-8 sequence cut at its end. */
+function lastCompleteUtf8(sample: Buffer): number {
+  let end = sample.length;
+  for (let i = 1; i <= 3 && end - i >= 0; i++) {
+    const byte = sample[end - i]!;
+    if ((byte & 0xc0) === 0x80) continue;
+    if (byte >= 0xc0) end -= i;
+    break;
+  }
+  return end;
+}

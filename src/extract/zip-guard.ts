@@ -1,0 +1,112 @@
+import yauzl from 'yauzl';
+import { ExtractionError } from '../errors/index.js';
+
+/** Bomb limits (DEVELOPERS.md / the extraction issue). */
+export const ZIP_LIMITS = {
+  maxEntries: 10_000,
+  maxTotalUncompressed: 200 * 1024 * 1024,
+  maxRatio: 200,
+  /** Entries smaller than this are not ratio-checked: a tiny run of zeros compresses 1000:1 and harms no one. */
+  ratioCheckFrom: 64 * 1024,
+} as const;
+
+export interface ZipContents {
+  readonly names: ReadonlySet<string>;
+  /** Inflated XML parts the extractor reads itself (styles, core properties), by name. */
+  readonly parts: ReadonlyMap<string, Buffer>;
+}
+
+/**
+ * Reads a ZIP's central directory with yauzl and refuses bombs before anything else opens it:
+ * too many entries, too much declared size, or a suspicious ratio. Then it inflates every XML
+ * part — the parts mammoth will read — counting the *actual* bytes, because declared sizes lie:
+ * yauzl fails an entry that inflates past its declared size, and the running total is capped.
+ */
+export async function inspectZip(bytes: Uint8Array, keep: readonly string[] = []): Promise<ZipContents> {
+  const zip = await open(bytes);
+  try {
+    const entries = await listEntries(zip);
+    const parts = new Map<string, Buffer>();
+    let inflated = 0;
+    for (const entry of entries) {
+      if (!/\.(xml|rels)$/i.test(entry.fileName)) continue;
+      const data = await readEntry(zip, entry, ZIP_LIMITS.maxTotalUncompressed - inflated);
+      inflated += data.length;
+      if (keep.includes(entry.fileName)) parts.set(entry.fileName, data);
+    }
+    return { names: new Set(entries.map((e) => e.fileName)), parts };
+  } finally {
+    zip.close();
+  }
+}
+
+function open(bytes: Uint8Array): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => {
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    yauzl.fromBuffer(buffer, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false }, (err, zip) => {
+      if (err || !zip) reject(new ExtractionError('CORRUPT', `the file is not a readable ZIP container: ${err?.message ?? 'unknown error'}`));
+      else resolve(zip);
+    });
+  });
+}
+
+function listEntries(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
+  if (zip.entryCount > ZIP_LIMITS.maxEntries) {
+    return Promise.reject(bomb(`${zip.entryCount} entries (at most ${ZIP_LIMITS.maxEntries})`));
+  }
+  return new Promise((resolve, reject) => {
+    const entries: yauzl.Entry[] = [];
+    let declared = 0;
+    zip.on('entry', (entry: yauzl.Entry) => {
+      declared += entry.uncompressedSize;
+      if (declared > ZIP_LIMITS.maxTotalUncompressed) {
+        reject(bomb(`its entries declare more than ${ZIP_LIMITS.maxTotalUncompressed / 1024 / 1024} MiB uncompressed`));
+        return;
+      }
+      const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
+      if (entry.uncompressedSize >= ZIP_LIMITS.ratioCheckFrom && ratio > ZIP_LIMITS.maxRatio) {
+        reject(bomb(`entry ${entry.fileName} expands ${Math.round(ratio)}:1 (at most ${ZIP_LIMITS.maxRatio}:1)`));
+        return;
+      }
+      entries.push(entry);
+      zip.readEntry();
+    });
+    zip.on('end', () => resolve(entries));
+    zip.on('error', (err: Error) => reject(new ExtractionError('CORRUPT', `the ZIP container is broken: ${err.message}`)));
+    zip.readEntry();
+  });
+}
+
+function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, budget: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (err, stream) => {
+      if (err || !stream) {
+        reject(new ExtractionError('CORRUPT', `ZIP entry ${entry.fileName} cannot be read: ${err?.message ?? 'unknown error'}`));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > budget) {
+          stream.destroy();
+          reject(bomb(`it inflates past ${ZIP_LIMITS.maxTotalUncompressed / 1024 / 1024} MiB`));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      stream.on('error', (e: Error) =>
+        reject(
+          /too many bytes|expected \d+ bytes|uncompressedSize/i.test(e.message)
+            ? bomb(`entry ${entry.fileName} inflates to more than it declares`)
+            : new ExtractionError('CORRUPT', `ZIP entry ${entry.fileName} is broken: ${e.message}`),
+        ),
+      );
+      stream.on('end', () => resolve(Buffer.concat(chunks, size)));
+    });
+  });
+}
+
+function bomb(why: string): ExtractionError {
+  return new ExtractionError('DECOMPRESSION_BOMB', `refused as a decompression bomb: ${why}`);
+}
