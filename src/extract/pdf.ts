@@ -104,19 +104,23 @@ export async function extractPdf(bytes: Uint8Array): Promise<DraftDocument> {
 }
 
 /**
- * Joins text items into lines: a line ends at hasEOL or when the baseline moves; a space goes
- * between items that are apart on the line (pdf.js often splits words into positioned runs).
+ * Joins text items into lines: a line ends at hasEOL or when the next item leaves the baseline;
+ * a space goes between items that are apart along it (pdf.js often splits words into positioned
+ * runs). Measured along each item's own direction, so rotated and vertical text join too.
  */
 function joinItems(items: readonly TextItem[]): string {
   let out = '';
   let prev: TextItem | null = null;
   for (const item of items) {
     if (prev && !prev.hasEOL && out !== '' && !out.endsWith('\n')) {
-      const size = Math.max(Math.abs(prev.transform[3] ?? 0), Math.abs(item.transform[3] ?? 0), 1);
-      const sameLine = Math.abs((item.transform[5] ?? 0) - (prev.transform[5] ?? 0)) < size * 0.5;
-      if (!sameLine) out += '\n';
+      const [dx, dy] = direction(prev);
+      const size = Math.max(fontSize(prev), fontSize(item), 1);
+      const ox = (item.transform[4] ?? 0) - (prev.transform[4] ?? 0);
+      const oy = (item.transform[5] ?? 0) - (prev.transform[5] ?? 0);
+      const across = Math.abs(ox * dy - oy * dx);
+      if (across > size * 0.5) out += '\n';
       else {
-        const gap = (item.transform[4] ?? 0) - ((prev.transform[4] ?? 0) + prev.width);
+        const gap = ox * dx + oy * dy - prev.width;
         if (gap > size * 0.15 && !/\s$/.test(out) && !/^\s/.test(item.str)) out += ' ';
       }
     }
@@ -127,12 +131,24 @@ function joinItems(items: readonly TextItem[]): string {
   return out;
 }
 
+/** Unit vector of the item's baseline (1, 0 for ordinary horizontal text). */
+function direction(item: TextItem): [number, number] {
+  const a = item.transform[0] ?? 1;
+  const b = item.transform[1] ?? 0;
+  const length = Math.hypot(a, b) || 1;
+  return [a / length, b / length];
+}
+
+function fontSize(item: TextItem): number {
+  return Math.hypot(item.transform[2] ?? 0, item.transform[3] ?? 0);
+}
+
 /**
  * The first page's largest-font text, when it stands out from the body text (≥ 1.25× the median
  * size): a PDF's visible title when it has no usable metadata or outline.
  */
 function largestTextOnPage(items: readonly TextItem[]): string | null {
-  const sized = items.filter((i) => i.str.trim() !== '').map((i) => ({ i, size: Math.abs(i.transform[3] ?? 0) }));
+  const sized = items.filter((i) => i.str.trim() !== '').map((i) => ({ i, size: fontSize(i) }));
   const sizes = sized.map((s) => s.size).sort((a, b) => a - b);
   const max = sizes[sizes.length - 1] ?? 0;
   const median = sizes[Math.floor(sizes.length / 2)] ?? 0;
