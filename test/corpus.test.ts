@@ -73,6 +73,9 @@ if (!manifest) {
           for (const phrase of [...(expected.phrases ?? []), ...(expected.extra_phrases ?? [])]) {
             expect({ file, phrase, found: containsPhrase(text, phrase) }).toEqual({ file, phrase, found: true });
           }
+          if ((expected as { encrypted?: boolean }).encrypted) {
+            expect(res.body.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'OWNER_PASSWORD_IGNORED' })]));
+          }
           if (expected.pages !== undefined) expect(JSON.parse(doc.metadataJson ?? '{}').pages).toBe(expected.pages);
           if (expected.title !== undefined) expect(normalizeForMatch(doc.title ?? '')).toBe(normalizeForMatch(expected.title));
           const titles = sections.map((s) => s.title ?? '').filter(Boolean);

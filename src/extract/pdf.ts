@@ -50,12 +50,12 @@ export async function extractPdf(bytes: Uint8Array): Promise<DraftDocument> {
   }
   try {
     const pages: string[] = [];
-    const firstPageItems: TextItem[] = [];
+    let firstPageItems: TextItem[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
       const content = await page.getTextContent();
       const items = content.items.filter((i): i is TextItem => 'str' in i);
-      if (n === 1) firstPageItems.push(...items);
+      if (n === 1) firstPageItems = items;
       pages.push(normalizeText(joinItems(items)));
       page.cleanup();
     }

@@ -9,6 +9,8 @@ export interface Extractor {
   /** Parses in a worker. `signal` aborts a queued or running parse (the client went away). */
   extract(task: ExtractionTask, signal?: AbortSignal): Promise<BuiltDocument>;
   readonly queueSize: number;
+  /** Parses stopped early, by reason (running ones had their worker terminated). */
+  readonly stopped: Readonly<Record<'timeout' | 'memory' | 'cancelled' | 'crash' | 'busy', number>>;
   close(): Promise<void>;
 }
 
@@ -29,7 +31,6 @@ export function createExtractionPool(config: ExtractConfig, log: (message: strin
     filename: WORKER_URL.href,
     minThreads: 1,
     maxThreads: config.workers,
-    maxQueue: config.queueMax,
     concurrentTasksPerWorker: 1,
     idleTimeout: 60_000,
     resourceLimits: {
@@ -40,18 +41,33 @@ export function createExtractionPool(config: ExtractConfig, log: (message: strin
   });
   // Errors of a worker with no task in flight arrive here; without a listener they would crash us.
   pool.on('error', (err: unknown) => log('extraction worker error', err));
+  const stopped = { timeout: 0, memory: 0, cancelled: 0, crash: 0, busy: 0 };
+  // The queue bound is kept here, not with piscina's maxQueue: piscina parks abortable tasks in a
+  // separate queue that its maxQueue check does not count (piscina 5.x, Piscina#runTask).
+  let waiting = 0;
+  let running = 0;
 
   return {
+    stopped,
     get queueSize() {
-      return pool.queueSize;
+      return waiting;
     },
     async extract(task, signal) {
       if (signal?.aborted) throw new ClientClosedError();
+      if (running + waiting >= config.workers + config.queueMax) {
+        stopped.busy++;
+        throw new ExtractionBusyError(RETRY_AFTER_SECONDS);
+      }
+      waiting++;
+      let started = false;
       const controller = new AbortController();
       const { port1, port2 } = new MessageChannel();
       let timer: NodeJS.Timeout | undefined;
       let timedOut = false;
       port1.once('message', () => {
+        started = true;
+        waiting--;
+        running++;
         timer = setTimeout(() => {
           timedOut = true;
           controller.abort();
@@ -66,18 +82,25 @@ export function createExtractionPool(config: ExtractConfig, log: (message: strin
       } catch (err) {
         if (err instanceof GatewayError) throw err;
         if (timedOut) {
+          stopped.timeout++;
           throw new ExtractionError('EXTRACTION_TIMEOUT', `extraction took longer than ${config.timeoutMs} ms (EXTRACT_TIMEOUT_MS); its worker was stopped`);
         }
-        if (signal?.aborted) throw new ClientClosedError();
+        if (signal?.aborted) {
+          stopped.cancelled++;
+          throw new ClientClosedError();
+        }
         const code = (err as { code?: string }).code;
         const message = err instanceof Error ? err.message : String(err);
         if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
+          stopped.memory++;
           throw new ExtractionError('EXTRACTION_RESOURCE_LIMIT', `extraction needed more than ${config.maxHeapMb} MB of heap (EXTRACT_MAX_HEAP_MB); its worker was stopped`);
         }
-        if (/task queue is at limit|no task queue available/i.test(message)) throw new ExtractionBusyError(RETRY_AFTER_SECONDS);
+        stopped.crash++;
         log('extraction worker failed', err);
         throw new ExtractionError('EXTRACTION_FAILED', `the extraction worker failed (${message}); it was replaced`);
       } finally {
+        if (started) running--;
+        else waiting--;
         clearTimeout(timer);
         port1.close();
         signal?.removeEventListener('abort', onClientGone);

@@ -1,0 +1,223 @@
+/**
+ * Hostile and synthetic fixtures, generated (never committed): `npm run fixtures` writes them to
+ * fixtures/generated/; tests import the generators directly.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+
+// ---------------------------------------------------------------- ZIP (stored or deflated entries)
+
+interface ZipEntry {
+  readonly name: string;
+  readonly data: Buffer;
+  /** Write this as the uncompressed size instead of the real one (a lying header). */
+  readonly declaredSize?: number;
+  readonly store?: boolean;
+}
+
+const crcTable = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(data: Buffer): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < data.length; i++) c = crcTable[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** A minimal ZIP writer (deflate or store, no zip64): enough for hostile docx fixtures. */
+export function zip(entries: readonly ZipEntry[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name, 'utf8');
+    const body = e.store ? e.data : zlib.deflateRawSync(e.data, { level: 9 });
+    const crc = crc32(e.data);
+    const size = e.declaredSize ?? e.data.length;
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6);
+    local.writeUInt16LE(e.store ? 0 : 8, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(size, 22);
+    local.writeUInt16LE(name.length, 26);
+    locals.push(local, name, body);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(e.store ? 0 : 8, 10);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(body.length, 20);
+    central.writeUInt32LE(size, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    centrals.push(central, name);
+    offset += local.length + name.length + body.length;
+  }
+  const centralDir = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(centralDir.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, centralDir, end]);
+}
+
+const CONTENT_TYPES = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`;
+const RELS = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`;
+
+function paragraph(text: string, style?: string): string {
+  const props = style ? `<w:pPr><w:pStyle w:val="${style}"/></w:pPr>` : '';
+  return `<w:p>${props}<w:r><w:t xml:space="preserve">${text}</w:t></w:r></w:p>`;
+}
+
+export function documentXml(body: string): string {
+  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`;
+}
+
+/** A small valid docx: headings, body text, a table. */
+export function simpleDocx(extra: readonly ZipEntry[] = [], body?: string): Buffer {
+  const xml =
+    body ??
+    paragraph('Generated title', 'Heading1') +
+      paragraph('Intro paragraph under the first heading.') +
+      paragraph('Details', 'Heading2') +
+      paragraph('Text of the details.') +
+      '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>A1</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>B1</w:t></w:r></w:p></w:tc></w:tr></w:tbl>';
+  return zip([
+    { name: '[Content_Types].xml', data: Buffer.from(CONTENT_TYPES) },
+    { name: '_rels/.rels', data: Buffer.from(RELS) },
+    { name: 'word/document.xml', data: Buffer.from(documentXml(xml)) },
+    ...extra,
+  ]);
+}
+
+/** Declares 300 MiB of zeros in one entry (the classic zip bomb, ~300 KB on disk). */
+export function zipBombDocx(): Buffer {
+  return simpleDocx([{ name: 'word/media/zeros.bin', data: Buffer.alloc(300 * 1024 * 1024) }]);
+}
+
+/** One XML entry expanding ~1000:1, well under the total limit. */
+export function ratioBombDocx(): Buffer {
+  return simpleDocx([{ name: 'word/padding.xml', data: Buffer.alloc(20 * 1024 * 1024, 0x20) }]);
+}
+
+/** document.xml declares 1 KB but inflates to 50 MB: declared sizes lie. */
+export function lyingSizeDocx(): Buffer {
+  const big = documentXml(paragraph('x'.repeat(50 * 1024 * 1024)));
+  return zip([
+    { name: '[Content_Types].xml', data: Buffer.from(CONTENT_TYPES) },
+    { name: '_rels/.rels', data: Buffer.from(RELS) },
+    { name: 'word/document.xml', data: Buffer.from(big), declaredSize: 1024 },
+  ]);
+}
+
+/** More entries than allowed. */
+export function manyEntriesDocx(): Buffer {
+  return simpleDocx(Array.from({ length: 10_001 }, (_, i) => ({ name: `word/e${i}.txt`, data: Buffer.from('x'), store: true })));
+}
+
+// ---------------------------------------------------------------- PDF
+
+/** A PDF from content streams, one page each, Helvetica; `deflate` compresses the streams. */
+export function pdf(pages: readonly (string | Buffer)[], opts: { deflate?: boolean; title?: string } = {}): Buffer {
+  const objects: Buffer[] = [];
+  const add = (body: string | Buffer) => objects.push(Buffer.isBuffer(body) ? body : Buffer.from(body, 'latin1')) && objects.length;
+  const catalog = add('');
+  const pagesObj = add('');
+  const font = add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>');
+  const kids: number[] = [];
+  for (const page of pages) {
+    const raw = Buffer.isBuffer(page) ? page : Buffer.from(page, 'latin1');
+    const data = opts.deflate ? zlib.deflateSync(raw, { level: 9 }) : raw;
+    const stream = add(
+      Buffer.concat([
+        Buffer.from(`<< /Length ${data.length}${opts.deflate ? ' /Filter /FlateDecode' : ''} >>\nstream\n`, 'latin1'),
+        data,
+        Buffer.from('\nendstream', 'latin1'),
+      ]),
+    );
+    kids.push(add(`<< /Type /Page /Parent ${pagesObj} 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 ${font} 0 R >> >> /Contents ${stream} 0 R >>`));
+  }
+  objects[catalog - 1] = Buffer.from(`<< /Type /Catalog /Pages ${pagesObj} 0 R >>`, 'latin1');
+  objects[pagesObj - 1] = Buffer.from(`<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`, 'latin1');
+  const info = opts.title ? add(`<< /Title (${opts.title}) >>`) : 0;
+  const chunks: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
+  const offsets: number[] = [];
+  let length = chunks[0]!.length;
+  objects.forEach((body, i) => {
+    offsets.push(length);
+    const obj = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`, 'latin1'), body, Buffer.from('\nendobj\n', 'latin1')]);
+    chunks.push(obj);
+    length += obj.length;
+  });
+  const xref = `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  const trailer = `trailer\n<< /Size ${objects.length + 1} /Root ${catalog} 0 R${info ? ` /Info ${info} 0 R` : ''} >>\nstartxref\n${length}\n%%EOF\n`;
+  chunks.push(Buffer.from(xref + trailer, 'latin1'));
+  return Buffer.concat(chunks);
+}
+
+export function textPage(lines: readonly string[]): string {
+  return `BT /F1 12 Tf 72 720 Td 14 TL ${lines.map((l) => `(${l.replace(/[()\\]/g, '\\$&')}) '`).join(' ')} ET`;
+}
+
+/** A plain text PDF with `count` pages. */
+export function textPdf(count = 2, title = 'Generated PDF'): Buffer {
+  return pdf(
+    Array.from({ length: count }, (_, i) => textPage([`Page ${i + 1} of the generated PDF.`, 'The quick brown fox jumps over the lazy dog.'])),
+    { title },
+  );
+}
+
+/**
+ * One page whose content stream inflates to `mb` MB of text shows, each moved apart so that
+ * pdf.js keeps a separate text item (string, transform, metrics) per operator: memory grows far
+ * past a small heap cap within seconds.
+ */
+export function heavyPdf(mb = 40): Buffer {
+  const op = Buffer.from('(ab) Tj 0 -9 Td (cd) Tj 0 9 Td ', 'latin1');
+  const stream = Buffer.alloc(mb * 1024 * 1024);
+  for (let i = 0; i + op.length <= stream.length; i += op.length) op.copy(stream, i);
+  const content = Buffer.concat([Buffer.from('BT /F1 12 Tf 72 720 Td ', 'latin1'), stream, Buffer.from(' ET', 'latin1')]);
+  return pdf([content], { deflate: true });
+}
+
+/** Many pages of text: slow enough to pass a short time limit. */
+export function slowPdf(pages = 3000): Buffer {
+  const lines = Array.from({ length: 40 }, (_, i) => `Line ${i} with enough words to make the text layer take some real time to read.`);
+  return pdf(Array.from({ length: pages }, () => textPage(lines)), { deflate: true });
+}
+
+// ---------------------------------------------------------------- CLI
+
+export const FIXTURES: Record<string, () => Buffer> = {
+  'simple.docx': () => simpleDocx(),
+  'zip-bomb.docx': zipBombDocx,
+  'ratio-bomb.docx': ratioBombDocx,
+  'lying-size.docx': lyingSizeDocx,
+  'many-entries.docx': manyEntriesDocx,
+  'simple.pdf': () => textPdf(),
+  'heavy.pdf': () => heavyPdf(),
+  'slow.pdf': () => slowPdf(),
+};
+
+if (process.argv[1]?.endsWith('fixtures.js')) {
+  const dir = path.resolve('fixtures', 'generated');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [name, make] of Object.entries(FIXTURES)) {
+    const bytes = make();
+    fs.writeFileSync(path.join(dir, name), bytes);
+    console.log(`${path.join('fixtures', 'generated', name)}  ${bytes.length} bytes`);
+  }
+}

@@ -1,0 +1,200 @@
+import request from 'supertest';
+import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, type TestGateway } from './helpers/gateway.js';
+import { listen } from './helpers/raw-client.js';
+import {
+  heavyPdf,
+  lyingSizeDocx,
+  manyEntriesDocx,
+  ratioBombDocx,
+  simpleDocx,
+  slowPdf,
+  textPdf,
+  zip,
+  zipBombDocx,
+} from '../scripts/fixtures.js';
+
+const url = `/v1/upload?c=${CUSTOMER}&o=${CORPUS}`;
+let gw: TestGateway;
+let token: string;
+
+async function start(env: Record<string, string> = {}) {
+  gw = await startGateway(env);
+  token = await gw.token();
+}
+afterEach(() => gw?.close());
+afterAll(() => closeTestIssuer());
+
+const upload = (name: string, bytes: Buffer, query = '') =>
+  request(gw.app).post(`${url}${query}`).set('Authorization', `Bearer ${token}`).attach('file', bytes, { filename: name, contentType: 'application/octet-stream' });
+
+async function expectNothingStored(documentId: string) {
+  expect(await gw.store.findDocument({ customerId: CUSTOMER, corpusId: CORPUS, documentId })).toBeNull();
+  expect(await gw.store.getUsage({ customerId: CUSTOMER, corpusId: CORPUS })).toMatchObject({ usedDocs: 0, usedChars: 0 });
+}
+
+describe('extraction of generated files', () => {
+  beforeEach(() => start());
+
+  it('turns a docx into sections nested by heading, tables as tab-separated rows', async () => {
+    const res = await upload('generated.docx', simpleDocx(), '&d=true');
+    expect(res.status).toBe(200);
+    const doc = res.body.document;
+    expect(doc.title).toBe('Generated title');
+    expect(doc.section).toEqual([
+      {
+        id: 1,
+        title: 'Generated title',
+        text: 'Intro paragraph under the first heading.',
+        metadataJson: '{"heading_level":1}',
+        section: [{ id: 2, title: 'Details', text: 'Text of the details.\nA1\tB1', metadataJson: '{"heading_level":2}' }],
+      },
+    ]);
+    const meta = JSON.parse(doc.metadataJson);
+    expect(meta).toMatchObject({ mime_type: expect.stringContaining('wordprocessingml'), extractor: expect.stringMatching(/^mammoth@\d/) });
+    expect(meta.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('turns a PDF into one section per page with page numbers and metadata', async () => {
+    const res = await upload('generated.pdf', textPdf(2, 'A Generated Report'), '&d=true');
+    expect(res.status).toBe(200);
+    const doc = res.body.document;
+    expect(doc.title).toBe('A Generated Report');
+    expect(doc.section.map((s: { metadataJson: string }) => JSON.parse(s.metadataJson))).toEqual([{ page: 1 }, { page: 2 }]);
+    expect(doc.section[1].text).toBe('Page 2 of the generated PDF.\nThe quick brown fox jumps over the lazy dog.');
+    expect(JSON.parse(doc.metadataJson)).toMatchObject({ title: 'A Generated Report', pages: 2, mime_type: 'application/pdf', extractor: 'pdfjs-dist@5.5.207' });
+  });
+
+  it('detects the type by content, whatever the name says', async () => {
+    const pdfAsTxt = await upload('report.txt', textPdf(1));
+    expect(pdfAsTxt.status).toBe(200);
+    const textAsPdf = await upload('notes.pdf', Buffer.from('just some text, not a PDF'));
+    expect(textAsPdf.status).toBe(415);
+    expect(textAsPdf.body).toMatchObject({ internalCode: 'TYPE_MISMATCH', detectedType: 'text/plain' });
+    expect(textAsPdf.body.details).toContain('named .pdf but its content is plain text');
+    const pngAsDocx = await upload('image.docx', Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'));
+    expect(pngAsDocx.status).toBe(415);
+    expect(pngAsDocx.body).toMatchObject({ internalCode: 'TYPE_MISMATCH', detectedType: 'image/png' });
+    const slides = await upload('deck.docx', zip([{ name: 'ppt/presentation.xml', data: Buffer.from('<p/>') }]));
+    expect(slides.status).toBe(415);
+    expect(slides.body).toMatchObject({ internalCode: 'UNSUPPORTED_TYPE', detectedType: expect.stringContaining('presentationml') });
+  });
+
+  it('answers 400 EMPTY_FILE for 0 bytes, whatever the name', async () => {
+    for (const name of ['empty.pdf', 'empty.docx', 'empty.txt', 'empty.pb']) {
+      const res = await upload(name, Buffer.alloc(0));
+      expect(res.status).toBe(400);
+      expect(res.body.internalCode).toBe('EMPTY_FILE');
+    }
+  });
+
+  it('normalises text: NFC, control characters dropped, garbled text kept with a warning', async () => {
+    const res = await upload('controls.txt', Buffer.from('Cafe\u0301\u0000 bar\u0007\r\nnext line\u001b'), '&d=true');
+    expect(res.body.document.section[0].text).toBe('Caf\u00e9 bar\nnext line');
+    const garbled = await upload('garbled.txt', Buffer.from('ab\ufffd\ufffd\ufffd'));
+    expect(garbled.status).toBe(200);
+    expect(garbled.body.warnings).toEqual([{ code: 'TEXT_GARBLED', message: expect.stringContaining('U+FFFD') }]);
+  });
+
+  it.each([
+    ['declaring 300 MiB', 'zip-bomb.docx', zipBombDocx, 'declare more than 200 MiB'],
+    ['with an entry expanding over 200:1', 'ratio-bomb.docx', ratioBombDocx, 'expands'],
+    ['whose entry inflates past its declared size', 'lying.docx', lyingSizeDocx, 'inflates to more than it declares'],
+    ['with more than 10,000 entries', 'many.docx', manyEntriesDocx, 'entries (at most 10000)'],
+  ])('refuses a docx %s as DECOMPRESSION_BOMB and stores nothing', async (_what, name, make, details) => {
+    const res = await upload(name, make());
+    expect(res.status).toBe(422);
+    expect(res.body.internalCode).toBe('DECOMPRESSION_BOMB');
+    expect(res.body.details).toContain(details);
+    await expectNothingStored(name);
+  });
+});
+
+describe('worker limits', () => {
+  it('kills a parse past EXTRACT_TIMEOUT_MS with 422 EXTRACTION_TIMEOUT and keeps serving', async () => {
+    await start({ EXTRACT_TIMEOUT_MS: '300', EXTRACT_WORKERS: '1' });
+    const res = await upload('slow.pdf', slowPdf(400));
+    expect(res.status).toBe(422);
+    expect(res.body.internalCode).toBe('EXTRACTION_TIMEOUT');
+    expect(res.body.details).toContain('300 ms');
+    expect(gw.extractor.stopped.timeout).toBe(1);
+    await expectNothingStored('slow.pdf');
+    expect((await upload('after.pdf', textPdf(1))).status).toBe(200);
+  });
+
+  it('stops a parse past EXTRACT_MAX_HEAP_MB with 422 EXTRACTION_RESOURCE_LIMIT and keeps serving', async () => {
+    await start({ EXTRACT_MAX_HEAP_MB: '64', EXTRACT_WORKERS: '1', EXTRACT_TIMEOUT_MS: '120000' });
+    const res = await upload('heavy.pdf', heavyPdf(40));
+    expect(res.status).toBe(422);
+    expect(res.body.internalCode).toBe('EXTRACTION_RESOURCE_LIMIT');
+    expect(gw.extractor.stopped.memory).toBe(1);
+    await expectNothingStored('heavy.pdf');
+    expect((await upload('after.docx', simpleDocx())).status).toBe(200);
+  });
+
+  it('answers 503 with Retry-After when the queue is full', async () => {
+    await start({ EXTRACT_WORKERS: '1', EXTRACT_QUEUE_MAX: '1', EXTRACT_TIMEOUT_MS: '120000' });
+    const slow = slowPdf(150);
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => upload(`q${i}.pdf`, slow)));
+    const busy = results.filter((r) => r.status === 503);
+    expect(busy.length).toBeGreaterThanOrEqual(1);
+    expect(busy[0]!.headers['retry-after']).toBe('5');
+    expect(busy[0]!.body.internalCode).toBe('EXTRACTION_BUSY');
+    expect(results.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('cancels the parse of a client that goes away', async () => {
+    await start({ EXTRACT_WORKERS: '1', EXTRACT_TIMEOUT_MS: '120000' });
+    const server = await listen(gw.app);
+    try {
+      const bytes = slowPdf(2000);
+      // The whole body is sent, then the client leaves while its file is being parsed.
+      const req = request(`http://127.0.0.1:${server.port}`).post(url).set('Authorization', `Bearer ${token}`).attach('file', bytes, 'leaving.pdf');
+      const pending = req.then(
+        () => 'answered',
+        () => 'aborted',
+      );
+      await new Promise((r) => setTimeout(r, 1500));
+      req.abort();
+      expect(await pending).toBe('aborted');
+      await waitFor(() => gw.extractor.stopped.cancelled === 1, 10_000);
+      await expectNothingStored('leaving.pdf');
+      expect((await upload('next.pdf', textPdf(1))).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('a mixed burst', () => {
+  it('serves 20 concurrent uploads of good and hostile files: every good one succeeds, the process stays up', async () => {
+    await start({ EXTRACT_WORKERS: '2', EXTRACT_MAX_HEAP_MB: '96', EXTRACT_TIMEOUT_MS: '20000' });
+    const kinds: [string, () => Buffer, number][] = [
+      ['good.docx', () => simpleDocx(), 200],
+      ['good.pdf', () => textPdf(3), 200],
+      ['bomb.docx', zipBombDocx, 422],
+      ['lying.docx', lyingSizeDocx, 422],
+      ['heavy.pdf', () => heavyPdf(40), 422],
+      ['fake.pdf', () => Buffer.from('not a pdf at all'), 415],
+      ['broken.pdf', () => Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage'), 422],
+    ];
+    const bytes = kinds.map(([, make]) => make());
+    const uploads = Array.from({ length: 20 }, (_, i) => {
+      const [name, , status] = kinds[i % kinds.length]!;
+      const id = `${i}-${name}`;
+      return upload(id, bytes[i % kinds.length]!).then((res) => ({ id, status: res.status, expected: status, code: res.body.internalCode }));
+    });
+    const results = await Promise.all(uploads);
+    for (const r of results) expect(r).toMatchObject({ status: r.expected });
+    const good = results.filter((r) => r.expected === 200);
+    expect(good.length).toBe(6);
+    expect(await gw.store.getUsage({ customerId: CUSTOMER, corpusId: CORPUS })).toMatchObject({ usedDocs: 6 });
+  }, 120_000);
+});
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
