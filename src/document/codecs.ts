@@ -1,5 +1,5 @@
-import { create, fromBinary, fromJson, toBinary, toJson, type JsonValue } from '@bufbuild/protobuf';
-import { fromText, toText } from '@bufbuild/protobuf/txtpb';
+import { fromBinary, fromJson, toBinary, toJson, type JsonValue } from '@bufbuild/protobuf';
+import { fromText } from '@bufbuild/protobuf/txtpb';
 import { DocumentSchema, type Document } from './gen/indexing_pb.js';
 import { InvalidRequestError } from '../errors/index.js';
 
@@ -70,12 +70,4 @@ export function decodeStoredDocument(bytes: Uint8Array): Document {
 
 export function documentToJson(document: Document): JsonValue {
   return toJson(DocumentSchema, document);
-}
-
-export function documentToText(document: Document): string {
-  return toText(DocumentSchema, document);
-}
-
-export function newDocument(init: Partial<Pick<Document, 'documentId' | 'title' | 'metadataJson'>> & { section?: Document['section'] }): Document {
-  return create(DocumentSchema, init);
 }

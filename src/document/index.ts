@@ -3,9 +3,7 @@ export {
   decodeDocument,
   decodeStoredDocument,
   documentToJson,
-  documentToText,
   encodeDocument,
-  newDocument,
   MAX_SECTION_DEPTH,
   type DocumentEncoding,
 } from './codecs.js';

@@ -7,7 +7,7 @@ import { readCoreProperties, readStyleOutlineLevels } from './office-properties.
 import { garbledWarning, normalizeText } from './text-normalize.js';
 import { cleanTitle } from './title.js';
 import { inspectZip } from './zip-guard.js';
-import { describeZip, SUPPORTED_TYPES } from './sniff.js';
+import { asBuffer, describeZip, SUPPORTED_TYPES } from './sniff.js';
 
 const MAMMOTH_VERSION = (createRequire(import.meta.url)('mammoth/package.json') as { version: string }).version;
 const CORE = 'docProps/core.xml';
@@ -42,7 +42,7 @@ export async function extractZip(bytes: Uint8Array): Promise<DraftDocument> {
   let model: MammothDocument | null = null;
   try {
     await mammoth.convertToHtml(
-      { buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) },
+      { buffer: asBuffer(bytes) },
       {
         // Keep mammoth's model and hand the HTML writer an empty document: the HTML is not needed.
         transformDocument: ((doc: MammothDocument) => {

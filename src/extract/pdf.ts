@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ExtractionError } from '../errors/index.js';
 import { draftSection, hasText, pruneEmpty, type DraftDocument, type DraftSection } from './draft.js';
 import { garbledWarning, normalizeText, type ExtractionWarning } from './text-normalize.js';
+import { asBuffer } from './sniff.js';
 import { cleanTitle } from './title.js';
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -238,7 +239,7 @@ function outlineSections(outline: OutlineEntry[], pages: readonly string[]): Dra
 
 /** An /Encrypt entry in a trailer: the file is encrypted (we only get here without a user password). */
 function isEncrypted(bytes: Uint8Array): boolean {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes('/Encrypt');
+  return asBuffer(bytes).includes('/Encrypt');
 }
 
 function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {

@@ -1,5 +1,6 @@
 import yauzl from 'yauzl';
 import { ExtractionError } from '../errors/index.js';
+import { asBuffer } from './sniff.js';
 
 /** Bomb limits (DEVELOPERS.md / the extraction issue). */
 export const ZIP_LIMITS = {
@@ -42,8 +43,7 @@ export async function inspectZip(bytes: Uint8Array, keep: readonly string[] = []
 
 function open(bytes: Uint8Array): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
-    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    yauzl.fromBuffer(buffer, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false }, (err, zip) => {
+    yauzl.fromBuffer(asBuffer(bytes), { lazyEntries: true, validateEntrySizes: true, strictFileNames: false }, (err, zip) => {
       if (err || !zip) reject(new ExtractionError('CORRUPT', `the file is not a readable ZIP container: ${err?.message ?? 'unknown error'}`));
       else resolve(zip);
     });
