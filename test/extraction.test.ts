@@ -153,7 +153,7 @@ describe('worker limits', () => {
         () => 'answered',
         () => 'aborted',
       );
-      await new Promise((r) => setTimeout(r, 1500));
+      await waitFor(() => gw.extractor.running === 1, 30_000);
       req.abort();
       expect(await pending).toBe('aborted');
       await waitFor(() => gw.extractor.stopped.cancelled === 1, 10_000);

@@ -9,6 +9,8 @@ export interface Extractor {
   /** Parses in a worker. `signal` aborts a queued or running parse (the client went away). */
   extract(task: ExtractionTask, signal?: AbortSignal): Promise<BuiltDocument>;
   readonly queueSize: number;
+  /** Parses running now. */
+  readonly running: number;
   /** Parses stopped early, by reason (running ones had their worker terminated). */
   readonly stopped: Readonly<Record<'timeout' | 'memory' | 'cancelled' | 'crash' | 'busy', number>>;
   close(): Promise<void>;
@@ -51,6 +53,9 @@ export function createExtractionPool(config: ExtractConfig, log: (message: strin
     stopped,
     get queueSize() {
       return waiting;
+    },
+    get running() {
+      return running;
     },
     async extract(task, signal) {
       if (signal?.aborted) throw new ClientClosedError();
