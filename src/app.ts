@@ -1,15 +1,21 @@
 import express from 'express';
 import type { Authenticator } from './auth/index.js';
+import type { QuotaDefaults } from './config/index.js';
 import type { Extractor } from './extract/index.js';
 import type { DocumentStore } from './store/index.js';
 import { errorHandler, notFound } from './http/error-handler.js';
-import { UPLOAD_PATHS, uploadRouter } from './http/upload/upload-route.js';
+import { methodsFor } from './http/routes.js';
+import { uploadRouter } from './http/upload/upload-route.js';
+import { v1JsonRouter } from './http/v1/v1-json-routes.js';
+import { adminRouter } from './http/v2/admin-routes.js';
+import { documentsRouter } from './http/v2/documents-routes.js';
 
 export interface AppDeps {
   readonly store: DocumentStore;
   readonly extractor: Extractor;
   readonly authenticator: Authenticator;
   readonly maxUploadBytes: number;
+  readonly quotaDefaults: QuotaDefaults;
   readonly log?: (message: string, err?: unknown) => void;
 }
 
@@ -19,7 +25,10 @@ export function buildApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(uploadRouter(deps));
-  app.use(notFound(new Map(UPLOAD_PATHS.map((p) => [p, ['POST']]))));
+  app.use(v1JsonRouter(deps));
+  app.use(documentsRouter(deps));
+  app.use(adminRouter(deps));
+  app.use(notFound(methodsFor));
   app.use(errorHandler(deps.log ?? ((message, err) => console.error(message, err))));
   return app;
 }

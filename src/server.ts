@@ -2,7 +2,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
-import { createJwtAuthenticator, resolveKeySource, type KeySource } from './auth/index.js';
+import { createAuthenticator, resolveKeySource, type KeySource } from './auth/index.js';
 import type { Config } from './config/index.js';
 import { createExtractionPool } from './extract/index.js';
 import { SqliteStore, type DocumentStore } from './store/index.js';
@@ -30,8 +30,9 @@ export async function startServer(config: Config, store: DocumentStore = openSto
   const app = buildApp({
     store,
     extractor,
-    authenticator: createJwtAuthenticator(keySource, config.jwt),
+    authenticator: createAuthenticator(keySource, config.jwt, store),
     maxUploadBytes: config.maxUploadBytes,
+    quotaDefaults: config.quotaDefaults,
   });
   const server = http.createServer(app);
   // Slow-loris bounds: headers within 30 s, a whole request within 5 min.

@@ -35,8 +35,8 @@ describe('JWT verified against a JWKS (RS256)', () => {
   });
 
   it('answers 401 without a token, or with another scheme', async () => {
-    expectInvalidToken(await uploadWith(gw.app, undefined), 'missing bearer token');
-    expectInvalidToken(await uploadWith(gw.app, 'Basic dXNlcjpwYXNz'), 'missing bearer token');
+    expectInvalidToken(await uploadWith(gw.app, undefined), 'missing credentials');
+    expectInvalidToken(await uploadWith(gw.app, 'Basic dXNlcjpwYXNz'), 'missing credentials');
   });
 
   it('answers 401 for a malformed token', async () => {

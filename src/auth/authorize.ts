@@ -1,17 +1,42 @@
 import { PermissionDeniedError } from '../errors/index.js';
 import type { Principal } from './principal.js';
 
+/** Upload, index and delete documents. Implies READ_SCOPE. */
 export const WRITE_SCOPE = 'corpus:write';
+/** List and inspect documents. */
+export const READ_SCOPE = 'corpus:read';
+/** Create corpora, read and set quotas and usage. */
+export const ADMIN_SCOPE = 'corpus:admin';
 
-/** Throws PermissionDeniedError unless the principal may write documents into this corpus. */
-export function authorizeWrite(principal: Principal, target: { customerId: string; corpusId: string }): void {
+export type Action = 'read' | 'write' | 'admin';
+
+const SCOPES_FOR: Readonly<Record<Action, readonly string[]>> = {
+  read: [READ_SCOPE, WRITE_SCOPE],
+  write: [WRITE_SCOPE],
+  admin: [ADMIN_SCOPE],
+};
+
+/**
+ * Throws PermissionDeniedError unless the principal may do `action` in this corpus, or, without
+ * a corpus, across the whole customer (which a credential limited to some corpora may not).
+ */
+export function authorize(principal: Principal, target: { customerId: string; corpusId?: string }, action: Action): void {
   if (principal.customerId !== target.customerId) {
     throw new PermissionDeniedError(`the credential is not valid for customer ${target.customerId}`);
   }
-  if (!principal.scopes.has(WRITE_SCOPE)) {
-    throw new PermissionDeniedError(`the credential lacks the "${WRITE_SCOPE}" scope`);
+  if (!SCOPES_FOR[action].some((scope) => principal.scopes.has(scope))) {
+    throw new PermissionDeniedError(`the credential lacks the "${SCOPES_FOR[action][0]}" scope`);
   }
-  if (principal.corpusIds !== null && !principal.corpusIds.has(target.corpusId)) {
-    throw new PermissionDeniedError(`the credential may not write corpus ${target.corpusId}`);
+  if (principal.corpusIds === null) return;
+  if (target.corpusId === undefined) {
+    throw new PermissionDeniedError('the credential is limited to some corpora; this needs one valid for the whole customer');
   }
+  if (!principal.corpusIds.has(target.corpusId)) {
+    throw new PermissionDeniedError(`the credential may not use corpus ${target.corpusId}`);
+  }
+}
+
+/** Throws PermissionDeniedError unless the principal may write documents into this corpus. */
+export function authorizeWrite(principal: Principal, target: { customerId: string; corpusId: string }): void {
+  authorize(principal, target, 'write');
 }

@@ -1,6 +1,9 @@
-export type { Authenticator, Principal } from './principal.js';
-export { authorizeWrite, WRITE_SCOPE } from './authorize.js';
-export { createJwtAuthenticator } from './jwt-authenticator.js';
+export type { Authenticator, Credentials, Principal } from './principal.js';
+export { authorize, authorizeWrite, ADMIN_SCOPE, READ_SCOPE, WRITE_SCOPE, type Action } from './authorize.js';
+export { createJwtVerifier } from './jwt-authenticator.js';
+export { createApiKeyVerifier } from './api-key-authenticator.js';
+export { generateApiKey, parseApiKey, ROLES, SCOPES_OF_ROLE, type NewApiKey } from './api-keys.js';
 export { resolveKeySource, DEV_SECRET_FILE, type KeySource } from './key-source.js';
 export { mintToken, parseTtl, type MintOptions } from './mint-token.js';
 export { canonicalId, MAX_CORPUS_ID, MAX_CUSTOMER_ID } from './ids.js';
+export { createAuthenticator } from './create-authenticator.js';

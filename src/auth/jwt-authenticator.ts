@@ -3,7 +3,7 @@ import { AuthenticationError } from '../errors/index.js';
 import type { Config } from '../config/index.js';
 import { canonicalId, MAX_CORPUS_ID, MAX_CUSTOMER_ID } from './ids.js';
 import type { KeySource } from './key-source.js';
-import type { Authenticator, Principal } from './principal.js';
+import type { Principal } from './principal.js';
 
 /** Clock skew tolerated on exp/nbf/iat. */
 const CLOCK_TOLERANCE_S = 30;
@@ -15,7 +15,7 @@ const JWKS_MAX_AGE_MS = 10 * 60_000;
 type KeyInput = Parameters<typeof jose.jwtVerify>[1];
 
 /** Verifies `Authorization: Bearer <JWT>` with jose against the configured key source. */
-export function createJwtAuthenticator(source: KeySource, jwt: Config['jwt']): Authenticator {
+export function createJwtVerifier(source: KeySource, jwt: Config['jwt']): (bearer: string | undefined) => Promise<Principal> {
   const key: KeyInput =
     source.kind === 'jwks'
       ? jose.createRemoteJWKSet(source.url, {
@@ -34,17 +34,15 @@ export function createJwtAuthenticator(source: KeySource, jwt: Config['jwt']): A
     ...(jwt.audience !== null ? { audience: jwt.audience } : {}),
   };
 
-  return {
-    async authenticate(bearer) {
-      if (bearer === undefined) throw new AuthenticationError('missing bearer token: send Authorization: Bearer <JWT>');
-      let payload: jose.JWTPayload;
-      try {
-        ({ payload } = await jose.jwtVerify(bearer, key as Parameters<typeof jose.jwtVerify>[1], options));
-      } catch (err) {
-        throw new AuthenticationError(`invalid token: ${describeJoseError(err)}`);
-      }
-      return toPrincipal(payload);
-    },
+  return async (bearer) => {
+    if (bearer === undefined) throw new AuthenticationError('missing bearer token: send Authorization: Bearer <JWT>');
+    let payload: jose.JWTPayload;
+    try {
+      ({ payload } = await jose.jwtVerify(bearer, key as Parameters<typeof jose.jwtVerify>[1], options));
+    } catch (err) {
+      throw new AuthenticationError(`invalid token: ${describeJoseError(err)}`);
+    }
+    return toPrincipal(payload);
   };
 }
 

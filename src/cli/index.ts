@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { corpusCommand, quotaCommand, tokenCommand } from './admin.js';
+import { apikeyCommand } from './apikey.js';
 import { UsageError } from './args.js';
 import { serve } from './serve.js';
 
@@ -12,6 +13,9 @@ const USAGE = `usage: corpusgate <command>
   corpus create --customer C --corpus O --name N
   quota set --customer C [--corpus O] [--chars N|unlimited|default] [--docs N|unlimited|default]
   quota show --customer C [--corpus O]
+  apikey create --customer C [--corpus O …] --role index|query|admin [--expires 30d] [--name N]
+  apikey list [--customer C]
+  apikey revoke KEY_ID
 
 Configuration comes from environment variables (and ./.env when present); see README.md
 and .env.example.`;
@@ -34,6 +38,8 @@ async function main(argv: string[]): Promise<void> {
       return corpusCommand(config, rest);
     case 'quota':
       return quotaCommand(config, rest);
+    case 'apikey':
+      return apikeyCommand(config, rest);
     default:
       throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   }

@@ -15,6 +15,12 @@ export type ErrorCode =
   | 'INVALID_TEXT'
   | 'EMPTY_FILE'
   | 'CORPUS_NOT_FOUND'
+  | 'CORPUS_EXISTS'
+  | 'DOCUMENT_NOT_FOUND'
+  | 'INVALID_FILTER'
+  | 'INVALID_JSON'
+  | 'INVALID_PAGE_KEY'
+  | 'NOT_ACCEPTABLE'
   | 'UNAUTHENTICATED'
   | 'PERMISSION_DENIED'
   | 'NOT_FOUND'
@@ -65,6 +71,25 @@ export class PermissionDeniedError extends GatewayError {
 export class CorpusNotFoundError extends GatewayError {
   constructor(customerId: string, corpusId: string) {
     super('CORPUS_NOT_FOUND', `corpus ${corpusId} does not exist for customer ${customerId}`);
+  }
+}
+
+export class CorpusExistsError extends GatewayError {
+  constructor(customerId: string, corpusId: string) {
+    super('CORPUS_EXISTS', `corpus ${corpusId} already exists for customer ${customerId}`);
+  }
+}
+
+export class DocumentNotFoundError extends GatewayError {
+  constructor(documentId: string, corpusId: string) {
+    super('DOCUMENT_NOT_FOUND', `document id '${documentId}' is not stored in corpus ${corpusId}`, { document: { documentId } });
+  }
+}
+
+/** The Accept header asks for a representation this route cannot give. */
+export class NotAcceptableError extends GatewayError {
+  constructor(accepted: readonly string[]) {
+    super('NOT_ACCEPTABLE', `cannot answer in the requested media type; acceptable: ${accepted.join(', ')}`, { acceptable: accepted });
   }
 }
 

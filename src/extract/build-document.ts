@@ -38,6 +38,13 @@ export interface BuiltDocument {
   readonly warnings: readonly ExtractionWarning[];
   /** What the content turned out to be: pdf, docx, text or a Document encoding. */
   readonly detectedType: string;
+  /** The stored Document's title and metadata_json (kept beside it for listing and filtering). */
+  readonly title: string;
+  readonly metadataJson: string;
+  /** What did the parse, with its version where a library did it ("pdfjs-dist@5.5.207"). */
+  readonly extractor: string;
+  /** Time the parse took in the worker (queueing not included). */
+  readonly extractionMs: number;
 }
 
 /**
@@ -46,6 +53,8 @@ export interface BuiltDocument {
  */
 export async function buildDocument(task: ExtractionTask): Promise<BuiltDocument> {
   const { format, bytes } = task;
+  const started = performance.now();
+  let extractor: string = `corpusgate/${format.name}`;
   let document: Document;
   let warnings: readonly ExtractionWarning[] = [];
   let detectedType: string = format.name;
@@ -57,13 +66,24 @@ export async function buildDocument(task: ExtractionTask): Promise<BuiltDocument
     if (format.name === 'zip') detectedType = 'docx';
     document = fromDraft(draft, task.filenameId ?? '');
     warnings = draft.warnings;
+    if (typeof draft.metadata['extractor'] === 'string') extractor = draft.metadata['extractor'];
   }
   document.metadataJson = mergeMetadataJson(document.metadataJson, task.docMetadata, "the Document's");
   numberSections(document);
   if (document.section.length === 0) {
     throw new InvalidRequestError('INVALID_DOCUMENT', 'the Document has no sections: there is nothing to index');
   }
-  return { documentId: document.documentId, document: encodeDocument(document), charge: computeCharge(document), warnings, detectedType };
+  return {
+    documentId: document.documentId,
+    document: encodeDocument(document),
+    charge: computeCharge(document),
+    warnings,
+    detectedType,
+    title: document.title,
+    metadataJson: document.metadataJson,
+    extractor,
+    extractionMs: performance.now() - started,
+  };
 }
 
 async function extractRaw(name: 'pdf' | 'zip' | 'ole2' | 'text', bytes: Uint8Array): Promise<DraftDocument> {

@@ -5,15 +5,16 @@ import {
   GatewayError,
   InvalidRequestError,
   MethodNotAllowedError,
+  PayloadTooLargeError,
   RouteNotFoundError,
 } from '../errors/index.js';
 import { STATUS_BY_CODE } from './error-status.js';
 import { errorBody } from './views.js';
 
 /** Unknown paths → 404; known paths with the wrong method → 405 with Allow. */
-export function notFound(routes: ReadonlyMap<string, readonly string[]>): RequestHandler {
+export function notFound(methodsFor: (path: string) => readonly string[] | null): RequestHandler {
   return (req, _res, next) => {
-    const allowed = routes.get(req.path);
+    const allowed = methodsFor(req.path);
     next(allowed ? new MethodNotAllowedError(req.method, req.path, allowed) : new RouteNotFoundError(req.method, req.path));
   };
 }
@@ -46,8 +47,10 @@ export function errorHandler(log: (message: string, err: unknown) => void): Erro
 
 function toGatewayError(err: unknown): GatewayError | null {
   if (err instanceof GatewayError) return err;
-  // Errors raised by express/body parsers carry a 4xx status and are the client's.
-  const status = (err as { status?: unknown } | null)?.status;
+  // Errors raised by express's body parsers carry a 4xx status and a type; they are the client's.
+  const { status, type } = (err ?? {}) as { status?: unknown; type?: unknown };
+  if (type === 'entity.too.large') return new PayloadTooLargeError(`the JSON body is larger than the limit of this route`);
+  if (type === 'entity.parse.failed') return new InvalidRequestError('INVALID_JSON', `the body is not valid JSON: ${(err as Error).message}`);
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new InvalidRequestError('INVALID_PARAMETER', (err as Error).message);
   }

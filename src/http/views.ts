@@ -9,6 +9,19 @@ import type { IngestResult } from '../ingest/index.js';
  * strings), as Vectara's clients parse them.
  */
 export function uploadResponse(result: IngestResult): Record<string, JsonValue> {
+  return {
+    response: indexResponse(result, false),
+    ...(result.document ? { document: documentToJson(result.document) } : {}),
+    // Recoverable problems (e.g. TEXT_GARBLED); clients ignore keys they do not know.
+    ...(result.warnings.length > 0 ? { warnings: result.warnings.map((w) => ({ code: w.code, message: w.message })) } : {}),
+  };
+}
+
+/**
+ * Vectara's IndexDocumentResponse: status and quotaConsumed. The upload answer omits an OK code
+ * (proto3 JSON leaves defaults out); POST /v1/index spells it out, as Vectara's index answer does.
+ */
+export function indexResponse(result: IngestResult, explicitOk: boolean): { [key: string]: JsonValue } {
   const status =
     result.status === 'replayed'
       ? create(StatusSchema, {
@@ -21,13 +34,8 @@ export function uploadResponse(result: IngestResult): Record<string, JsonValue> 
     numMetadataChars: BigInt(result.charge.numMetadataChars),
   });
   return {
-    response: {
-      status: toJson(StatusSchema, status),
-      quotaConsumed: toJson(StorageQuotaSchema, quota, { alwaysEmitImplicit: true }),
-    },
-    ...(result.document ? { document: documentToJson(result.document) } : {}),
-    // Recoverable problems (e.g. TEXT_GARBLED); clients ignore keys they do not know.
-    ...(result.warnings.length > 0 ? { warnings: result.warnings.map((w) => ({ code: w.code, message: w.message })) } : {}),
+    status: toJson(StatusSchema, status, { alwaysEmitImplicit: explicitOk && result.status === 'created' }),
+    quotaConsumed: toJson(StorageQuotaSchema, quota, { alwaysEmitImplicit: true }),
   };
 }
 

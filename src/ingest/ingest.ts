@@ -1,7 +1,7 @@
 import { CorpusNotFoundError } from '../errors/index.js';
 import type { Principal } from '../auth/index.js';
 import { decodeStoredDocument, normalizeDocumentId, type Document, type JsonObject } from '../document/index.js';
-import { detectFormat, type ExtractionWarning, type Extractor } from '../extract/index.js';
+import { detectFormat, type ExtractionWarning, type Extractor, type InputFormat } from '../extract/index.js';
 import type { Charge } from '../quota/index.js';
 import type { CorpusRef, DocumentStore, StoredDocumentSummary } from '../store/index.js';
 import { contentHash } from './content-hash.js';
@@ -22,6 +22,11 @@ export interface IngestRequest {
   readonly principal: Principal;
   readonly target: CorpusRef;
   readonly file: UploadedFile;
+  /**
+   * Set when the caller already knows what the bytes are (POST /v1/index sends a Document): no
+   * detection, and the filename is not used.
+   */
+  readonly format?: InputFormat;
   readonly docMetadata: JsonObject | undefined;
   /** d=true: the result carries the stored Document. */
   readonly returnDocument: boolean;
@@ -47,9 +52,9 @@ export async function ingest(deps: IngestDeps, request: IngestRequest): Promise<
   const { target, file } = request;
   if (!(await store.getCorpus(target))) throw new CorpusNotFoundError(target.customerId, target.corpusId);
 
-  // The filename is checked for every upload: it names the type, and a raw file's document id.
-  const filename = normalizeDocumentId(file.filename, 'the filename');
-  const format = detectFormat(filename, file.bytes);
+  // The filename is checked for every file upload: it names the type, and a raw file's document id.
+  const filename = request.format ? null : normalizeDocumentId(file.filename, 'the filename');
+  const format = request.format ?? detectFormat(filename ?? '', file.bytes);
   const hash = contentHash(file.sha256, request.docMetadata);
   const idFromName = format.idFrom === 'filename' ? filename : null;
 
@@ -68,8 +73,17 @@ export async function ingest(deps: IngestDeps, request: IngestRequest): Promise<
     key: { ...target, documentId: built.documentId },
     contentHash: hash,
     document: built.document,
+    title: built.title,
+    metadataJson: built.metadataJson,
     charge: built.charge,
-    provenance: { sourceSha256: file.sha256, sourceSize: file.bytes.length, sourceFormat: built.detectedType, uploader: request.principal.subject },
+    provenance: {
+      sourceSha256: file.sha256,
+      sourceSize: file.bytes.length,
+      sourceFormat: built.detectedType,
+      uploader: request.principal.subject,
+      extractor: built.extractor,
+      extractionMs: built.extractionMs,
+    },
   });
   if (outcome.status === 'replayed') return replayed(deps, outcome.stored, request.returnDocument);
   return {

@@ -29,8 +29,12 @@ export interface DocumentProvenance {
   readonly sourceSize: number;
   /** The detected input format, e.g. "document-binary", "text". */
   readonly sourceFormat: string;
-  /** Who uploaded it: the token subject. */
+  /** Who uploaded it: the token subject, or "apikey:<id>". */
   readonly uploader: string;
+  /** What turned the file into a Document, with its version, e.g. "pdfjs-dist@5.5.207". */
+  readonly extractor: string;
+  /** Time the parse took inside its worker, in milliseconds. */
+  readonly extractionMs: number;
 }
 
 export interface NewDocument {
@@ -38,8 +42,59 @@ export interface NewDocument {
   readonly contentHash: string;
   /** The Document as binary protobuf. */
   readonly document: Uint8Array;
+  /** The Document's title and metadata_json, kept beside it for listing and filtering. */
+  readonly title: string;
+  readonly metadataJson: string;
   readonly charge: Charge;
   readonly provenance: DocumentProvenance;
+}
+
+/** What an operator sees of a stored document without decoding it. */
+export interface DocumentRecord extends StoredDocumentSummary {
+  readonly title: string;
+  /** The Document's own metadata_json ("" when it has none). */
+  readonly metadataJson: string;
+  readonly provenance: DocumentProvenance;
+}
+
+/** `doc.<key> = <value>`: the document-level metadata value equals this string or number. */
+export interface MetadataCondition {
+  readonly key: string;
+  readonly value: string | number;
+}
+
+export interface ListQuery {
+  /** At most this many records. */
+  readonly limit: number;
+  /** Keyset cursor: only ids after this one, in byte (UTF-8 code unit) order. */
+  readonly after?: string;
+  readonly idPrefix?: string;
+  /** All must hold (AND). */
+  readonly metadataEquals?: readonly MetadataCondition[];
+}
+
+export interface ListPage {
+  /** Ordered by document id (byte order), so that a cursor stays valid under concurrent inserts. */
+  readonly documents: readonly DocumentRecord[];
+  /** More records follow the last one. */
+  readonly hasMore: boolean;
+}
+
+export type ApiKeyRole = 'index' | 'query' | 'admin';
+
+export interface ApiKeyRecord {
+  /** Public part of the key, shown in lists and logs. */
+  readonly keyId: string;
+  readonly customerId: string;
+  /** Corpora the key may use; null = every corpus of the customer. */
+  readonly corpusIds: readonly string[] | null;
+  readonly role: ApiKeyRole;
+  /** SHA-256 (hex) of the secret part; the secret itself is never stored. */
+  readonly secretSha256: string;
+  readonly name: string;
+  readonly createdAt: string;
+  readonly expiresAt: string | null;
+  readonly revokedAt: string | null;
 }
 
 export type PutOutcome =
@@ -84,6 +139,24 @@ export interface DocumentStore {
    * Concurrent calls for one key see exactly one 'created'.
    */
   putIfAbsent(doc: NewDocument): Promise<PutOutcome>;
+
+  /** A page of the corpus's documents, ordered by id. */
+  listDocuments(ref: CorpusRef, query: ListQuery): Promise<ListPage>;
+  getDocumentRecord(key: DocumentKey): Promise<DocumentRecord | null>;
+  /**
+   * In one atomic step: removes the document and gives its charge back to both quota scopes.
+   * False when nothing was stored under the key.
+   */
+  deleteDocument(key: DocumentKey): Promise<boolean>;
+  /** The customer's corpora, ordered by corpus id (numerically). */
+  listCorpora(customerId: string): Promise<CorpusRecord[]>;
+
+  createApiKey(key: ApiKeyRecord): Promise<void>;
+  getApiKey(keyId: string): Promise<ApiKeyRecord | null>;
+  /** Every key, or the customer's, newest first. */
+  listApiKeys(customerId?: string): Promise<ApiKeyRecord[]>;
+  /** Marks the key revoked (from then on it is refused); false when there is no such key. */
+  revokeApiKey(keyId: string, at: string): Promise<boolean>;
 
   close(): Promise<void>;
 }

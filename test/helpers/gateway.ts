@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
 import { buildApp } from '../../src/app.js';
-import { createJwtAuthenticator, resolveKeySource } from '../../src/auth/index.js';
+import { createAuthenticator, generateApiKey, resolveKeySource } from '../../src/auth/index.js';
+import type { ApiKeyRole } from '../../src/store/index.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { SqliteStore } from '../../src/store/index.js';
 import { createExtractionPool, type Extractor } from '../../src/extract/index.js';
@@ -21,6 +22,8 @@ export interface TestGateway {
   readonly dbFile: string;
   /** A valid RS256 token for CUSTOMER with corpus:write (claims may be overridden). */
   token(claims?: Claims): Promise<string>;
+  /** A real API key, stored as `corpusgate apikey create` stores it. */
+  apiKey(role: ApiKeyRole, options?: { customerId?: string; corpusIds?: string[]; expiresAt?: string }): Promise<{ key: string; keyId: string }>;
   /** Opens the same database file again, as a restarted process would. */
   restart(): Promise<TestGateway>;
   close(): Promise<void>;
@@ -57,8 +60,9 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
   const app = buildApp({
     store,
     extractor,
-    authenticator: createJwtAuthenticator(resolveKeySource(config), config.jwt),
+    authenticator: createAuthenticator(resolveKeySource(config), config.jwt, store),
     maxUploadBytes: config.maxUploadBytes,
+    quotaDefaults: config.quotaDefaults,
     log: () => {},
   });
   const gateway: TestGateway = {
@@ -69,6 +73,17 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
     dir: dataDir,
     dbFile,
     token: (claims = WRITE_CLAIMS()) => signRs256(issuer, claims),
+    async apiKey(role, options = {}) {
+      const { key, record } = generateApiKey({
+        customerId: options.customerId ?? CUSTOMER,
+        corpusIds: options.corpusIds ?? null,
+        role,
+        name: `test ${role}`,
+        expiresAt: options.expiresAt ?? null,
+      });
+      await store.createApiKey(record);
+      return { key, keyId: record.keyId };
+    },
     async restart() {
       await extractor.close();
       await store.close();

@@ -21,7 +21,9 @@ function newDoc(documentId: string, contentHash: string, numChars = 10, numMetad
     contentHash,
     document: new Uint8Array([10, documentId.length, ...Buffer.from(documentId)]),
     charge: { numChars, numMetadataChars },
-    provenance: { sourceSha256: 'f'.repeat(64), sourceSize: 3, sourceFormat: 'text', uploader: 'tester' },
+    title: '',
+    metadataJson: '',
+    provenance: { sourceSha256: 'f'.repeat(64), sourceSize: 3, sourceFormat: 'text', uploader: 'tester', extractor: 'test', extractionMs: 1 },
   };
 }
 

@@ -1,8 +1,9 @@
 import type { RequestHandler } from 'express';
-import { authorizeWrite, canonicalId, MAX_CORPUS_ID, MAX_CUSTOMER_ID, type Authenticator } from '../../auth/index.js';
+import { authorizeWrite, canonicalId, MAX_CORPUS_ID, MAX_CUSTOMER_ID } from '../../auth/index.js';
 import { InvalidRequestError, PayloadTooLargeError } from '../../errors/index.js';
+import { customerIdHeader } from '../customer.js';
 import { readMultipart } from '../multipart.js';
-import { required, uploadState } from './locals.js';
+import { required, requestState as uploadState } from '../locals.js';
 
 /** Room for the multipart envelope and form fields around a file of the maximum size. */
 export const ENVELOPE_ALLOWANCE_BYTES = 256 * 1024;
@@ -16,15 +17,6 @@ export function rejectDeclaredOversize(maxUploadBytes: number): RequestHandler {
         `the request body (${declared} bytes) exceeds the upload limit of ${maxUploadBytes} bytes (MAX_UPLOAD_BYTES)`,
       );
     }
-    next();
-  };
-}
-
-export function authenticate(authenticator: Authenticator): RequestHandler {
-  return async (req, res, next) => {
-    const header = req.headers.authorization;
-    const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
-    uploadState(res).principal = await authenticator.authenticate(match?.[1]);
     next();
   };
 }
@@ -64,11 +56,18 @@ export function readUploadForm(maxUploadBytes: number): RequestHandler {
   };
 }
 
-/** The target corpus: query values first, form fields where the query has none; both must agree. */
-export const resolveTarget: RequestHandler = (_req, res, next) => {
+/**
+ * The target corpus: query values first, form fields where the query has none; both must agree,
+ * and with the optional `customer-id` header.
+ */
+export const resolveTarget: RequestHandler = (req, res, next) => {
   const query = required(res, 'query');
   const { fields } = required(res, 'form');
   const customerId = pick(query.customerId, fields.get('c'), 'c');
+  const header = customerIdHeader(req);
+  if (header !== undefined && header !== customerId) {
+    throw new InvalidRequestError('INVALID_PARAMETER', `the customer-id header (${header}) and c (${customerId}) disagree`);
+  }
   const corpusId = pick(query.corpusId, fields.get('o'), 'o');
   const target = { customerId, corpusId };
   authorizeWrite(required(res, 'principal'), target);

@@ -3,15 +3,15 @@ import type { Authenticator } from '../../auth/index.js';
 import { parseDocMetadata } from '../../document/index.js';
 import { ingest, type IngestDeps } from '../../ingest/index.js';
 import { uploadResponse } from '../views.js';
+import { authenticate } from '../authenticate.js';
+import { required } from '../locals.js';
 import {
-  authenticate,
   authorizeQueryTarget,
   parseUploadQuery,
   readUploadForm,
   rejectDeclaredOversize,
   resolveTarget,
 } from './guards.js';
-import { required } from './locals.js';
 
 export const UPLOAD_PATHS = ['/v1/upload', '/upload'] as const;
 

@@ -1,8 +1,14 @@
+import type Database from 'better-sqlite3';
+import { decodeStoredDocument } from '../../document/index.js';
+
+/** A schema step: SQL, or code for what SQL cannot do (decoding stored protobufs). */
+export type Migration = string | ((db: Database.Database) => void);
+
 /**
- * Schema migrations, applied in order; PRAGMA user_version records how many ran. Append only:
- * never edit a migration that has shipped.
+ * Schema migrations, applied in order, each in its own transaction; PRAGMA user_version records
+ * how many ran. Append only: never edit a migration that has shipped.
  */
-export const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly Migration[] = [
   `
   CREATE TABLE customers (
     customer_id          TEXT PRIMARY KEY,
@@ -46,4 +52,35 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE INDEX documents_by_content_hash ON documents (customer_id, corpus_id, content_hash);
   `,
+  // 2: what operators list and filter by (title, metadata, extractor), and API keys.
+  `
+  ALTER TABLE documents ADD COLUMN title TEXT NOT NULL DEFAULT '';
+  ALTER TABLE documents ADD COLUMN metadata_json TEXT NOT NULL DEFAULT '';
+  ALTER TABLE documents ADD COLUMN extractor TEXT NOT NULL DEFAULT '';
+  ALTER TABLE documents ADD COLUMN extraction_ms INTEGER NOT NULL DEFAULT 0;
+
+  CREATE TABLE api_keys (
+    key_id               TEXT PRIMARY KEY,
+    customer_id          TEXT NOT NULL,
+    corpus_ids           TEXT,               -- JSON array of corpus ids; NULL: every corpus
+    role                 TEXT NOT NULL CHECK (role IN ('index', 'query', 'admin')),
+    secret_sha256        TEXT NOT NULL,
+    name                 TEXT NOT NULL,
+    created_at           TEXT NOT NULL,
+    expires_at           TEXT,
+    revoked_at           TEXT
+  ) STRICT;
+  CREATE INDEX api_keys_by_customer ON api_keys (customer_id, created_at);
+  `,
+  // 3: documents stored before migration 2 get their title and metadata from the stored proto.
+  (db) => {
+    // Row ids first: better-sqlite3 cannot write while a SELECT on the connection is open.
+    const rowids = db.prepare('SELECT rowid FROM documents').pluck().all() as number[];
+    const read = db.prepare('SELECT document FROM documents WHERE rowid = ?').pluck();
+    const update = db.prepare('UPDATE documents SET title = ?, metadata_json = ? WHERE rowid = ?');
+    for (const rowid of rowids) {
+      const doc = decodeStoredDocument(new Uint8Array(read.get(rowid) as Buffer));
+      update.run(doc.title, doc.metadataJson, rowid);
+    }
+  },
 ];

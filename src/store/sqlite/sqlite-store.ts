@@ -5,7 +5,12 @@ import { ConflictError } from '../../errors/index.js';
 import type { QuotaDefaults } from '../../config/index.js';
 import { assertWithinQuota, type ScopeUsage } from '../../quota/index.js';
 import type {
+  ApiKeyRecord,
+  ApiKeyRole,
   CorpusRecord,
+  DocumentRecord,
+  ListPage,
+  ListQuery,
   CorpusRef,
   DocumentKey,
   DocumentStore,
@@ -36,6 +41,30 @@ interface SummaryRow {
 }
 
 const SUMMARY_COLUMNS = 'customer_id, corpus_id, document_id, content_hash, num_chars, num_metadata_chars, created_at';
+const RECORD_COLUMNS = `${SUMMARY_COLUMNS}, title, metadata_json, source_sha256, source_size, source_format, uploader, extractor, extraction_ms`;
+
+interface RecordRow extends SummaryRow {
+  title: string;
+  metadata_json: string;
+  source_sha256: string;
+  source_size: number;
+  source_format: string;
+  uploader: string;
+  extractor: string;
+  extraction_ms: number;
+}
+
+interface ApiKeyRow {
+  key_id: string;
+  customer_id: string;
+  corpus_ids: string | null;
+  role: ApiKeyRole;
+  secret_sha256: string;
+  name: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
 
 export interface SqliteStoreOptions {
   /** Path of the database file; its directory is created when missing. */
@@ -71,7 +100,9 @@ export class SqliteStore implements DocumentStore {
     for (let v = current; v < MIGRATIONS.length; v++) {
       this.db
         .transaction(() => {
-          this.db.exec(MIGRATIONS[v]!);
+          const migration = MIGRATIONS[v]!;
+          if (typeof migration === 'string') this.db.exec(migration);
+          else migration(this.db);
           this.db.pragma(`user_version = ${v + 1}`);
         })
         .immediate();
@@ -176,28 +207,107 @@ export class SqliteStore implements DocumentStore {
         this.db
           .prepare(
             `INSERT INTO documents (customer_id, corpus_id, document_id, content_hash, document, num_chars,
-               num_metadata_chars, source_sha256, source_size, source_format, uploader, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+               num_metadata_chars, source_sha256, source_size, source_format, uploader, created_at,
+               title, metadata_json, extractor, extraction_ms)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             key.customerId, key.corpusId, key.documentId, doc.contentHash, Buffer.from(doc.document),
             charge.numChars, charge.numMetadataChars, doc.provenance.sourceSha256, doc.provenance.sourceSize,
             doc.provenance.sourceFormat, doc.provenance.uploader, createdAt,
+            doc.title, doc.metadataJson, doc.provenance.extractor, Math.round(doc.provenance.extractionMs),
           );
-        const charged = [charge.numChars, charge.numMetadataChars] as const;
-        this.db
-          .prepare(
-            'UPDATE customers SET used_chars = used_chars + ?, used_metadata_chars = used_metadata_chars + ?, used_docs = used_docs + 1 WHERE customer_id = ?',
-          )
-          .run(...charged, key.customerId);
-        this.db
-          .prepare(
-            'UPDATE corpora SET used_chars = used_chars + ?, used_metadata_chars = used_metadata_chars + ?, used_docs = used_docs + 1 WHERE customer_id = ? AND corpus_id = ?',
-          )
-          .run(...charged, key.customerId, key.corpusId);
+        this.addUsage(key, charge.numChars, charge.numMetadataChars, 1);
         return { status: 'created', stored: { key, contentHash: doc.contentHash, charge, createdAt } };
       })
       .immediate();
+  }
+
+  /** Adds (or with negative numbers gives back) a document's charge in both quota scopes. */
+  private addUsage(key: CorpusRef, chars: number, metadataChars: number, docs: number): void {
+    const set = 'used_chars = used_chars + ?, used_metadata_chars = used_metadata_chars + ?, used_docs = used_docs + ?';
+    this.db.prepare(`UPDATE customers SET ${set} WHERE customer_id = ?`).run(chars, metadataChars, docs, key.customerId);
+    this.db
+      .prepare(`UPDATE corpora SET ${set} WHERE customer_id = ? AND corpus_id = ?`)
+      .run(chars, metadataChars, docs, key.customerId, key.corpusId);
+  }
+
+  async listDocuments(ref: CorpusRef, query: ListQuery): Promise<ListPage> {
+    const where = ['customer_id = ?', 'corpus_id = ?'];
+    const params: (string | number)[] = [ref.customerId, ref.corpusId];
+    if (query.after !== undefined) (where.push('document_id > ?'), params.push(query.after));
+    if (query.idPrefix !== undefined && query.idPrefix !== '') {
+      // The lower bound keeps the scan on the primary key; substr checks the prefix exactly.
+      where.push('document_id >= ?', 'substr(document_id, 1, length(?)) = ?');
+      params.push(query.idPrefix, query.idPrefix, query.idPrefix);
+    }
+    for (const condition of query.metadataEquals ?? []) {
+      where.push(`json_extract(NULLIF(metadata_json, ''), ?) = ?`);
+      params.push(`$.${JSON.stringify(condition.key)}`, condition.value);
+    }
+    const rows = this.db
+      .prepare(`SELECT ${RECORD_COLUMNS} FROM documents WHERE ${where.join(' AND ')} ORDER BY document_id LIMIT ?`)
+      .all(...params, query.limit + 1) as RecordRow[];
+    return { documents: rows.slice(0, query.limit).map(toRecord), hasMore: rows.length > query.limit };
+  }
+
+  async getDocumentRecord(key: DocumentKey): Promise<DocumentRecord | null> {
+    const row = this.db
+      .prepare(`SELECT ${RECORD_COLUMNS} FROM documents WHERE customer_id = ? AND corpus_id = ? AND document_id = ?`)
+      .get(key.customerId, key.corpusId, key.documentId) as RecordRow | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  async deleteDocument(key: DocumentKey): Promise<boolean> {
+    return this.db
+      .transaction((): boolean => {
+        const existing = this.findSummary(key);
+        if (!existing) return false;
+        this.db
+          .prepare('DELETE FROM documents WHERE customer_id = ? AND corpus_id = ? AND document_id = ?')
+          .run(key.customerId, key.corpusId, key.documentId);
+        this.addUsage(key, -existing.charge.numChars, -existing.charge.numMetadataChars, -1);
+        return true;
+      })
+      .immediate();
+  }
+
+  async listCorpora(customerId: string): Promise<CorpusRecord[]> {
+    const rows = this.db
+      .prepare('SELECT corpus_id, name, created_at FROM corpora WHERE customer_id = ? ORDER BY length(corpus_id), corpus_id')
+      .all(customerId) as { corpus_id: string; name: string; created_at: string }[];
+    return rows.map((r) => ({ customerId, corpusId: r.corpus_id, name: r.name, createdAt: r.created_at }));
+  }
+
+  async createApiKey(key: ApiKeyRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO api_keys (key_id, customer_id, corpus_ids, role, secret_sha256, name, created_at, expires_at, revoked_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        key.keyId, key.customerId, key.corpusIds === null ? null : JSON.stringify(key.corpusIds), key.role,
+        key.secretSha256, key.name, key.createdAt, key.expiresAt, key.revokedAt,
+      );
+  }
+
+  async getApiKey(keyId: string): Promise<ApiKeyRecord | null> {
+    const row = this.db.prepare('SELECT * FROM api_keys WHERE key_id = ?').get(keyId) as ApiKeyRow | undefined;
+    return row ? toApiKey(row) : null;
+  }
+
+  async listApiKeys(customerId?: string): Promise<ApiKeyRecord[]> {
+    const rows = (
+      customerId === undefined
+        ? this.db.prepare('SELECT * FROM api_keys ORDER BY created_at DESC, key_id').all()
+        : this.db.prepare('SELECT * FROM api_keys WHERE customer_id = ? ORDER BY created_at DESC, key_id').all(customerId)
+    ) as ApiKeyRow[];
+    return rows.map(toApiKey);
+  }
+
+  async revokeApiKey(keyId: string, at: string): Promise<boolean> {
+    const result = this.db.prepare('UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE key_id = ?').run(at, keyId);
+    return result.changes === 1;
   }
 
   async close(): Promise<void> {
@@ -218,6 +328,36 @@ function toScopeUsage(scope: 'corpus' | 'customer', row: UsageRow): ScopeUsage {
     maxDocs: row.max_docs,
     usedChars: row.used_chars + row.used_metadata_chars,
     usedDocs: row.used_docs,
+  };
+}
+
+function toRecord(row: RecordRow): DocumentRecord {
+  return {
+    ...toSummary(row),
+    title: row.title,
+    metadataJson: row.metadata_json,
+    provenance: {
+      sourceSha256: row.source_sha256,
+      sourceSize: row.source_size,
+      sourceFormat: row.source_format,
+      uploader: row.uploader,
+      extractor: row.extractor,
+      extractionMs: row.extraction_ms,
+    },
+  };
+}
+
+function toApiKey(row: ApiKeyRow): ApiKeyRecord {
+  return {
+    keyId: row.key_id,
+    customerId: row.customer_id,
+    corpusIds: row.corpus_ids === null ? null : (JSON.parse(row.corpus_ids) as string[]),
+    role: row.role,
+    secretSha256: row.secret_sha256,
+    name: row.name,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
   };
 }
 

@@ -1,0 +1,78 @@
+import { generateApiKey, parseTtl, ROLES } from '../auth/index.js';
+import type { Config } from '../config/index.js';
+import { openStore } from '../server.js';
+import type { ApiKeyRole } from '../store/index.js';
+import { corpusIdOption, customerIdOption, parse, UsageError } from './args.js';
+
+const USAGE = `usage: corpusgate apikey create --customer C [--corpus O …] --role index|query|admin [--expires 30d|2027-01-01] [--name N]
+       corpusgate apikey list [--customer C]
+       corpusgate apikey revoke KEY_ID`;
+
+/** `corpusgate apikey create|list|revoke`: keys are shown once, stored as a hash. */
+export async function apikeyCommand(config: Config, argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  const store = openStore(config);
+  try {
+    switch (sub) {
+      case 'create': {
+        const o = parse(rest, {
+          customer: { type: 'string' }, corpus: { type: 'string', multiple: true }, role: { type: 'string' },
+          expires: { type: 'string' }, name: { type: 'string' },
+        });
+        const customerId = customerIdOption(o.customer as string | undefined);
+        const role = o.role as string | undefined;
+        if (!ROLES.includes(role as ApiKeyRole)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+        if ((await store.getUsage({ customerId })) === null) {
+          throw new UsageError(`customer ${customerId} does not exist; create a corpus first (corpusgate corpus create)`);
+        }
+        const corpora = ((o.corpus as string[] | undefined) ?? []).map(corpusIdOption);
+        const { key, record } = generateApiKey({
+          customerId,
+          corpusIds: corpora.length > 0 ? corpora : null,
+          role: role as ApiKeyRole,
+          name: (o.name as string | undefined) ?? '',
+          expiresAt: expiresAt(o.expires as string | undefined),
+        });
+        await store.createApiKey(record);
+        console.error(`created ${record.role} key ${record.keyId} for customer ${customerId}` +
+          `${record.corpusIds ? ` (corpora ${record.corpusIds.join(', ')})` : ''}${record.expiresAt ? `, expires ${record.expiresAt}` : ''}.`);
+        console.error('The key is shown only this once; store it now:');
+        console.log(key);
+        return;
+      }
+      case 'list': {
+        const o = parse(rest, { customer: { type: 'string' } });
+        const customerId = o.customer === undefined ? undefined : customerIdOption(o.customer as string);
+        const keys = await store.listApiKeys(customerId);
+        if (keys.length === 0) console.log('no API keys');
+        for (const k of keys) {
+          const state = k.revokedAt ? `revoked ${k.revokedAt}` : k.expiresAt && Date.parse(k.expiresAt) <= Date.now() ? `expired ${k.expiresAt}` : 'active';
+          console.log([k.keyId, k.customerId, k.role, k.corpusIds?.join(',') ?? '*', state, k.createdAt, k.expiresAt ?? 'never', k.name].join('\t'));
+        }
+        return;
+      }
+      case 'revoke': {
+        const [keyId, ...extra] = rest;
+        if (keyId === undefined || extra.length > 0) throw new UsageError(USAGE);
+        if (!(await store.revokeApiKey(keyId, new Date().toISOString()))) throw new UsageError(`no API key with id ${keyId}`);
+        console.log(`revoked API key ${keyId}`);
+        return;
+      }
+      default:
+        throw new UsageError(USAGE);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/** "30d", "12h" (from now) or an ISO 8601 date/time; in the future. */
+function expiresAt(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  let at: number;
+  if (/^\d+\s*[smhd]?$/.test(value.trim())) at = Date.now() + parseTtl(value) * 1000;
+  else at = Date.parse(value);
+  if (!Number.isFinite(at)) throw new UsageError(`--expires must be a duration (30d, 12h) or an ISO 8601 date, got "${value}"`);
+  if (at <= Date.now()) throw new UsageError('--expires must be in the future');
+  return new Date(at).toISOString();
+}

@@ -1,0 +1,85 @@
+import type { QuotaDefaults } from '../config/index.js';
+import type { DocumentListing } from '../catalog/index.js';
+import { effectiveLimit, UNLIMITED, type StoredLimit } from '../quota/index.js';
+import type { CorpusRecord, DocumentRecord, UsageReport } from '../store/index.js';
+
+/** JSON bodies of the listing, inspection and admin routes (snake_case, as Vectara's v2 API). */
+
+/** POST /v1/list-documents: Vectara v1's ListDocumentsResponse in proto3 JSON. */
+export function v1ListBody(listing: DocumentListing): Record<string, unknown> {
+  return {
+    document: listing.documents.map((d) => ({
+      id: d.key.documentId,
+      metadata: Object.entries(metadataObject(d.metadataJson)).map(([name, value]) => ({
+        name,
+        value: typeof value === 'string' ? value : JSON.stringify(value),
+      })),
+    })),
+    nextPageKey: listing.nextPageKey,
+  };
+}
+
+export function v2ListBody(listing: DocumentListing): Record<string, unknown> {
+  return { documents: listing.documents.map(documentRecordBody), metadata: { page_key: listing.nextPageKey } };
+}
+
+/** A stored document as operators see it: what it is, what it cost, where it came from. */
+export function documentRecordBody(d: DocumentRecord): Record<string, unknown> {
+  return {
+    id: d.key.documentId,
+    title: d.title,
+    metadata: metadataObject(d.metadataJson),
+    created_at: d.createdAt,
+    charge: { num_chars: d.charge.numChars, num_metadata_chars: d.charge.numMetadataChars },
+    provenance: {
+      source_sha256: d.provenance.sourceSha256,
+      source_size: d.provenance.sourceSize,
+      detected_type: d.provenance.sourceFormat,
+      extractor: d.provenance.extractor,
+      extraction_ms: d.provenance.extractionMs,
+      uploader: d.provenance.uploader,
+    },
+  };
+}
+
+export function corpusBody(corpus: CorpusRecord, usage: UsageReport | null, defaults: QuotaDefaults): Record<string, unknown> {
+  return {
+    id: corpus.corpusId,
+    name: corpus.name,
+    created_at: corpus.createdAt,
+    ...(usage ? { usage: usageBody(usage, defaults) } : {}),
+  };
+}
+
+/**
+ * Usage against limits. `max_*` is the limit in force (null: unlimited); `own_max_*` is the
+ * scope's own setting: a number, "unlimited", or null when the configured default applies.
+ */
+export function usageBody(usage: UsageReport, defaults: QuotaDefaults): Record<string, unknown> {
+  const isCorpus = usage.scope === 'corpus';
+  return {
+    scope: usage.scope,
+    used_chars: usage.usedChars,
+    used_text_chars: usage.usedTextChars,
+    used_metadata_chars: usage.usedMetadataChars,
+    used_docs: usage.usedDocs,
+    max_chars: effectiveLimit(usage.maxChars, isCorpus ? defaults.corpusMaxChars : defaults.customerMaxChars),
+    max_docs: effectiveLimit(usage.maxDocs, isCorpus ? defaults.corpusMaxDocs : defaults.customerMaxDocs),
+    own_max_chars: ownLimit(usage.maxChars),
+    own_max_docs: ownLimit(usage.maxDocs),
+  };
+}
+
+function ownLimit(stored: StoredLimit): number | 'unlimited' | null {
+  return stored === UNLIMITED ? 'unlimited' : stored;
+}
+
+function metadataObject(metadataJson: string): Record<string, unknown> {
+  if (metadataJson.trim() === '') return {};
+  try {
+    const value: unknown = JSON.parse(metadataJson);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

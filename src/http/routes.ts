@@ -1,0 +1,27 @@
+/**
+ * Every route of the gateway and its methods: the 404/405 answers and the OpenAPI document are
+ * built from this one table.
+ */
+export const ROUTES: ReadonlyArray<{ readonly path: string; readonly methods: readonly string[] }> = [
+  { path: '/v1/upload', methods: ['POST'] },
+  { path: '/upload', methods: ['POST'] },
+  { path: '/v1/list-documents', methods: ['POST'] },
+  { path: '/v1/delete-doc', methods: ['POST'] },
+  { path: '/v1/index', methods: ['POST'] },
+  { path: '/v2/corpora', methods: ['GET', 'POST'] },
+  { path: '/v2/corpora/:corpus', methods: ['GET'] },
+  { path: '/v2/corpora/:corpus/quota', methods: ['GET', 'PUT'] },
+  { path: '/v2/quota', methods: ['GET', 'PUT'] },
+  { path: '/v2/corpora/:corpus/documents', methods: ['GET'] },
+  { path: '/v2/corpora/:corpus/documents/:id', methods: ['GET', 'DELETE'] },
+  { path: '/v2/corpora/:corpus/documents/:id/info', methods: ['GET'] },
+];
+
+/** The allowed methods of the route template matching this path (GET implies HEAD), or null. */
+export function methodsFor(path: string): readonly string[] | null {
+  for (const route of ROUTES) {
+    const pattern = new RegExp(`^${route.path.replace(/:[a-z]+/g, '[^/]+')}/?$`);
+    if (pattern.test(path)) return route.methods.includes('GET') ? [...route.methods, 'HEAD'] : route.methods;
+  }
+  return null;
+}

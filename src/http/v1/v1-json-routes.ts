@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { authorize, canonicalId, MAX_CUSTOMER_ID, type Authenticator } from '../../auth/index.js';
+import { listDocuments, requireCorpus } from '../../catalog/index.js';
+import { canonicalJson, normalizeDocumentId } from '../../document/index.js';
+import { InvalidRequestError } from '../../errors/index.js';
+import { ingest, type IngestDeps } from '../../ingest/index.js';
+import { authenticate } from '../authenticate.js';
+import { v1ListBody } from '../catalog-views.js';
+import { parseCorpusId, resolveCustomer } from '../customer.js';
+import { field, jsonObjectBody, optionalInteger, optionalString, type JsonFields } from '../json-body.js';
+import { required } from '../locals.js';
+import { ENVELOPE_ALLOWANCE_BYTES } from '../upload/guards.js';
+import { indexResponse } from '../views.js';
+
+export const V1_JSON_PATHS = ['/v1/list-documents', '/v1/delete-doc', '/v1/index'] as const;
+
+/** Small JSON requests (listing, deleting) need far less than an upload. */
+const SMALL_BODY_BYTES = 1024 * 1024;
+
+export interface V1JsonRouteDeps extends IngestDeps {
+  readonly authenticator: Authenticator;
+  readonly maxUploadBytes: number;
+}
+
+/**
+ * Vectara's v1 JSON endpoints, proto3 JSON in and out (snake_case and camelCase keys accepted).
+ * Like Vectara's, they require the `customer-id` header.
+ */
+export function v1JsonRouter(deps: V1JsonRouteDeps): Router {
+  const router = Router();
+  const guards = (limit: number): RequestHandler[] => [authenticate(deps.authenticator), resolveCustomer('header-required'), ...jsonObjectBody(limit)];
+
+  router.post('/v1/list-documents', guards(SMALL_BODY_BYTES), async (req: Request, res: Response) => {
+    const body = req.body as JsonFields;
+    const corpus = target(req, res, body);
+    authorize(required(res, 'principal'), corpus, 'read');
+    const listing = await listDocuments(deps.store, corpus, {
+      pageSize: optionalInteger(body, 'num_results'),
+      pageKey: optionalString(body, 'page_key'),
+      metadataFilter: optionalString(body, 'metadata_filter'),
+    });
+    res.json(v1ListBody(listing));
+  });
+
+  router.post('/v1/delete-doc', guards(SMALL_BODY_BYTES), async (req: Request, res: Response) => {
+    const body = req.body as JsonFields;
+    const corpus = target(req, res, body);
+    authorize(required(res, 'principal'), corpus, 'write');
+    const documentId = normalizeDocumentId(optionalString(body, 'document_id') ?? '', 'document_id');
+    await requireCorpus(deps.store, corpus);
+    // Idempotent: deleting what is not there is not an error.
+    await deps.store.deleteDocument({ ...corpus, documentId });
+    res.json({});
+  });
+
+  router.post('/v1/index', guards(deps.maxUploadBytes + ENVELOPE_ALLOWANCE_BYTES), async (req: Request, res: Response) => {
+    const body = req.body as JsonFields;
+    const corpus = target(req, res, body);
+    const principal = required(res, 'principal');
+    authorize(principal, corpus, 'write');
+    const document = field(body, 'document');
+    if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+      throw new InvalidRequestError('INVALID_DOCUMENT', 'document must be a com.vectara.indexing.Document in proto3 JSON');
+    }
+    // Canonical JSON: the same Document sent with other key order or spacing is a replay, not a 409.
+    const bytes = Buffer.from(canonicalJson(document), 'utf8');
+    const cancel = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) cancel.abort();
+    });
+    const result = await ingest(deps, {
+      principal,
+      target: corpus,
+      file: { filename: '', bytes, sha256: createHash('sha256').update(bytes).digest('hex') },
+      format: { name: 'document-json', encoding: 'json', idFrom: 'document' },
+      docMetadata: undefined,
+      returnDocument: false,
+      signal: cancel.signal,
+    });
+    res.json(indexResponse(result, true));
+  });
+
+  return router;
+}
+
+/** The corpus named by the body; a customerId in the body must agree with the header. */
+function target(_req: Request, res: Response, body: JsonFields): { customerId: string; corpusId: string } {
+  const customerId = required(res, 'customerId');
+  const inBody = field(body, 'customer_id');
+  if (inBody !== undefined && canonicalId(inBody, MAX_CUSTOMER_ID) !== customerId) {
+    throw new InvalidRequestError('INVALID_PARAMETER', `customerId in the body (${String(inBody)}) and the customer-id header (${customerId}) disagree`);
+  }
+  return { customerId, corpusId: parseCorpusId(field(body, 'corpus_id'), 'corpusId') };
+}
