@@ -95,6 +95,41 @@ describe('corpusgate serve', () => {
   });
 });
 
+describe('corpusgate apikey', () => {
+  it('creates a key shown once that a running gateway accepts, lists it, and revokes it', async () => {
+    const port = await freePort();
+    await serve(port);
+    const created = await run(process.execPath, [CLI, 'apikey', 'create', '--customer', '123456', '--role', 'index', '--expires', '30d', '--name', 'ci'], { env: env() });
+    const key = created.stdout.trim();
+    expect(key).toMatch(/^cgk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
+    expect(created.stderr).toContain('shown only this once');
+    const keyId = key.split('_')[1]!;
+    const upload = () => {
+      const form = new FormData();
+      form.append('file', new Blob(['via an API key']), 'key.txt');
+      return fetch(`http://127.0.0.1:${port}/v1/upload?c=123456&o=151`, { method: 'POST', headers: { 'x-api-key': key }, body: form });
+    };
+    expect((await upload()).status).toBe(200);
+
+    const list = await run(process.execPath, [CLI, 'apikey', 'list', '--customer', '123456'], { env: env() });
+    expect(list.stdout).toContain(`${keyId}\t123456\tindex\t*\tactive\t`);
+    expect(list.stdout).not.toContain(key);
+    await run(process.execPath, [CLI, 'apikey', 'revoke', keyId], { env: env() });
+    const refused = await upload();
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { details: string }).details).toContain('revoked');
+    expect((await run(process.execPath, [CLI, 'apikey', 'list'], { env: env() })).stdout).toContain('revoked');
+  });
+
+  it('refuses an unknown role, customer or past expiry', async () => {
+    await run(process.execPath, [CLI, 'corpus', 'create', '--customer', '9', '--corpus', '1', '--name', 'x'], { env: env() });
+    for (const args of [['--customer', '9', '--role', 'owner'], ['--customer', '8', '--role', 'query'], ['--customer', '9', '--role', 'query', '--expires', '2001-01-01']]) {
+      const failure = await run(process.execPath, [CLI, 'apikey', 'create', ...args], { env: env() }).catch((e: unknown) => e);
+      expect(failure).toMatchObject({ code: 2 });
+    }
+  });
+});
+
 describe('corpusgate token, corpus and quota', () => {
   it('mints a token with the generated dev secret', async () => {
     const { stdout } = await run(process.execPath, [CLI, 'token', '--customer', '123456', '--corpus', '151', '--ttl', '2h'], { env: env() });

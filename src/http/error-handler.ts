@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import {
   ClientClosedError,
@@ -35,14 +36,54 @@ export function errorHandler(log: (message: string, err: unknown) => void): Erro
     if (error.code === 'UNAUTHENTICATED') {
       res.setHeader('WWW-Authenticate', 'Bearer realm="corpusgate", error="invalid_token"');
     }
-    // An unread request body must not be drained just to keep the connection alive: close it.
-    if (!req.complete) res.setHeader('Connection', 'close');
-    if (res.headersSent) {
-      res.destroy();
-      return;
+    const send = (): void => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      res.status(status).json(errorBody(status, error));
+    };
+    if (req.complete) return send();
+    // A small unread body (e.g. behind a refused credential) is read to its end first: clients
+    // such as fetch (undici) report EPIPE instead of the answer when the socket closes while they
+    // still write. A large one is not worth reading: answer and close the connection.
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    const tooLarge = error.code === 'PAYLOAD_TOO_LARGE' || error.code === 'METADATA_TOO_LARGE';
+    if (tooLarge || declared > DRAIN_MAX_BYTES) {
+      res.setHeader('Connection', 'close');
+      return send();
     }
-    res.status(status).json(errorBody(status, error));
+    void drain(req, DRAIN_MAX_BYTES, DRAIN_MAX_MS).then((drained) => {
+      if (!drained) res.setHeader('Connection', 'close');
+      send();
+    });
   };
+}
+
+/** Bodies up to this size are read to their end before an early error answer. */
+const DRAIN_MAX_BYTES = 1024 * 1024;
+const DRAIN_MAX_MS = 5_000;
+
+/** Reads and drops the rest of the body; false when it is longer or slower than allowed. */
+function drain(req: IncomingMessage, maxBytes: number, maxMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      req.off('data', onData).off('end', onEnd).off('error', onError);
+      if (!ok) req.pause();
+      resolve(ok);
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > maxBytes) done(false);
+    };
+    const onEnd = () => done(true);
+    const onError = () => done(false);
+    const timer = setTimeout(() => done(false), maxMs);
+    req.on('data', onData).on('end', onEnd).on('error', onError);
+    req.resume();
+  });
 }
 
 function toGatewayError(err: unknown): GatewayError | null {

@@ -34,7 +34,7 @@ export function indexResponse(result: IngestResult, explicitOk: boolean): { [key
     numMetadataChars: BigInt(result.charge.numMetadataChars),
   });
   return {
-    status: toJson(StatusSchema, status, { alwaysEmitImplicit: explicitOk && result.status === 'created' }),
+    status: explicitOk && result.status === 'created' ? { code: 'OK' } : toJson(StatusSchema, status),
     quotaConsumed: toJson(StorageQuotaSchema, quota, { alwaysEmitImplicit: true }),
   };
 }

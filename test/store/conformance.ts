@@ -15,14 +15,14 @@ const C = '42';
 const O = '7';
 const key = (documentId: string) => ({ customerId: C, corpusId: O, documentId });
 
-function newDoc(documentId: string, contentHash: string, numChars = 10, numMetadataChars = 2): NewDocument {
+function newDoc(documentId: string, contentHash: string, numChars = 10, numMetadataChars = 2, metadataJson = ''): NewDocument {
   return {
     key: key(documentId),
     contentHash,
     document: new Uint8Array([10, documentId.length, ...Buffer.from(documentId)]),
     charge: { numChars, numMetadataChars },
-    title: '',
-    metadataJson: '',
+    title: `title of ${documentId}`,
+    metadataJson,
     provenance: { sourceSha256: 'f'.repeat(64), sourceSize: 3, sourceFormat: 'text', uploader: 'tester', extractor: 'test', extractionMs: 1 },
   };
 }
@@ -111,6 +111,70 @@ export function describeStore(name: string, open: OpenStore): void {
     it('reports unknown scopes', async () => {
       expect(await store.setQuota({ customerId: '999' }, { maxChars: 1 })).toBe(false);
       expect(await store.getUsage({ customerId: C, corpusId: '999' })).toBeNull();
+    });
+
+    it('lists in id byte order with keyset cursors, prefixes and metadata equality', async () => {
+      const ids = ['b', 'a', 'é', 'ab', 'Z', 'a/b'];
+      for (const [i, id] of ids.entries()) {
+        await store.putIfAbsent(newDoc(id, `h${i}`, 1, 1, i % 2 ? JSON.stringify({ lang: 'en', n: i }) : ''));
+      }
+      const ref = { customerId: C, corpusId: O };
+      const all = await store.listDocuments(ref, { limit: 100 });
+      // Byte order of UTF-8: upper case before lower case, "é" (0xC3…) last.
+      expect(all.documents.map((d) => d.key.documentId)).toEqual(['Z', 'a', 'a/b', 'ab', 'b', 'é']);
+      expect(all.hasMore).toBe(false);
+      const first = await store.listDocuments(ref, { limit: 2 });
+      expect(first).toMatchObject({ hasMore: true });
+      const rest = await store.listDocuments(ref, { limit: 10, after: first.documents.at(-1)!.key.documentId });
+      expect(rest.documents.map((d) => d.key.documentId)).toEqual(['a/b', 'ab', 'b', 'é']);
+      expect((await store.listDocuments(ref, { limit: 10, idPrefix: 'a' })).documents.map((d) => d.key.documentId)).toEqual(['a', 'a/b', 'ab']);
+      const en = await store.listDocuments(ref, { limit: 10, metadataEquals: [{ key: 'lang', value: 'en' }] });
+      expect(en.documents.map((d) => d.key.documentId)).toEqual(['a', 'a/b', 'ab']);
+      const n3 = await store.listDocuments(ref, { limit: 10, metadataEquals: [{ key: 'lang', value: 'en' }, { key: 'n', value: 3 }] });
+      expect(n3.documents.map((d) => d.key.documentId)).toEqual(['ab']);
+      expect(all.documents[0]).toMatchObject({ title: 'title of Z', metadataJson: '' });
+      expect(all.documents[2]).toMatchObject({
+        title: 'title of a/b',
+        metadataJson: '{"lang":"en","n":5}',
+        provenance: { sourceSha256: 'f'.repeat(64), sourceSize: 3, sourceFormat: 'text', uploader: 'tester', extractor: 'test', extractionMs: 1 },
+      });
+      expect(await store.getDocumentRecord(key('b'))).toMatchObject({ key: key('b'), title: 'title of b' });
+      expect(await store.getDocumentRecord(key('nope'))).toBeNull();
+    });
+
+    it('deletes a document and gives its charge back to both scopes', async () => {
+      await store.putIfAbsent(newDoc('a', 'h1', 10, 2));
+      await store.putIfAbsent(newDoc('b', 'h2', 5, 1));
+      expect(await store.deleteDocument(key('a'))).toBe(true);
+      expect(await store.deleteDocument(key('a'))).toBe(false);
+      for (const ref of [{ customerId: C }, { customerId: C, corpusId: O }]) {
+        expect(await store.getUsage(ref)).toMatchObject({ usedChars: 6, usedTextChars: 5, usedMetadataChars: 1, usedDocs: 1 });
+      }
+      expect(await store.findDocument(key('a'))).toBeNull();
+      await expect(store.putIfAbsent(newDoc('a', 'other'))).resolves.toMatchObject({ status: 'created' });
+    });
+
+    it('lists corpora in numeric order', async () => {
+      await store.createCorpus({ customerId: C, corpusId: '10', name: 'ten' });
+      await store.createCorpus({ customerId: C, corpusId: '9', name: 'nine' });
+      await store.createCorpus({ customerId: '43', corpusId: '1', name: 'other customer' });
+      expect((await store.listCorpora(C)).map((c) => c.corpusId)).toEqual([O, '9', '10']);
+    });
+
+    it('stores, lists and revokes API keys', async () => {
+      const base = { customerId: C, role: 'index' as const, secretSha256: 'a'.repeat(64), name: 'ci', expiresAt: null, revokedAt: null };
+      await store.createApiKey({ ...base, keyId: '00000000000000a1', corpusIds: null, createdAt: '2026-01-01T00:00:00.000Z' });
+      await store.createApiKey({ ...base, keyId: '00000000000000a2', corpusIds: [O], createdAt: '2026-01-02T00:00:00.000Z' });
+      await store.createApiKey({ ...base, keyId: '00000000000000b1', customerId: '43', corpusIds: null, createdAt: '2026-01-03T00:00:00.000Z' });
+      expect(await store.getApiKey('00000000000000a2')).toEqual({ ...base, keyId: '00000000000000a2', corpusIds: [O], createdAt: '2026-01-02T00:00:00.000Z' });
+      expect((await store.listApiKeys(C)).map((k) => k.keyId)).toEqual(['00000000000000a2', '00000000000000a1']);
+      expect(await store.listApiKeys()).toHaveLength(3);
+      expect(await store.revokeApiKey('00000000000000a1', '2026-02-01T00:00:00.000Z')).toBe(true);
+      // Revoking again keeps the first time.
+      await store.revokeApiKey('00000000000000a1', '2026-03-01T00:00:00.000Z');
+      expect((await store.getApiKey('00000000000000a1'))?.revokedAt).toBe('2026-02-01T00:00:00.000Z');
+      expect(await store.revokeApiKey('ffffffffffffffff', '2026-02-01T00:00:00.000Z')).toBe(false);
+      expect(await store.getApiKey('ffffffffffffffff')).toBeNull();
     });
 
     it('keeps everything across a reopen', async () => {

@@ -3,6 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStore, type DocumentStore } from '../../src/store/index.js';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
+import { encodeDocument } from '../../src/document/index.js';
+import { sampleDocument } from '../helpers/documents.js';
 import { describeStore, NO_DEFAULTS } from './conformance.js';
 
 const files = new Map<DocumentStore, string>();
@@ -31,5 +34,25 @@ describe('SqliteStore specifics', () => {
     db.pragma('user_version = 999');
     db.close();
     expect(() => new SqliteStore({ file, quotaDefaults: NO_DEFAULTS })).toThrow(/newer than this corpusgate/);
+  });
+
+  it('upgrades a version-1 database, filling title and metadata from the stored Documents', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-store-')), 'corpusgate.db');
+    const db = new Database(file);
+    db.exec(MIGRATIONS[0] as string);
+    db.pragma('user_version = 1');
+    db.prepare("INSERT INTO customers (customer_id, created_at) VALUES ('1', 'now')").run();
+    db.prepare("INSERT INTO corpora (customer_id, corpus_id, name, created_at) VALUES ('1', '2', 'old', 'now')").run();
+    db.prepare(
+      `INSERT INTO documents VALUES ('1', '2', 'old-doc', 'hash', ?, 10, 5, 'sha', 3, 'document-binary', 'someone', 'now')`,
+    ).run(Buffer.from(encodeDocument(sampleDocument('old-doc', { title: 'Old title', metadataJson: '{"k":"v"}' }))));
+    db.close();
+    const store = new SqliteStore({ file, quotaDefaults: NO_DEFAULTS });
+    expect(await store.getDocumentRecord({ customerId: '1', corpusId: '2', documentId: 'old-doc' })).toMatchObject({
+      title: 'Old title',
+      metadataJson: '{"k":"v"}',
+      provenance: { uploader: 'someone', extractor: '' },
+    });
+    await store.close();
   });
 });
