@@ -5,6 +5,7 @@ import type { Extractor } from './extract/index.js';
 import type { DocumentStore } from './store/index.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { methodsFor } from './http/routes.js';
+import { openApiRouter } from './http/openapi/openapi-route.js';
 import { uploadRouter } from './http/upload/upload-route.js';
 import { v1JsonRouter } from './http/v1/v1-json-routes.js';
 import { adminRouter } from './http/v2/admin-routes.js';
@@ -28,6 +29,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use(v1JsonRouter(deps));
   app.use(documentsRouter(deps));
   app.use(adminRouter(deps));
+  app.use(openApiRouter());
   app.use(notFound(methodsFor));
   app.use(errorHandler(deps.log ?? ((message, err) => console.error(message, err))));
   return app;

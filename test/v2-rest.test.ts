@@ -135,6 +135,9 @@ describe('admin routes', () => {
     expect(created.body).toMatchObject({ id: '200', name: 'handbooks', usage: { scope: 'corpus', used_docs: 0, max_chars: null } });
     expect((await as(admin).post('/v2/corpora', { id: '200', name: 'again' })).body.internalCode).toBe('CORPUS_EXISTS');
     await upload('a.txt', 'alpha');
+    const one = await as(admin).get(`/v2/corpora/${CORPUS}`);
+    expect(one.body).toMatchObject({ id: CORPUS, name: 'test', usage: { scope: 'corpus', used_docs: 1, used_chars: 5 } });
+    expect((await as(admin).get('/v2/corpora/999')).body.internalCode).toBe('CORPUS_NOT_FOUND');
     const list = await as(admin).get('/v2/corpora');
     expect(list.body.corpora.map((c: { id: string; usage: { used_docs: number } }) => [c.id, c.usage.used_docs])).toEqual([
       [CORPUS, 1],

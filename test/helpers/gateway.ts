@@ -5,6 +5,7 @@ import type { Express } from 'express';
 import { buildApp } from '../../src/app.js';
 import { createAuthenticator, generateApiKey, resolveKeySource } from '../../src/auth/index.js';
 import type { ApiKeyRole } from '../../src/store/index.js';
+import { recordResponses } from './response-recorder.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { SqliteStore } from '../../src/store/index.js';
 import { createExtractionPool, type Extractor } from '../../src/extract/index.js';
@@ -57,14 +58,14 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
   const store = new SqliteStore({ file: dbFile, quotaDefaults: config.quotaDefaults });
   await store.createCorpus({ customerId: CUSTOMER, corpusId: CORPUS, name: 'test' });
   const extractor = createExtractionPool(config.extract);
-  const app = buildApp({
+  const app = recordResponses(buildApp({
     store,
     extractor,
     authenticator: createAuthenticator(resolveKeySource(config), config.jwt, store),
     maxUploadBytes: config.maxUploadBytes,
     quotaDefaults: config.quotaDefaults,
     log: () => {},
-  });
+  }));
   const gateway: TestGateway = {
     app,
     store,

@@ -1,0 +1,41 @@
+import request from 'supertest';
+import { ROUTES } from '../src/http/routes.js';
+import { closeTestIssuer, startGateway, type TestGateway } from './helpers/gateway.js';
+
+let gw: TestGateway;
+beforeAll(async () => {
+  gw = await startGateway();
+});
+afterAll(async () => {
+  await gw.close();
+  await closeTestIssuer();
+});
+
+/**
+ * /openapi.json describes every route; that every response of the suite matches it is checked
+ * after the suite by test/openapi/global-teardown.ts.
+ */
+describe('GET /openapi.json', () => {
+  it('is an OpenAPI 3.1 document served without credentials', async () => {
+    const res = await request(gw.app).get('/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.body).toMatchObject({ openapi: '3.1.0', info: { title: 'corpusgate' } });
+  });
+
+  it('describes exactly the routes the gateway serves, with their methods', async () => {
+    const { body } = await request(gw.app).get('/openapi.json');
+    const documented = Object.entries(body.paths as Record<string, Record<string, unknown>>)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+      .sort();
+    const served = ROUTES.flatMap((r) => r.methods.map((m) => `${m} ${r.path.replace(/:([a-z]+)/g, '{$1}')}`)).sort();
+    expect(documented).toEqual(served);
+  });
+
+  it('gives every operation its error answers with the codes of each status', async () => {
+    const { body } = await request(gw.app).get('/openapi.json');
+    const upload = body.paths['/v1/upload'].post.responses;
+    expect(Object.keys(upload).sort()).toEqual(['200', '400', '401', '403', '409', '413', '415', '422', '500', '503', '507']);
+    expect(upload['422'].content['application/json'].schema.allOf[1].properties.internalCode.enum).toContain('ENCRYPTED');
+  });
+});
