@@ -3,10 +3,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ConflictError } from '../../errors/index.js';
 import type { QuotaDefaults } from '../../config/index.js';
-import { assertWithinQuota, type ScopeUsage } from '../../quota/index.js';
+import { assertWithinQuota } from '../../quota/index.js';
 import type {
   ApiKeyRecord,
-  ApiKeyRole,
   CorpusRecord,
   DocumentRecord,
   ListPage,
@@ -21,50 +20,19 @@ import type {
   UsageReport,
 } from '../document-store.js';
 import { MIGRATIONS } from './migrations.js';
-
-interface UsageRow {
-  max_chars: number | null;
-  max_docs: number | null;
-  used_chars: number;
-  used_metadata_chars: number;
-  used_docs: number;
-}
-
-interface SummaryRow {
-  customer_id: string;
-  corpus_id: string;
-  document_id: string;
-  content_hash: string;
-  num_chars: number;
-  num_metadata_chars: number;
-  created_at: string;
-}
-
-const SUMMARY_COLUMNS = 'customer_id, corpus_id, document_id, content_hash, num_chars, num_metadata_chars, created_at';
-const RECORD_COLUMNS = `${SUMMARY_COLUMNS}, title, metadata_json, source_sha256, source_size, source_format, uploader, extractor, extraction_ms`;
-
-interface RecordRow extends SummaryRow {
-  title: string;
-  metadata_json: string;
-  source_sha256: string;
-  source_size: number;
-  source_format: string;
-  uploader: string;
-  extractor: string;
-  extraction_ms: number;
-}
-
-interface ApiKeyRow {
-  key_id: string;
-  customer_id: string;
-  corpus_ids: string | null;
-  role: ApiKeyRole;
-  secret_sha256: string;
-  name: string;
-  created_at: string;
-  expires_at: string | null;
-  revoked_at: string | null;
-}
+import {
+  RECORD_COLUMNS,
+  SUMMARY_COLUMNS,
+  scopeOf,
+  toApiKey,
+  toRecord,
+  toScopeUsage,
+  toSummary,
+  type ApiKeyRow,
+  type RecordRow,
+  type SummaryRow,
+  type UsageRow,
+} from './rows.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file; its directory is created when missing. */
@@ -315,57 +283,3 @@ export class SqliteStore implements DocumentStore {
   }
 }
 
-function scopeOf(ref: { customerId: string; corpusId?: string }) {
-  return ref.corpusId === undefined
-    ? { table: 'customers', where: 'customer_id = ?', params: [ref.customerId] }
-    : { table: 'corpora', where: 'customer_id = ? AND corpus_id = ?', params: [ref.customerId, ref.corpusId] };
-}
-
-function toScopeUsage(scope: 'corpus' | 'customer', row: UsageRow): ScopeUsage {
-  return {
-    scope,
-    maxChars: row.max_chars,
-    maxDocs: row.max_docs,
-    usedChars: row.used_chars + row.used_metadata_chars,
-    usedDocs: row.used_docs,
-  };
-}
-
-function toRecord(row: RecordRow): DocumentRecord {
-  return {
-    ...toSummary(row),
-    title: row.title,
-    metadataJson: row.metadata_json,
-    provenance: {
-      sourceSha256: row.source_sha256,
-      sourceSize: row.source_size,
-      sourceFormat: row.source_format,
-      uploader: row.uploader,
-      extractor: row.extractor,
-      extractionMs: row.extraction_ms,
-    },
-  };
-}
-
-function toApiKey(row: ApiKeyRow): ApiKeyRecord {
-  return {
-    keyId: row.key_id,
-    customerId: row.customer_id,
-    corpusIds: row.corpus_ids === null ? null : (JSON.parse(row.corpus_ids) as string[]),
-    role: row.role,
-    secretSha256: row.secret_sha256,
-    name: row.name,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    revokedAt: row.revoked_at,
-  };
-}
-
-function toSummary(row: SummaryRow): StoredDocumentSummary {
-  return {
-    key: { customerId: row.customer_id, corpusId: row.corpus_id, documentId: row.document_id },
-    contentHash: row.content_hash,
-    charge: { numChars: row.num_chars, numMetadataChars: row.num_metadata_chars },
-    createdAt: row.created_at,
-  };
-}
