@@ -4,6 +4,9 @@ import type { Extractor } from './extract/index.js';
 import type { DocumentStore } from './store/index.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { UPLOAD_PATHS, uploadRouter } from './http/upload/upload-route.js';
+import { observeRequests } from './http/observe-requests.js';
+import { OPS_PATHS, opsRouter } from './http/ops-routes.js';
+import * as obs from './observability/index.js';
 
 export interface AppDeps {
   readonly store: DocumentStore;
@@ -11,6 +14,10 @@ export interface AppDeps {
   readonly authenticator: Authenticator;
   readonly maxUploadBytes: number;
   readonly log?: (message: string, err?: unknown) => void;
+  // Observability; the defaults are quiet (tests): no log lines, a registry of this app's own.
+  readonly logger?: obs.Logger;
+  readonly metrics?: obs.GatewayMetrics;
+  readonly readiness?: obs.Readiness;
 }
 
 /** The Express app, without listening: main.ts serves it, tests call it directly. */
@@ -18,8 +25,21 @@ export function buildApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(uploadRouter(deps));
-  app.use(notFound(new Map(UPLOAD_PATHS.map((p) => [p, ['POST']]))));
-  app.use(errorHandler(deps.log ?? ((message, err) => console.error(message, err))));
+
+  const logger = deps.logger ?? obs.silentLogger();
+  const metrics = deps.metrics ?? obs.createMetrics();
+  const readiness = deps.readiness ?? obs.gatewayReadiness(deps);
+  const extractor = obs.instrumentExtractor(deps.extractor, metrics.registry);
+  app.use(observeRequests(obs.createRequestObserver({ logger, metrics, uploadRoutes: UPLOAD_PATHS })));
+  app.use(opsRouter({ metrics, readiness }));
+
+  app.use(uploadRouter({ ...deps, extractor }));
+  const knownPaths = new Map<string, readonly string[]>([
+    ...UPLOAD_PATHS.map((p) => [p, ['POST']] as const),
+    ...OPS_PATHS.map((p) => [p, ['GET', 'HEAD']] as const),
+  ]);
+  app.use(notFound(knownPaths));
+  // Unexpected errors are logged with their request line (observability), not here.
+  app.use(errorHandler(deps.log ?? (() => {})));
   return app;
 }

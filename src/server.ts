@@ -6,6 +6,7 @@ import { createJwtAuthenticator, resolveKeySource, type KeySource } from './auth
 import type { Config } from './config/index.js';
 import { createExtractionPool } from './extract/index.js';
 import { SqliteStore, type DocumentStore } from './store/index.js';
+import { createLogger, createMetrics, gatewayReadiness, type Logger } from './observability/index.js';
 
 export const DATABASE_FILE = 'corpusgate.db';
 
@@ -20,18 +21,27 @@ export interface RunningServer {
   readonly httpServer: http.Server;
   readonly keySource: KeySource;
   readonly store: DocumentStore;
+  readonly logger: Logger;
   close(): Promise<void>;
 }
 
 /** Wires the parts by hand (config → store → authenticator → app) and listens. */
-export async function startServer(config: Config, store: DocumentStore = openStore(config)): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  store: DocumentStore = openStore(config),
+  logger: Logger = createLogger(config.logLevel),
+): Promise<RunningServer> {
   const keySource = resolveKeySource(config);
-  const extractor = createExtractionPool(config.extract, (message, err) => console.error(message, err));
+  const extractor = createExtractionPool(config.extract, (message, err) => logger.error({ err }, message));
+  const readiness = gatewayReadiness({ store, extractor, dataDir: config.dataDir });
   const app = buildApp({
     store,
     extractor,
     authenticator: createJwtAuthenticator(keySource, config.jwt),
     maxUploadBytes: config.maxUploadBytes,
+    logger,
+    metrics: createMetrics({ processMetrics: true }),
+    readiness,
   });
   const server = http.createServer(app);
   // Slow-loris bounds: headers within 30 s, a whole request within 5 min.
@@ -48,7 +58,9 @@ export async function startServer(config: Config, store: DocumentStore = openSto
     httpServer: server,
     keySource,
     store,
+    logger,
     async close() {
+      readiness.startDraining();
       server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await extractor.close();
