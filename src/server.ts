@@ -6,7 +6,7 @@ import { createJwtAuthenticator, resolveKeySource, type KeySource } from './auth
 import type { Config } from './config/index.js';
 import { createExtractionPool } from './extract/index.js';
 import { SqliteStore, type DocumentStore } from './store/index.js';
-import { createLogger, createMetrics, gatewayReadiness, type Logger } from './observability/index.js';
+import { createLogger, createMetrics, gatewayReadiness, trackRequests, type Logger } from './observability/index.js';
 
 export const DATABASE_FILE = 'corpusgate.db';
 
@@ -22,7 +22,11 @@ export interface RunningServer {
   readonly keySource: KeySource;
   readonly store: DocumentStore;
   readonly logger: Logger;
-  close(): Promise<void>;
+  /**
+   * Graceful stop: /readyz turns 503, no new connections, in-flight requests get up to `graceMs`
+   * (default SHUTDOWN_GRACE_MS), then the pool and the database close.
+   */
+  close(graceMs?: number): Promise<{ cut: number }>;
 }
 
 /** Wires the parts by hand (config → store → authenticator → app) and listens. */
@@ -44,6 +48,7 @@ export async function startServer(
     readiness,
   });
   const server = http.createServer(app);
+  const requests = trackRequests(server);
   // Slow-loris bounds: headers within 30 s, a whole request within 5 min.
   server.headersTimeout = 30_000;
   server.requestTimeout = 300_000;
@@ -59,12 +64,12 @@ export async function startServer(
     keySource,
     store,
     logger,
-    async close() {
+    async close(graceMs = config.shutdownGraceMs) {
       readiness.startDraining();
-      server.closeIdleConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const { cut } = await requests.drain(graceMs);
       await extractor.close();
       await store.close();
+      return { cut };
     },
   };
 }

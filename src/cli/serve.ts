@@ -30,11 +30,16 @@ export async function serve(config: Config): Promise<void> {
   }
 
   const stop = (signal: string) => {
-    console.log(`${signal}: closing`);
+    const { logger } = server;
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'draining: no new connections, in-flight requests may finish');
     server.close().then(
-      () => process.exit(0),
+      ({ cut }) => {
+        if (cut > 0) logger.warn({ cut }, 'requests still running at the end of SHUTDOWN_GRACE_MS were cut off');
+        logger.info('closed');
+        process.exit(0);
+      },
       (err: unknown) => {
-        console.error(err);
+        logger.fatal({ err }, 'shutdown failed');
         process.exit(1);
       },
     );

@@ -5,3 +5,4 @@ export { createRequestObserver, type FinishedRequest, type RequestObserver } fro
 export { requestIdFrom } from './request-id.js';
 export { annotateRequest, markProbe, recordError, requestLogger, type RequestFacts } from './request-context.js';
 export { gatewayReadiness, Readiness, type ReadinessCheck, type ReadinessReport } from './readiness.js';
+export { trackRequests, type Drainer } from './drain.js';
