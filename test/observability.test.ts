@@ -119,6 +119,15 @@ describe('/metrics', () => {
     expect(sample(text, 'corpusgate_uploads_total', { outcome: 'EXTRACTION_TIMEOUT' })).toBe(1);
   });
 
+  it('documents every corpusgate_ metric in the README, and no stale ones', async () => {
+    await start();
+    const exposed = [...(await scrape()).matchAll(/^# HELP (corpusgate_\w+) /gm)].map((m) => m[1]);
+    const readme = fs.readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const documented = [...readme.matchAll(/^\| `(corpusgate_\w+)` \|/gm)].map((m) => m[1]);
+    expect(exposed.length).toBeGreaterThan(5);
+    expect([...documented].sort()).toEqual([...exposed].sort());
+  });
+
   it('keeps each app its own registry', async () => {
     await start();
     expect((await upload('one.txt', 'one')).status).toBe(200);

@@ -29,8 +29,15 @@ export async function serve(config: Config): Promise<void> {
     console.log('Tokens are verified with your identity provider\'s keys; no dev token is printed.');
   }
 
+  const { logger } = server;
+  let stopping = false;
   const stop = (signal: string) => {
-    const { logger } = server;
+    // A second signal means "now": do not wait for the grace again.
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    stopping = true;
     logger.info({ signal, graceMs: config.shutdownGraceMs }, 'draining: no new connections, in-flight requests may finish');
     server.close().then(
       ({ cut }) => {
@@ -44,6 +51,6 @@ export async function serve(config: Config): Promise<void> {
       },
     );
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }
