@@ -16,6 +16,7 @@ export interface AppDeps {
   readonly log?: (message: string, err?: unknown) => void;
   // Observability; the defaults are quiet (tests): no log lines, a registry of this app's own.
   readonly logger?: obs.Logger;
+  /** One per app: buildApp registers the extraction metrics in it. */
   readonly metrics?: obs.GatewayMetrics;
   readonly readiness?: obs.Readiness;
 }

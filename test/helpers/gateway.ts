@@ -46,7 +46,7 @@ export async function closeTestIssuer(): Promise<void> {
 }
 
 /** Optional app parts a test may bring, e.g. a logger writing to a stream it reads. */
-export type GatewayExtras = Pick<AppDeps, 'logger' | 'metrics'>;
+export type GatewayExtras = Pick<AppDeps, 'logger'>;
 
 /**
  * The real app on a real SQLite file in a fresh temp dir, verifying RS256 tokens against a local
