@@ -289,7 +289,7 @@ function printTable(header: readonly string[], body: readonly Row[]): void {
 async function benchGateway(pdfs: readonly CorpusPdf[], rss: MemorySampler): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-bench-extraction-'));
   const secret = crypto.randomBytes(36).toString('base64url'); // 48 characters
-  const config = loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', JWT_SECRET: secret, EXTRACT_WORKERS: String(CLIENTS) });
+  const config = loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', JWT_SECRET: secret, EXTRACT_WORKERS: String(CLIENTS), LOG_LEVEL: 'warn' });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   const running = await startServer(config);
   try {

@@ -228,7 +228,7 @@ async function main(): Promise<number> {
   const cpus = os.cpus();
   console.log(`corpusgate bench — Node ${process.version}, ${cpus.length} CPU(s) × ${cpus[0]?.model ?? 'unknown'}, ${new Date().toISOString()}\n`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-bench-'));
-  const config = loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', JWT_SECRET: crypto.randomBytes(36).toString('base64url') });
+  const config = loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', JWT_SECRET: crypto.randomBytes(36).toString('base64url'), LOG_LEVEL: 'warn' });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   const server = await startBenchServer(config);
   try {

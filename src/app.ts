@@ -6,7 +6,10 @@ import type { DocumentStore } from './store/index.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { methodsFor } from './http/routes.js';
 import { openApiRouter } from './http/openapi/openapi-route.js';
-import { uploadRouter } from './http/upload/upload-route.js';
+import { UPLOAD_PATHS, uploadRouter } from './http/upload/upload-route.js';
+import { observeRequests } from './http/observe-requests.js';
+import { opsRouter } from './http/ops-routes.js';
+import * as obs from './observability/index.js';
 import { v1JsonRouter } from './http/v1/v1-json-routes.js';
 import { adminRouter } from './http/v2/admin-routes.js';
 import { documentsRouter } from './http/v2/documents-routes.js';
@@ -18,6 +21,11 @@ export interface AppDeps {
   readonly maxUploadBytes: number;
   readonly quotaDefaults: QuotaDefaults;
   readonly log?: (message: string, err?: unknown) => void;
+  // Observability; the defaults are quiet (tests): no log lines, a registry of this app's own.
+  readonly logger?: obs.Logger;
+  /** One per app: buildApp registers the extraction metrics in it. */
+  readonly metrics?: obs.GatewayMetrics;
+  readonly readiness?: obs.Readiness;
 }
 
 /** The Express app, without listening: main.ts serves it, tests call it directly. */
@@ -25,12 +33,21 @@ export function buildApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(uploadRouter(deps));
-  app.use(v1JsonRouter(deps));
+
+  const logger = deps.logger ?? obs.silentLogger();
+  const metrics = deps.metrics ?? obs.createMetrics();
+  const readiness = deps.readiness ?? obs.gatewayReadiness(deps);
+  const extractor = obs.instrumentExtractor(deps.extractor, metrics.registry);
+  app.use(observeRequests(obs.createRequestObserver({ logger, metrics, uploadRoutes: [...UPLOAD_PATHS, '/v1/index'] })));
+  app.use(opsRouter({ metrics, readiness }));
+
+  app.use(uploadRouter({ ...deps, extractor }));
+  app.use(v1JsonRouter({ ...deps, extractor }));
   app.use(documentsRouter(deps));
   app.use(adminRouter(deps));
   app.use(openApiRouter());
   app.use(notFound(methodsFor));
-  app.use(errorHandler(deps.log ?? ((message, err) => console.error(message, err))));
+  // Unexpected errors are logged with their request line (observability), not here.
+  app.use(errorHandler(deps.log ?? (() => {})));
   return app;
 }

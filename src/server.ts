@@ -6,6 +6,7 @@ import { createAuthenticator, resolveKeySource, type KeySource } from './auth/in
 import type { Config } from './config/index.js';
 import { createExtractionPool } from './extract/index.js';
 import { SqliteStore, type DocumentStore } from './store/index.js';
+import { createLogger, createMetrics, gatewayReadiness, trackRequests, type Logger } from './observability/index.js';
 
 export const DATABASE_FILE = 'corpusgate.db';
 
@@ -20,21 +21,35 @@ export interface RunningServer {
   readonly httpServer: http.Server;
   readonly keySource: KeySource;
   readonly store: DocumentStore;
-  close(): Promise<void>;
+  readonly logger: Logger;
+  /**
+   * Graceful stop: /readyz turns 503, no new connections, in-flight requests get up to `graceMs`
+   * (default SHUTDOWN_GRACE_MS), then the pool and the database close.
+   */
+  close(graceMs?: number): Promise<{ cut: number }>;
 }
 
 /** Wires the parts by hand (config → store → authenticator → app) and listens. */
-export async function startServer(config: Config, store: DocumentStore = openStore(config)): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  store: DocumentStore = openStore(config),
+  logger: Logger = createLogger(config.logLevel),
+): Promise<RunningServer> {
   const keySource = resolveKeySource(config);
-  const extractor = createExtractionPool(config.extract, (message, err) => console.error(message, err));
+  const extractor = createExtractionPool(config.extract, (message, err) => logger.error({ err }, message));
+  const readiness = gatewayReadiness({ store, extractor, dataDir: config.dataDir });
   const app = buildApp({
     store,
     extractor,
     authenticator: createAuthenticator(keySource, config.jwt, store),
     maxUploadBytes: config.maxUploadBytes,
     quotaDefaults: config.quotaDefaults,
+    logger,
+    metrics: createMetrics({ processMetrics: true }),
+    readiness,
   });
   const server = http.createServer(app);
+  const requests = trackRequests(server);
   // Slow-loris bounds: headers within 30 s, a whole request within 5 min.
   server.headersTimeout = 30_000;
   server.requestTimeout = 300_000;
@@ -49,11 +64,13 @@ export async function startServer(config: Config, store: DocumentStore = openSto
     httpServer: server,
     keySource,
     store,
-    async close() {
-      server.closeIdleConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    logger,
+    async close(graceMs = config.shutdownGraceMs) {
+      readiness.startDraining();
+      const { cut } = await requests.drain(graceMs);
       await extractor.close();
       await store.close();
+      return { cut };
     },
   };
 }

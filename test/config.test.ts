@@ -40,4 +40,12 @@ describe('configuration', () => {
     expect(problems({ JWT_SECRET: 'short' })).toContain('at least 32 bytes');
     expect(problems({ JWT_JWKS_URL: 'file:///etc/passwd' })).toContain('http(s) URL');
   });
+
+  it('reads LOG_LEVEL and SHUTDOWN_GRACE_MS, and names a wrong one', () => {
+    expect(loadConfig({})).toMatchObject({ logLevel: 'info', shutdownGraceMs: 25_000 });
+    expect(loadConfig({ LOG_LEVEL: 'DEBUG', SHUTDOWN_GRACE_MS: '0' })).toMatchObject({ logLevel: 'debug', shutdownGraceMs: 0 });
+    const message = problems({ LOG_LEVEL: 'verbose', SHUTDOWN_GRACE_MS: '10s' });
+    expect(message).toContain('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"');
+    expect(message).toContain('SHUTDOWN_GRACE_MS must be an integer from 0 to 3600000, got "10s"');
+  });
 });

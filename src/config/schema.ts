@@ -68,4 +68,15 @@ export const VARIABLES: readonly VariableSpec[] = [
     description: '`serve` creates the demo customer 123456 with corpus 151 when absent (true/false).',
     default: 'true',
   },
+  {
+    name: 'LOG_LEVEL',
+    description: 'Least severe JSON log line written to stdout: fatal, error, warn, info, debug, trace or silent.',
+    default: 'info',
+  },
+  {
+    name: 'SHUTDOWN_GRACE_MS',
+    description:
+      'On SIGTERM/SIGINT, how long in-flight requests may take to finish before their connections are closed.',
+    default: '25000',
+  },
 ];

@@ -11,6 +11,8 @@ export interface Extractor {
   readonly queueSize: number;
   /** Parses running now. */
   readonly running: number;
+  /** Worker threads alive (0 once closed); /readyz needs at least one. */
+  readonly workers: number;
   /** Parses stopped early, by reason (running ones had their worker terminated). */
   readonly stopped: Readonly<Record<'timeout' | 'memory' | 'cancelled' | 'crash' | 'busy', number>>;
   close(): Promise<void>;
@@ -56,6 +58,9 @@ export function createExtractionPool(config: ExtractConfig, log: (message: strin
     },
     get running() {
       return running;
+    },
+    get workers() {
+      return pool.threads.length;
     },
     async extract(task, signal) {
       if (signal?.aborted) throw new ClientClosedError();

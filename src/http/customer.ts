@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { canonicalId, MAX_CORPUS_ID, MAX_CUSTOMER_ID } from '../auth/index.js';
 import { InvalidRequestError, PermissionDeniedError } from '../errors/index.js';
+import { annotateRequest } from '../observability/index.js';
 import { required, requestState } from './locals.js';
 
 /** The `customer-id` header, checked; undefined when absent. */
@@ -25,6 +26,7 @@ export function resolveCustomer(mode: 'header-required' | 'header-optional'): Re
     const customerId = header ?? required(res, 'principal').customerId;
     if (customerId === null) throw new PermissionDeniedError('the credential names no customer; send a customer-id header');
     requestState(res).customerId = customerId;
+    annotateRequest(req, { customerId });
     next();
   };
 }

@@ -9,6 +9,7 @@ import {
   PayloadTooLargeError,
   RouteNotFoundError,
 } from '../errors/index.js';
+import { recordError } from '../observability/index.js';
 import { STATUS_BY_CODE } from './error-status.js';
 import { errorBody } from './views.js';
 
@@ -30,6 +31,7 @@ export function errorHandler(log: (message: string, err: unknown) => void): Erro
     const known = toGatewayError(err);
     if (!known) log(`unexpected error on ${req.method} ${req.originalUrl}`, err);
     const error = known ?? new GatewayError('INTERNAL', 'internal error; the gateway logged the cause');
+    recordError(req, error, known ? undefined : err); // the request's log line and metrics
     const status = STATUS_BY_CODE[error.code];
     if (error instanceof MethodNotAllowedError) res.setHeader('Allow', error.allowed.join(', '));
     if (error instanceof ExtractionBusyError) res.setHeader('Retry-After', String(error.retryAfterSeconds));

@@ -16,6 +16,9 @@ export const ROUTES: ReadonlyArray<{ readonly path: string; readonly methods: re
   { path: '/v2/corpora/:corpus/documents/:id', methods: ['GET', 'DELETE'] },
   { path: '/v2/corpora/:corpus/documents/:id/info', methods: ['GET'] },
   { path: '/openapi.json', methods: ['GET'] },
+  { path: '/metrics', methods: ['GET'] },
+  { path: '/healthz', methods: ['GET'] },
+  { path: '/readyz', methods: ['GET'] },
 ];
 
 /** The allowed methods of the route template matching this path (GET implies HEAD), or null. */

@@ -2,13 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type AppDeps } from '../../src/app.js';
 import { createAuthenticator, generateApiKey, resolveKeySource } from '../../src/auth/index.js';
 import type { ApiKeyRole } from '../../src/store/index.js';
 import { recordResponses } from './response-recorder.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { SqliteStore } from '../../src/store/index.js';
 import { createExtractionPool, type Extractor } from '../../src/extract/index.js';
+import { gatewayReadiness, type Readiness } from '../../src/observability/index.js';
 import { rsaIssuer, signRs256, startJwksServer, WRITE_CLAIMS, type Claims, type JwksServer, type RsaIssuer } from './keys.js';
 
 export const CUSTOMER = '123456';
@@ -18,6 +19,8 @@ export interface TestGateway {
   readonly app: Express;
   readonly store: SqliteStore;
   readonly extractor: Extractor;
+  /** What /readyz reports (database, workers, data directory); startDraining() turns it 503. */
+  readonly readiness: Readiness;
   readonly config: Config;
   readonly dir: string;
   readonly dbFile: string;
@@ -46,11 +49,14 @@ export async function closeTestIssuer(): Promise<void> {
   shared = null;
 }
 
+/** Optional app parts a test may bring, e.g. a logger writing to a stream it reads. */
+export type GatewayExtras = Pick<AppDeps, 'logger'>;
+
 /**
  * The real app on a real SQLite file in a fresh temp dir, verifying RS256 tokens against a local
  * JWKS server. `env` adds or overrides configuration (e.g. quota defaults).
  */
-export async function startGateway(env: Record<string, string> = {}, dir?: string): Promise<TestGateway> {
+export async function startGateway(env: Record<string, string> = {}, dir?: string, extras: GatewayExtras = {}): Promise<TestGateway> {
   const { issuer, jwks } = await testIssuer();
   const dataDir = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, JWT_JWKS_URL: jwks.url, EXTRACT_WORKERS: '2', ...env });
@@ -58,6 +64,7 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
   const store = new SqliteStore({ file: dbFile, quotaDefaults: config.quotaDefaults });
   await store.createCorpus({ customerId: CUSTOMER, corpusId: CORPUS, name: 'test' });
   const extractor = createExtractionPool(config.extract);
+  const readiness = gatewayReadiness({ store, extractor, dataDir });
   const app = recordResponses(buildApp({
     store,
     extractor,
@@ -65,11 +72,14 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
     maxUploadBytes: config.maxUploadBytes,
     quotaDefaults: config.quotaDefaults,
     log: () => {},
+    readiness,
+    ...extras,
   }));
   const gateway: TestGateway = {
     app,
     store,
     extractor,
+    readiness,
     config,
     dir: dataDir,
     dbFile,
@@ -88,7 +98,7 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
     async restart() {
       await extractor.close();
       await store.close();
-      return startGateway(env, dataDir);
+      return startGateway(env, dataDir, extras);
     },
     async close() {
       await extractor.close();

@@ -163,6 +163,25 @@ const PATHS: Record<string, Record<string, Operation>> = {
   '/v2/corpora/{corpus}/documents/{id}/info': {
     get: { summary: 'What is stored under the id: title, metadata, charge, provenance', parameters: [corpusParam, idParam, customerHeader(false)], ok: { 200: 'DocumentRecord' }, errors: [...CREDENTIAL_ERRORS, 404] },
   },
+  '/metrics': {
+    get: {
+      summary: 'Prometheus metrics (no credential: keep it off the public ingress)',
+      auth: false,
+      ok: { 200: { 'text/plain': { type: 'string', description: 'Prometheus text exposition format 0.0.4' } } },
+      errors: [],
+    },
+  },
+  '/healthz': {
+    get: { summary: 'The process is up', auth: false, ok: { 200: 'Health' }, errors: [] },
+  },
+  '/readyz': {
+    get: {
+      summary: 'Ready to serve: database reachable, workers alive, data directory writable (503 otherwise, and while draining)',
+      auth: false,
+      ok: { 200: 'Readiness', 503: 'Readiness' },
+      errors: [],
+    },
+  },
   '/openapi.json': {
     get: { summary: 'This document', auth: false, ok: { 200: { 'application/json': { type: 'object', required: ['openapi', 'paths'] } } }, errors: [] },
   },

@@ -132,5 +132,13 @@ export const SCHEMAS: Record<string, Schema> = {
     { id: { type: 'string' }, name: { type: 'string' }, created_at: { type: 'string' }, usage: ref('Usage') },
     ['id', 'name', 'created_at'],
   ),
+  Health: object({ status: { const: 'ok' } }, ['status']),
+  Readiness: object(
+    {
+      status: { enum: ['ready', 'not ready', 'draining'] },
+      checks: { type: 'object', additionalProperties: { type: 'string' }, description: 'check name → "ok" or what is wrong' },
+    },
+    ['status', 'checks'],
+  ),
   CorpusList: object({ corpora: { type: 'array', items: ref('Corpus') } }, ['corpora']),
 };

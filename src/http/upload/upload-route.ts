@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Authenticator } from '../../auth/index.js';
 import { parseDocMetadata } from '../../document/index.js';
 import { ingest, type IngestDeps } from '../../ingest/index.js';
+import { annotateRequest } from '../../observability/index.js';
 import { uploadResponse } from '../views.js';
 import { authenticate } from '../authenticate.js';
 import { required } from '../locals.js';
@@ -28,11 +29,17 @@ export function uploadRouter(deps: UploadRouteDeps): Router {
     authenticate(deps.authenticator), //                     401
     rejectDeclaredOversize(deps.maxUploadBytes), //          413 from Content-Length
     parseUploadQuery, //                                     400
+    (req, res, next) => {
+      const { customerId, corpusId } = required(res, 'query');
+      annotateRequest(req, { customerId, corpusId }); //    log context, also for a 403 or 413
+      next();
+    },
     authorizeQueryTarget, //                                 403 before the body is read
     readUploadForm(deps.maxUploadBytes), //                  413 | 400
     resolveTarget, //                                        400 | 403
-    async (_req, res) => {
+    async (req, res) => {
       const form = required(res, 'form');
+      annotateRequest(req, { ...required(res, 'target'), fileBytes: form.file.bytes.length }); // log context
       // A client that goes away before its answer cancels its parse.
       const cancel = new AbortController();
       res.on('close', () => {
@@ -46,6 +53,7 @@ export function uploadRouter(deps: UploadRouteDeps): Router {
         returnDocument: required(res, 'query').returnDocument,
         signal: cancel.signal,
       });
+      annotateRequest(req, { documentId: result.documentId, outcome: result.status === 'replayed' ? 'ALREADY_EXISTS' : 'OK' });
       res.status(200).json(uploadResponse(result));
     },
   );

@@ -10,6 +10,7 @@ import { v1ListBody } from '../catalog-views.js';
 import { parseCorpusId, resolveCustomer } from '../customer.js';
 import { field, jsonObjectBody, optionalInteger, optionalString, type JsonFields } from '../json-body.js';
 import { required } from '../locals.js';
+import { annotateRequest } from '../../observability/index.js';
 import { ENVELOPE_ALLOWANCE_BYTES } from '../upload/guards.js';
 import { indexResponse } from '../views.js';
 
@@ -48,6 +49,7 @@ export function v1JsonRouter(deps: V1JsonRouteDeps): Router {
     const corpus = target(req, res, body);
     authorize(required(res, 'principal'), corpus, 'write');
     const documentId = normalizeDocumentId(optionalString(body, 'document_id') ?? '', 'document_id');
+    annotateRequest(req, { documentId });
     await requireCorpus(deps.store, corpus);
     // Idempotent: deleting what is not there is not an error.
     await deps.store.deleteDocument({ ...corpus, documentId });
@@ -78,6 +80,7 @@ export function v1JsonRouter(deps: V1JsonRouteDeps): Router {
       returnDocument: false,
       signal: cancel.signal,
     });
+    annotateRequest(req, { documentId: result.documentId, outcome: result.status === 'replayed' ? 'ALREADY_EXISTS' : 'OK' });
     res.json(indexResponse(result, true));
   });
 
@@ -85,11 +88,13 @@ export function v1JsonRouter(deps: V1JsonRouteDeps): Router {
 }
 
 /** The corpus named by the body; a customerId in the body must agree with the header. */
-function target(_req: Request, res: Response, body: JsonFields): { customerId: string; corpusId: string } {
+function target(req: Request, res: Response, body: JsonFields): { customerId: string; corpusId: string } {
   const customerId = required(res, 'customerId');
   const inBody = field(body, 'customer_id');
   if (inBody !== undefined && canonicalId(inBody, MAX_CUSTOMER_ID) !== customerId) {
     throw new InvalidRequestError('INVALID_PARAMETER', `customerId in the body (${String(inBody)}) and the customer-id header (${customerId}) disagree`);
   }
-  return { customerId, corpusId: parseCorpusId(field(body, 'corpus_id'), 'corpusId') };
+  const corpusId = parseCorpusId(field(body, 'corpus_id'), 'corpusId');
+  annotateRequest(req, { corpusId });
+  return { customerId, corpusId };
 }

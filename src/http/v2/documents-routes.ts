@@ -9,6 +9,7 @@ import { authenticate } from '../authenticate.js';
 import { documentRecordBody, v2ListBody } from '../catalog-views.js';
 import { parseCorpusId, resolveCustomer } from '../customer.js';
 import { required } from '../locals.js';
+import { annotateRequest } from '../../observability/index.js';
 
 export interface DocumentsRouteDeps {
   readonly store: DocumentStore;
@@ -71,6 +72,7 @@ export function documentsRouter(deps: DocumentsRouteDeps): Router {
 
 function corpusOf(req: Request, res: Response, action: Action): { customerId: string; corpusId: string } {
   const corpus = { customerId: required(res, 'customerId'), corpusId: parseCorpusId(req.params['corpus'], 'the corpus in the path') };
+  annotateRequest(req, { corpusId: corpus.corpusId });
   authorize(required(res, 'principal'), corpus, action);
   return corpus;
 }
@@ -79,7 +81,9 @@ async function documentKey(store: DocumentStore, req: Request, res: Response, ac
   const corpus = corpusOf(req, res, action);
   await requireCorpus(store, corpus);
   // Stored ids are NFC; the same normalisation here finds them whichever form the client sends.
-  return { ...corpus, documentId: normalizeDocumentId(String(req.params['id']), 'the document id in the path') };
+  const documentId = normalizeDocumentId(String(req.params['id']), 'the document id in the path');
+  annotateRequest(req, { documentId });
+  return { ...corpus, documentId };
 }
 
 function queryString(req: Request, name: string): string | undefined {

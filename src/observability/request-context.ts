@@ -1,0 +1,67 @@
+import type { IncomingMessage } from 'node:http';
+import { ConflictError, type GatewayError } from '../errors/index.js';
+import type { Logger } from './logger.js';
+
+/** What a route may add to its request's log line. Never tokens, keys or document text. */
+export interface RequestFacts {
+  customerId?: string;
+  corpusId?: string;
+  documentId?: string;
+  /** The outcome of a successful answer ('OK', 'ALREADY_EXISTS'); an error sets its own code. */
+  outcome?: string;
+  /** Size of the uploaded file part, in bytes. */
+  fileBytes?: number;
+}
+
+export interface RequestContext {
+  readonly requestId: string;
+  /** Carries the request id: lines a route logs itself belong to their request. */
+  readonly logger: Logger;
+  readonly facts: RequestFacts;
+  error?: GatewayError;
+  /** The cause of a 500: logged with the request line, never sent to the client. */
+  cause?: unknown;
+  /** Scrapes and health checks, logged at debug so that they do not drown the request lines. */
+  probe?: boolean;
+}
+
+// Keyed by the request object itself: several apps in one process never share an entry, and an
+// entry goes away with its request.
+const contexts = new WeakMap<IncomingMessage, RequestContext>();
+
+export function bindRequestContext(req: IncomingMessage, context: RequestContext): void {
+  contexts.set(req, context);
+}
+
+export function requestContext(req: IncomingMessage): RequestContext | undefined {
+  return contexts.get(req);
+}
+
+/** Adds facts to the request's log line (undefined values are ignored); a no-op outside the app. */
+export function annotateRequest(req: IncomingMessage, facts: RequestFacts): void {
+  const context = contexts.get(req);
+  if (!context) return;
+  for (const [key, value] of Object.entries(facts)) {
+    if (value !== undefined) (context.facts as Record<string, unknown>)[key] = value;
+  }
+}
+
+/** The request's logger (with its request id), for routes that log a line of their own. */
+export function requestLogger(req: IncomingMessage): Logger | undefined {
+  return contexts.get(req)?.logger;
+}
+
+/** Called by the error handler: the error's code becomes the request's outcome. */
+export function recordError(req: IncomingMessage, error: GatewayError, unexpected?: unknown): void {
+  const context = contexts.get(req);
+  if (!context) return;
+  context.error = error;
+  context.facts.outcome = error.code;
+  if (error instanceof ConflictError) context.facts.documentId ??= error.documentId;
+  if (unexpected !== undefined) context.cause = unexpected;
+}
+
+export function markProbe(req: IncomingMessage): void {
+  const context = contexts.get(req);
+  if (context) context.probe = true;
+}
