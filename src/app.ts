@@ -9,6 +9,7 @@ import { uploadRouter } from './http/upload/upload-route.js';
 import { v1JsonRouter } from './http/v1/v1-json-routes.js';
 import { adminRouter } from './http/v2/admin-routes.js';
 import { documentsRouter } from './http/v2/documents-routes.js';
+import { consoleRouter } from './http/console-route.js';
 
 export interface AppDeps {
   readonly store: DocumentStore;
@@ -28,6 +29,8 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use(v1JsonRouter(deps));
   app.use(documentsRouter(deps));
   app.use(adminRouter(deps));
+  // The operator web console: static files under /console, calling the routes above.
+  app.use(consoleRouter());
   app.use(notFound(methodsFor));
   app.use(errorHandler(deps.log ?? ((message, err) => console.error(message, err))));
   return app;
