@@ -260,7 +260,7 @@ describeBrowser('the web console in headless Chromium', () => {
     await until('the 401 message', () => /not accepted.*401 UNAUTHENTICATED/.test(document.getElementById('sign-in-error')?.textContent ?? ''));
     await page.fill('#api-key', (await gw.apiKey('query')).key);
     await page.click('#sign-in-form button[type=submit]');
-    await until('the 403 message', () => /not an admin key.*403 PERMISSION_DENIED/.test(document.getElementById('sign-in-error')?.textContent ?? ''));
+    await until('the 403 message', () => /needs an admin key.*403 PERMISSION_DENIED/.test(document.getElementById('sign-in-error')?.textContent ?? ''));
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
 
     await page.fill('#api-key', admin.key);

@@ -129,7 +129,9 @@ async function signIn(/** @type {SubmitEvent} */ event) {
     showConsole(body.corpora);
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) error.textContent = `This key was not accepted (${err.message}).`;
-    else if (err instanceof ApiError && err.status === 403) error.textContent = `This key is valid but is not an admin key (${err.message}).`;
+    else if (err instanceof ApiError && err.status === 403) {
+      error.textContent = `This key is valid but cannot administer the whole customer: the console needs an admin key made without --corpus (${err.message}).`;
+    }
     else showError(error, err);
     error.hidden = false;
   } finally {
