@@ -130,8 +130,18 @@ export function manyEntriesDocx(): Buffer {
 
 // ---------------------------------------------------------------- PDF
 
-/** A PDF from content streams, one page each, Helvetica; `deflate` compresses the streams. */
-export function pdf(pages: readonly (string | Buffer)[], opts: { deflate?: boolean; title?: string } = {}): Buffer {
+/** An outline (bookmark) entry: its title and the 0-based page it jumps to. */
+export interface PdfOutlineItem {
+  readonly title: string;
+  readonly page: number;
+  readonly children?: readonly PdfOutlineItem[];
+}
+
+/**
+ * A PDF from content streams, one page each, Helvetica; `deflate` compresses the streams;
+ * `outline` adds bookmarks (nested, each with an explicit /XYZ destination).
+ */
+export function pdf(pages: readonly (string | Buffer)[], opts: { deflate?: boolean; title?: string; outline?: readonly PdfOutlineItem[] } = {}): Buffer {
   const objects: Buffer[] = [];
   const add = (body: string | Buffer) => objects.push(Buffer.isBuffer(body) ? body : Buffer.from(body, 'latin1')) && objects.length;
   const catalog = add('');
@@ -150,7 +160,30 @@ export function pdf(pages: readonly (string | Buffer)[], opts: { deflate?: boole
     );
     kids.push(add(`<< /Type /Page /Parent ${pagesObj} 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 ${font} 0 R >> >> /Contents ${stream} 0 R >>`));
   }
-  objects[catalog - 1] = Buffer.from(`<< /Type /Catalog /Pages ${pagesObj} 0 R >>`, 'latin1');
+  const pdfString = (text: string) => `(${text.replace(/[()\\]/g, '\\$&')})`;
+  // Each level's items are allocated before their children, so siblings can point at each other.
+  const addOutline = (items: readonly PdfOutlineItem[], parent: number): number[] => {
+    const ids = items.map(() => add(''));
+    items.forEach((item, i) => {
+      const children = item.children?.length ? addOutline(item.children, ids[i]!) : [];
+      const page = kids[item.page];
+      if (page === undefined) throw new Error(`outline entry '${item.title}' points at page ${item.page}, past the last page`);
+      const fields = [`/Title ${pdfString(item.title)}`, `/Parent ${parent} 0 R`, `/Dest [${page} 0 R /XYZ null null null]`];
+      if (i > 0) fields.push(`/Prev ${ids[i - 1]} 0 R`);
+      if (i < ids.length - 1) fields.push(`/Next ${ids[i + 1]} 0 R`);
+      if (children.length > 0) fields.push(`/First ${children[0]} 0 R /Last ${children.at(-1)} 0 R /Count ${children.length}`);
+      objects[ids[i]! - 1] = Buffer.from(`<< ${fields.join(' ')} >>`, 'latin1');
+    });
+    return ids;
+  };
+  let outlines = '';
+  if (opts.outline?.length) {
+    const root = add('');
+    const top = addOutline(opts.outline, root);
+    objects[root - 1] = Buffer.from(`<< /Type /Outlines /First ${top[0]} 0 R /Last ${top.at(-1)} 0 R /Count ${top.length} >>`, 'latin1');
+    outlines = ` /Outlines ${root} 0 R /PageMode /UseOutlines`;
+  }
+  objects[catalog - 1] = Buffer.from(`<< /Type /Catalog /Pages ${pagesObj} 0 R${outlines} >>`, 'latin1');
   objects[pagesObj - 1] = Buffer.from(`<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`, 'latin1');
   const info = opts.title ? add(`<< /Title (${opts.title}) >>`) : 0;
   const chunks: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];

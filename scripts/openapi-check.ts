@@ -35,7 +35,8 @@ export function checkResponses(doc: Json, records: readonly RecordedResponse[]):
   };
   const templates = Object.keys(doc['paths'] as Json).map((template) => ({
     template,
-    pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`),
+    // A trailing slash names the same route, as for the 404/405 answers (src/http/routes.ts).
+    pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}/?$`),
   }));
   const problems: string[] = [];
   const seen = new Set<string>();

@@ -13,6 +13,7 @@ import * as obs from './observability/index.js';
 import { v1JsonRouter } from './http/v1/v1-json-routes.js';
 import { adminRouter } from './http/v2/admin-routes.js';
 import { documentsRouter } from './http/v2/documents-routes.js';
+import { consoleRouter } from './http/console-route.js';
 
 export interface AppDeps {
   readonly store: DocumentStore;
@@ -46,6 +47,8 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use(documentsRouter(deps));
   app.use(adminRouter(deps));
   app.use(openApiRouter());
+  // The operator web console: static files under /console, calling the routes above.
+  app.use(consoleRouter());
   app.use(notFound(methodsFor));
   // Unexpected errors are logged with their request line (observability), not here.
   app.use(errorHandler(deps.log ?? (() => {})));

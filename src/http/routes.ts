@@ -19,6 +19,8 @@ export const ROUTES: ReadonlyArray<{ readonly path: string; readonly methods: re
   { path: '/metrics', methods: ['GET'] },
   { path: '/healthz', methods: ['GET'] },
   { path: '/readyz', methods: ['GET'] },
+  { path: '/console', methods: ['GET'] },
+  { path: '/console/:file', methods: ['GET'] },
 ];
 
 /** The allowed methods of the route template matching this path (GET implies HEAD), or null. */

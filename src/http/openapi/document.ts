@@ -182,6 +182,26 @@ const PATHS: Record<string, Record<string, Operation>> = {
       errors: [],
     },
   },
+  '/console': {
+    get: {
+      summary: 'The operator web console (redirects to /console/, which serves index.html); sign in with an admin API key',
+      auth: false,
+      ok: { 200: { 'text/html': { type: 'string' } }, 301: { 'text/html': { type: 'string' } }, 304: null },
+      errors: [404],
+    },
+  },
+  '/console/{file}': {
+    get: {
+      summary: "The console's static files (index.html, console.js, console.css)",
+      auth: false,
+      parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
+      ok: {
+        200: { 'text/html': { type: 'string' }, 'text/css': { type: 'string' }, 'text/javascript': { type: 'string' }, 'application/javascript': { type: 'string' } },
+        304: null,
+      },
+      errors: [404],
+    },
+  },
   '/openapi.json': {
     get: { summary: 'This document', auth: false, ok: { 200: { 'application/json': { type: 'object', required: ['openapi', 'paths'] } } }, errors: [] },
   },

@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { Router } from 'express';
+import { MethodNotAllowedError, RouteNotFoundError } from '../errors/index.js';
+
+/** Where the console is served. Its pages call the /v2 JSON API with the operator's admin key. */
+export const CONSOLE_PATH = '/console';
+
+/**
+ * The static files live in the source tree (tsc copies no assets), so they are found from the
+ * package root: the same folder whether this runs as src/*.ts under ts-jest or from dist/.
+ */
+export function consoleStaticDir(from: string = fileURLToPath(import.meta.url)): string {
+  for (let dir = path.dirname(from); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'src', 'console', 'static');
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}: cannot find the console's static files`);
+  }
+}
+
+/**
+ * The page may run only its own script and style, talk only to this origin, and not be framed:
+ * the admin key sits in its sessionStorage, so injected script or a clickjacking frame must not
+ * get a foothold.
+ */
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; '),
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  // Revalidate every time (ETag makes that a 304): an upgraded gateway never runs an old script.
+  'Cache-Control': 'no-cache',
+};
+
+/** GET/HEAD of the console's files; unknown files → 404, other methods → 405 (JSON, as everywhere). */
+export function consoleRouter(dir: string = consoleStaticDir()): Router {
+  if (!fs.existsSync(path.join(dir, 'index.html'))) throw new Error(`the console's index.html is missing from ${dir}`);
+  const router = Router();
+  router.use(CONSOLE_PATH, (_req, res, next) => {
+    res.set(SECURITY_HEADERS);
+    next();
+  });
+  router.use(CONSOLE_PATH, express.static(dir, { cacheControl: false, dotfiles: 'ignore', fallthrough: true, index: 'index.html' }));
+  router.use(CONSOLE_PATH, (req, _res, next) => {
+    const urlPath = req.originalUrl.split('?')[0] ?? req.originalUrl;
+    const read = req.method === 'GET' || req.method === 'HEAD';
+    next(read ? new RouteNotFoundError(req.method, urlPath) : new MethodNotAllowedError(req.method, urlPath, ['GET', 'HEAD']));
+  });
+  return router;
+}
