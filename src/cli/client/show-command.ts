@@ -1,5 +1,5 @@
 import { UsageError } from '../args.js';
-import { GatewayClient, type DocumentFormat } from './http-client.js';
+import { GatewayClient, GatewayRequestError, type DocumentFormat } from './http-client.js';
 import { COMMON_OPTIONS, parseCommandLine, resolveTarget } from './options.js';
 
 export const SHOW_USAGE = `usage: corpusgate show --corpus O [--customer C] [--format json|text|binary] [--info] [--url URL] ID
@@ -30,7 +30,8 @@ export async function showCommand(argv: string[]): Promise<number> {
 
   if (values.info) {
     const record = await client.documentInfo(target.corpusId, documentId);
-    if (record === null) throw new DocumentMissing(documentId, target.corpusId);
+    // documentInfo reads this 404 as "not stored" (what upload wants); here it is the answer.
+    if (record === null) throw new GatewayRequestError(404, 'DOCUMENT_NOT_FOUND', `document id '${documentId}' is not stored in corpus ${target.corpusId}`, undefined);
     process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
     return 0;
   }
@@ -41,9 +42,3 @@ export async function showCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** Said the way the gateway says it, for the one path (/info) where the client sees a 404 as null. */
-class DocumentMissing extends Error {
-  constructor(documentId: string, corpusId: string) {
-    super(`404 DOCUMENT_NOT_FOUND: no document "${documentId}" in corpus ${corpusId}`);
-  }
-}
