@@ -4,6 +4,10 @@ import { ConfigError, loadConfig } from '../config/index.js';
 import { corpusCommand, quotaCommand, tokenCommand } from './admin.js';
 import { apikeyCommand } from './apikey.js';
 import { UsageError } from './args.js';
+import { GatewayRequestError } from './client/http-client.js';
+import { lsCommand } from './client/ls-command.js';
+import { showCommand } from './client/show-command.js';
+import { uploadCommand } from './client/upload-command.js';
 import { serve } from './serve.js';
 
 const USAGE = `usage: corpusgate <command>
@@ -17,8 +21,25 @@ const USAGE = `usage: corpusgate <command>
   apikey list [--customer C]
   apikey revoke KEY_ID
 
+Client commands, for a running gateway (local or remote) over HTTP:
+  upload --corpus O [--customer C] [--concurrency N] PATH…   files and directories, resumable
+  show --corpus O [--customer C] [--format json|text|binary] [--info] ID
+  ls --corpus O [--customer C] [--prefix P] [--page-size N]
+  (each takes --url, default $CORPUSGATE_URL or http://localhost:8080, and --help; the
+  credential comes from $CORPUSGATE_API_KEY or $CORPUSGATE_TOKEN)
+
 Configuration comes from environment variables (and ./.env when present); see README.md
 and .env.example.`;
+
+/**
+ * Commands that talk to a gateway over HTTP. They do not read the server's configuration (no
+ * loadConfig, no DATA_DIR): they run on any machine that can reach the gateway.
+ */
+const CLIENT_COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  upload: uploadCommand,
+  show: showCommand,
+  ls: lsCommand,
+};
 
 async function main(argv: string[]): Promise<void> {
   const [command = 'serve', ...rest] = argv;
@@ -28,6 +49,12 @@ async function main(argv: string[]): Promise<void> {
   }
   // A .env in the working directory is read for convenience; real environment variables win.
   if (fs.existsSync('.env')) process.loadEnvFile('.env');
+  const clientCommand = CLIENT_COMMANDS[command];
+  if (clientCommand) {
+    // exitCode rather than exit(): stdout may be a pipe still draining a large document.
+    process.exitCode = await clientCommand(rest);
+    return;
+  }
   const config = loadConfig();
   switch (command) {
     case 'serve':
@@ -49,6 +76,10 @@ main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof UsageError) {
     console.error(`corpusgate: ${err.message}`);
     process.exit(2);
+  }
+  if (err instanceof GatewayRequestError) {
+    console.error(`corpusgate: the gateway answered ${err.message}`);
+    process.exit(1);
   }
   console.error(`corpusgate: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
