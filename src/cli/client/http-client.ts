@@ -113,7 +113,10 @@ export class GatewayClient {
     else headers['authorization'] = `Bearer ${credential.value}`;
     if (this.customerId !== undefined) headers['customer-id'] = this.customerId;
     try {
-      return await fetch(`${this.connection.baseUrl}${path}`, { method: init.method ?? 'GET', headers, body: init.body });
+      // The cast: the typecheck program also holds the DOM lib (for the console test's in-page
+      // functions), whose BodyInit does not take a Uint8Array over an ArrayBufferLike.
+      const body = init.body as RequestInit['body'];
+      return await fetch(`${this.connection.baseUrl}${path}`, { method: init.method ?? 'GET', headers, body });
     } catch (err) {
       throw new GatewayUnreachableError(`cannot reach the gateway at ${this.connection.baseUrl}: ${describeFetchFailure(err)}`);
     }
