@@ -28,6 +28,10 @@ export async function serve(config: Config): Promise<void> {
   } else {
     console.log('Tokens are verified with your identity provider\'s keys; no dev token is printed.');
   }
+  console.log(
+    `Operators: API at ${server.url}/openapi.json, web console at ${server.url}/console ` +
+      `(sign in with an admin key: node dist/src/cli/index.js apikey create --customer ${DEMO.customerId} --role admin)\n`,
+  );
 
   const { logger } = server;
   let stopping = false;
