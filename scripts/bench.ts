@@ -222,6 +222,65 @@ async function startBenchServer(config: Config): Promise<{ port: number; store: 
   return { port: running.port, store: running.store, keySource: running.keySource, close };
 }
 
+function postJson(t: Target, path: string, body: unknown): Promise<Answer> {
+  const payload = Buffer.from(JSON.stringify(body));
+  const start = nowNs();
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: '127.0.0.1', port: t.port, method: 'POST', path, agent: t.agent,
+      headers: { authorization: `Bearer ${t.token}`, 'customer-id': CUSTOMER, 'content-type': 'application/json', 'content-length': payload.length },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: msSince(start) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/**
+ * Operators' reads on a corpus of `extra` more documents (stored directly, half with
+ * {"lang":"fr"}): paging through all of it 1,000 ids at a time, the same with a metadata filter,
+ * and deleting documents one by one.
+ */
+async function benchListing(t: Target, store: DocumentStore, extra: number): Promise<void> {
+  for (let i = 0; i < extra; i++) {
+    const id = `listed-${String(i).padStart(6, '0')}`;
+    await store.putIfAbsent({
+      key: { customerId: CUSTOMER, corpusId: CORPUS, documentId: id }, contentHash: id, document: new Uint8Array([10, 1, 120]),
+      title: '', metadataJson: JSON.stringify({ lang: i % 2 ? 'fr' : 'en', n: i }), charge: { numChars: 1, numMetadataChars: 1 },
+      provenance: { sourceSha256: '0'.repeat(64), sourceSize: 1, sourceFormat: 'bench', uploader: 'bench', extractor: 'bench', extractionMs: 0 },
+    });
+  }
+  const pageThrough = async (filter?: string): Promise<{ ms: number[]; ids: number }> => {
+    const ms: number[] = [];
+    let ids = 0;
+    let pageKey = '';
+    do {
+      const a = await postJson(t, '/v1/list-documents', { corpusId: CORPUS, numResults: 1000, pageKey, ...(filter ? { metadataFilter: filter } : {}) });
+      if (a.status !== 200) problems.push(`list-documents answered ${a.status}: ${a.body.slice(0, 200)}`);
+      const page = JSON.parse(a.body) as { document: unknown[]; nextPageKey: string };
+      ids += page.document.length;
+      pageKey = page.nextPageKey;
+      ms.push(a.ms);
+    } while (pageKey !== '' && ms.length < 1000);
+    return { ms, ids };
+  };
+  const all = await pageThrough();
+  latencyRows('list-documents page of 1,000', all.ms, `${all.ids} documents in ${all.ms.length} pages`);
+  const fr = await pageThrough("doc.lang = 'fr'");
+  latencyRows("list-documents page, doc.lang = 'fr'", fr.ms, `${fr.ids} matching in ${fr.ms.length} pages (json_extract per row)`);
+  const deletes: number[] = [];
+  for (let i = 0; i < 500; i++) {
+    const a = await postJson(t, '/v1/delete-doc', { corpusId: CORPUS, documentId: `listed-${String(i).padStart(6, '0')}` });
+    if (a.status !== 200) problems.push(`delete-doc answered ${a.status}`);
+    deletes.push(a.ms);
+  }
+  latencyRows('delete-doc', deletes, '500 sequential deletes (charge given back in the same transaction)');
+}
+
 async function main(): Promise<number> {
   recordUncaught();
   const rss = startRssSampler();
@@ -238,6 +297,7 @@ async function main(): Promise<number> {
     await benchReplayVsFirst(t, 500);
     await benchOversize(t, 300, config.maxUploadBytes);
     await benchThroughput(t, 2000, 16);
+    await benchListing(t, server.store, 20_000);
   } finally {
     agent.destroy();
     await server.close();
