@@ -60,6 +60,7 @@ export async function ingest(deps: IngestDeps, request: IngestRequest): Promise<
   if (seen && seen.contentHash === hash) return replayed(deps, seen, request.returnDocument);
   // A different hash under the same id falls through: putIfAbsent throws the 409 atomically.
 
+  const sourceSize = file.bytes.length; // the extractor moves the bytes to its worker
   const built = await deps.extractor.extract(
     { format, bytes: file.bytes, filenameId: idFromName, docMetadata: request.docMetadata },
     request.signal,
@@ -69,7 +70,7 @@ export async function ingest(deps: IngestDeps, request: IngestRequest): Promise<
     contentHash: hash,
     document: built.document,
     charge: built.charge,
-    provenance: { sourceSha256: file.sha256, sourceSize: file.bytes.length, sourceFormat: built.detectedType, uploader: request.principal.subject },
+    provenance: { sourceSha256: file.sha256, sourceSize, sourceFormat: built.detectedType, uploader: request.principal.subject },
   });
   if (outcome.status === 'replayed') return replayed(deps, outcome.stored, request.returnDocument);
   return {
