@@ -2,6 +2,10 @@ import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { GatewayError, type ErrorCode } from '../errors/index.js';
 import { buildDocument, type BuiltDocument, type ExtractionTask } from './build-document.js';
+import { loadPdfJs } from './pdf.js';
+
+// While the worker waits for its first task (a failed import surfaces in that task's parse).
+loadPdfJs().catch(() => {});
 
 export interface WorkerInput {
   readonly task: ExtractionTask;
