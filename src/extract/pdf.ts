@@ -14,8 +14,16 @@ type TextItem = import('pdfjs-dist/types/src/display/api.js').TextItem;
 export const PDFJS_VERSION = '5.5.207';
 const PDFJS_DIR = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 
+/** Untyped on purpose (the package ships no types for it); only its module-cache entry matters. */
+const PDFJS_WORKER_MODULE = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
 let pdfjs: Promise<PdfJs> | null = null;
-const loadPdfJs = () => (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
+/**
+ * Imports pdf.js once; extraction workers call it at start so that no request waits for it
+ * (~90 ms). Its "fake worker" half (pdf.worker.mjs, ~80 ms, which pdf.js imports on the first
+ * getDocument) comes too: the module cache then answers pdf.js's own import.
+ */
+export const loadPdfJs = () =>
+  (pdfjs ??= Promise.all([import('pdfjs-dist/legacy/build/pdf.mjs'), import(PDFJS_WORKER_MODULE)]).then(([api]) => api));
 
 /**
  * Text of a PDF with pdf.js, never decoding images (getTextContent only): one section per outline

@@ -65,6 +65,7 @@ export async function ingest(deps: IngestDeps, request: IngestRequest): Promise<
   if (seen && seen.contentHash === hash) return replayed(deps, seen, request.returnDocument);
   // A different hash under the same id falls through: putIfAbsent throws the 409 atomically.
 
+  const sourceSize = file.bytes.length; // the extractor moves the bytes to its worker
   const built = await deps.extractor.extract(
     { format, bytes: file.bytes, filenameId: idFromName, docMetadata: request.docMetadata },
     request.signal,
@@ -78,7 +79,7 @@ export async function ingest(deps: IngestDeps, request: IngestRequest): Promise<
     charge: built.charge,
     provenance: {
       sourceSha256: file.sha256,
-      sourceSize: file.bytes.length,
+      sourceSize,
       sourceFormat: built.detectedType,
       uploader: request.principal.subject,
       extractor: built.extractor,
