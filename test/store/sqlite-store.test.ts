@@ -55,4 +55,25 @@ describe('SqliteStore specifics', () => {
     });
     await store.close();
   });
+
+  it('checkpoints the WAL from its own thread, not in the commits', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-store-')), 'corpusgate.db');
+    const store = new SqliteStore({ file, quotaDefaults: NO_DEFAULTS });
+    await store.createCorpus({ customerId: '1', corpusId: '2', name: 'big' });
+    const before = fs.statSync(file).size;
+    const document = new Uint8Array(6 * 1024 * 1024).fill(7);
+    await store.putIfAbsent({
+      key: { customerId: '1', corpusId: '2', documentId: 'big' }, contentHash: 'h', document, title: '', metadataJson: '',
+      charge: { numChars: 1, numMetadataChars: 0 },
+      provenance: { sourceSha256: '0'.repeat(64), sourceSize: 1, sourceFormat: 'test', uploader: 't', extractor: 't', extractionMs: 0 },
+    });
+    // The commit left the pages in the WAL (automatic checkpoints are off) ...
+    expect(fs.statSync(file).size).toBe(before);
+    // ... and the checkpoint thread copies them into the database file shortly after.
+    while (fs.statSync(file).size < document.length) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Buffer.equals: jest's element-by-element toEqual takes ~20 s on 6 MiB.
+    const stored = await store.getDocument({ customerId: '1', corpusId: '2', documentId: 'big' });
+    expect(stored && Buffer.from(stored).equals(document)).toBe(true);
+    await store.close();
+  });
 });

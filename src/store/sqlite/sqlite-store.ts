@@ -20,6 +20,7 @@ import type {
   UsageReport,
 } from '../document-store.js';
 import { MIGRATIONS } from './migrations.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import {
   RECORD_COLUMNS,
   SUMMARY_COLUMNS,
@@ -38,6 +39,8 @@ export interface SqliteStoreOptions {
   /** Path of the database file; its directory is created when missing. */
   readonly file: string;
   readonly quotaDefaults: QuotaDefaults;
+  /** Checkpoint the WAL from a worker thread (default), not inside commits on the event loop. */
+  readonly backgroundCheckpoint?: boolean;
 }
 
 /**
@@ -47,6 +50,7 @@ export interface SqliteStoreOptions {
  */
 export class SqliteStore implements DocumentStore {
   private readonly db: Database.Database;
+  private readonly checkpointer: WalCheckpointer | undefined;
 
   constructor(private readonly options: SqliteStoreOptions) {
     fs.mkdirSync(path.dirname(options.file), { recursive: true });
@@ -56,7 +60,16 @@ export class SqliteStore implements DocumentStore {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
+    if (options.backgroundCheckpoint ?? true) {
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = new WalCheckpointer(options.file, (why) => {
+        // Back to SQLite's own checkpoints: slower commits, but the WAL stays bounded.
+        if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+        process.emitWarning(`${why}; SQLite checkpoints in commits again`, 'CorpusgateWarning');
+      });
+    }
   }
+
 
   private migrate(): void {
     const current = this.db.pragma('user_version', { simple: true }) as number;
@@ -279,6 +292,7 @@ export class SqliteStore implements DocumentStore {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 }
