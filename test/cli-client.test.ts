@@ -1,13 +1,13 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fromBinary, toJson } from '@bufbuild/protobuf';
 import { DocumentSchema } from '../src/document/index.js';
 import { textPdf } from '../scripts/fixtures.js';
 import { sampleDocument } from './helpers/documents.js';
+import { freePort } from './helpers/ports.js';
 
 /**
  * `corpusgate upload | show | ls` as a person runs them: the built CLI (npm test builds first)
@@ -47,14 +47,6 @@ async function admin(args: readonly string[]): Promise<string> {
   const run = await cli(args, { env: { DATA_DIR: dataDir } });
   if (run.code !== 0) throw new Error(`corpusgate ${args.join(' ')} exited ${run.code}: ${run.stderr}`);
   return run.stdout.trim();
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Starts `corpusgate serve`; resolves once it prints its curl line (it is listening then). */

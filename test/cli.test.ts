@@ -1,10 +1,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import * as jose from 'jose';
+import { freePort } from './helpers/ports.js';
 
 /**
  * The `corpusgate` command as a person runs it: the built CLI (npm test builds first) in a child
@@ -25,14 +25,6 @@ afterEach(() => {
 });
 
 const env = (extra: Record<string, string> = {}) => ({ PATH: process.env['PATH'] ?? '', DATA_DIR: dataDir, ...extra });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Starts `corpusgate serve` and resolves with everything it printed once the curl line is out. */
 async function serve(port: number): Promise<string> {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { SqliteStore } from '../src/store/index.js';
 import { signHs256, WRITE_CLAIMS } from './helpers/keys.js';
 import { filePart, multipart } from './helpers/multipart.js';
+import { freePort } from './helpers/ports.js';
 
 /**
  * SIGTERM as an orchestrator sends it, to `corpusgate serve` in a child process (the built CLI;
@@ -28,14 +29,6 @@ afterEach(() => {
   child = undefined;
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Starts the gateway; resolves once it listens, with a promise of its exit code. */
 async function serve(env: Record<string, string>): Promise<{ port: number; exited: Promise<number | null> }> {
