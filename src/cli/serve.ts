@@ -10,29 +10,8 @@ export async function serve(config: Config): Promise<void> {
   const store = openStore(config);
   if (config.demoSeed) await store.createCorpus(DEMO);
   const server = await startServer(config, store);
-  console.log(`corpusgate listening on ${server.url} (data in ${config.dataDir})`);
-
-  if (server.keySource.kind === 'secret') {
-    const token = await mintToken(server.keySource, config.jwt, { customerId: DEMO.customerId, ttlSeconds: DEV_TOKEN_TTL_S });
-    if (server.keySource.devSecretFile) {
-      console.log(`\nDevelopment mode: tokens are signed with the generated secret in ${server.keySource.devSecretFile}.`);
-      console.log('Configure JWT_JWKS_URL or JWT_PUBLIC_KEY_FILE for production.');
-    }
-    console.log(`\nDev token for customer ${DEMO.customerId} (valid 24 h):\n\n${token}\n`);
-    console.log('Try it:\n');
-    console.log(
-      `echo 'Hello from corpusgate' | curl -sS -H "Authorization: Bearer ${token}" ` +
-        `-F 'file=@-;filename=hello.txt' -F doc_metadata='{"source": "demo"}' ` +
-        `'${server.url}/v1/upload?c=${DEMO.customerId}&o=${DEMO.corpusId}'\n`,
-    );
-  } else {
-    console.log('Tokens are verified with your identity provider\'s keys; no dev token is printed.');
-  }
-  console.log(
-    `Operators: API at ${server.url}/openapi.json, web console at ${server.url}/console ` +
-      `(sign in with an admin key: node dist/src/cli/index.js apikey create --customer ${DEMO.customerId} --role admin)\n`,
-  );
-
+  // Signals are handled from the moment the server listens: a SIGTERM during the start-up
+  // messages below must drain, not kill.
   const { logger } = server;
   let stopping = false;
   const stop = (signal: string) => {
@@ -57,4 +36,27 @@ export async function serve(config: Config): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  console.log(`corpusgate listening on ${server.url} (data in ${config.dataDir})`);
+
+  if (server.keySource.kind === 'secret') {
+    const token = await mintToken(server.keySource, config.jwt, { customerId: DEMO.customerId, ttlSeconds: DEV_TOKEN_TTL_S });
+    if (server.keySource.devSecretFile) {
+      console.log(`\nDevelopment mode: tokens are signed with the generated secret in ${server.keySource.devSecretFile}.`);
+      console.log('Configure JWT_JWKS_URL or JWT_PUBLIC_KEY_FILE for production.');
+    }
+    console.log(`\nDev token for customer ${DEMO.customerId} (valid 24 h):\n\n${token}\n`);
+    console.log('Try it:\n');
+    console.log(
+      `echo 'Hello from corpusgate' | curl -sS -H "Authorization: Bearer ${token}" ` +
+        `-F 'file=@-;filename=hello.txt' -F doc_metadata='{"source": "demo"}' ` +
+        `'${server.url}/v1/upload?c=${DEMO.customerId}&o=${DEMO.corpusId}'\n`,
+    );
+  } else {
+    console.log('Tokens are verified with your identity provider\'s keys; no dev token is printed.');
+  }
+  console.log(
+    `Operators: API at ${server.url}/openapi.json, web console at ${server.url}/console ` +
+      `(sign in with an admin key: node dist/src/cli/index.js apikey create --customer ${DEMO.customerId} --role admin)\n`,
+  );
+
 }

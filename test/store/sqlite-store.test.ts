@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,7 +62,8 @@ describe('SqliteStore specifics', () => {
     const store = new SqliteStore({ file, quotaDefaults: NO_DEFAULTS });
     await store.createCorpus({ customerId: '1', corpusId: '2', name: 'big' });
     const before = fs.statSync(file).size;
-    const document = new Uint8Array(6 * 1024 * 1024).fill(7);
+    // Random bytes: incompressible, so the blob is stored at full size.
+    const document = new Uint8Array(crypto.randomBytes(6 * 1024 * 1024));
     await store.putIfAbsent({
       key: { customerId: '1', corpusId: '2', documentId: 'big' }, contentHash: 'h', document, title: '', metadataJson: '',
       charge: { numChars: 1, numMetadataChars: 0 },
@@ -70,10 +72,38 @@ describe('SqliteStore specifics', () => {
     // The commit left the pages in the WAL (automatic checkpoints are off) ...
     expect(fs.statSync(file).size).toBe(before);
     // ... and the checkpoint thread copies them into the database file shortly after.
-    while (fs.statSync(file).size < document.length) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Polled, bounded (a loop without end would outlive the test's timeout and hang jest).
+    for (let i = 0; i < 400 && fs.statSync(file).size < document.length; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(fs.statSync(file).size).toBeGreaterThanOrEqual(document.length);
     // Buffer.equals: jest's element-by-element toEqual takes ~20 s on 6 MiB.
     const stored = await store.getDocument({ customerId: '1', corpusId: '2', documentId: 'big' });
     expect(stored && Buffer.from(stored).equals(document)).toBe(true);
     await store.close();
+  });
+
+  it('stores large Documents deflated and gives back the same bytes', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-store-')), 'corpusgate.db');
+    const store = new SqliteStore({ file, quotaDefaults: NO_DEFAULTS });
+    await store.createCorpus({ customerId: '1', corpusId: '2', name: 'docs' });
+    const text = encodeDocument(sampleDocument('text-heavy', { title: 'lorem ipsum '.repeat(20_000) }));
+    const small = encodeDocument(sampleDocument('small'));
+    for (const [id, document] of [['text-heavy', text], ['small', small]] as const) {
+      await store.putIfAbsent({
+        key: { customerId: '1', corpusId: '2', documentId: id }, contentHash: id, document, title: '', metadataJson: '',
+        charge: { numChars: 1, numMetadataChars: 0 },
+        provenance: { sourceSha256: '0'.repeat(64), sourceSize: 1, sourceFormat: 'test', uploader: 't', extractor: 't', extractionMs: 0 },
+      });
+      const back = await store.getDocument({ customerId: '1', corpusId: '2', documentId: id });
+      expect(back && Buffer.from(back).equals(Buffer.from(document))).toBe(true);
+    }
+    await store.close();
+    const db = new Database(file, { readonly: true });
+    const rows = db.prepare('SELECT document_id, document_encoding, length(document) AS size FROM documents ORDER BY document_id').all();
+    db.close();
+    expect(rows).toEqual([
+      { document_id: 'small', document_encoding: 'identity', size: small.length },
+      { document_id: 'text-heavy', document_encoding: 'deflate', size: expect.any(Number) },
+    ]);
+    expect((rows[1] as { size: number }).size).toBeLessThan(text.length / 10);
   });
 });

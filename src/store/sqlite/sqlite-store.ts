@@ -19,6 +19,7 @@ import type {
   StoredDocumentSummary,
   UsageReport,
 } from '../document-store.js';
+import { packDocument, unpackDocument, type BlobEncoding } from './document-blob.js';
 import { MIGRATIONS } from './migrations.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import {
@@ -164,13 +165,15 @@ export class SqliteStore implements DocumentStore {
 
   async getDocument(key: DocumentKey): Promise<Uint8Array | null> {
     const row = this.db
-      .prepare('SELECT document FROM documents WHERE customer_id = ? AND corpus_id = ? AND document_id = ?')
-      .get(key.customerId, key.corpusId, key.documentId) as { document: Buffer } | undefined;
-    return row ? new Uint8Array(row.document) : null;
+      .prepare('SELECT document, document_encoding FROM documents WHERE customer_id = ? AND corpus_id = ? AND document_id = ?')
+      .get(key.customerId, key.corpusId, key.documentId) as { document: Buffer; document_encoding: BlobEncoding } | undefined;
+    return row ? unpackDocument(row.document, row.document_encoding) : null;
   }
 
   async putIfAbsent(doc: NewDocument): Promise<PutOutcome> {
     const { key, charge } = doc;
+    // Before the transaction: compressing is asynchronous (thread pool), the transaction is not.
+    const { blob, encoding } = await packDocument(doc.document);
     return this.db
       .transaction((): PutOutcome => {
         const existing = this.findSummary(key);
@@ -189,14 +192,14 @@ export class SqliteStore implements DocumentStore {
           .prepare(
             `INSERT INTO documents (customer_id, corpus_id, document_id, content_hash, document, num_chars,
                num_metadata_chars, source_sha256, source_size, source_format, uploader, created_at,
-               title, metadata_json, extractor, extraction_ms)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+               title, metadata_json, extractor, extraction_ms, document_encoding)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
-            key.customerId, key.corpusId, key.documentId, doc.contentHash, Buffer.from(doc.document),
+            key.customerId, key.corpusId, key.documentId, doc.contentHash, blob,
             charge.numChars, charge.numMetadataChars, doc.provenance.sourceSha256, doc.provenance.sourceSize,
             doc.provenance.sourceFormat, doc.provenance.uploader, createdAt,
-            doc.title, doc.metadataJson, doc.provenance.extractor, Math.round(doc.provenance.extractionMs),
+            doc.title, doc.metadataJson, doc.provenance.extractor, Math.round(doc.provenance.extractionMs), encoding,
           );
         this.addUsage(key, charge.numChars, charge.numMetadataChars, 1);
         return { status: 'created', stored: { key, contentHash: doc.contentHash, charge, createdAt } };
