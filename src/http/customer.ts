@@ -1,5 +1,5 @@
-import type { Request, RequestHandler } from 'express';
-import { canonicalId, MAX_CORPUS_ID, MAX_CUSTOMER_ID } from '../auth/index.js';
+import type { Request, RequestHandler, Response } from 'express';
+import { authorize, canonicalId, MAX_CORPUS_ID, MAX_CUSTOMER_ID, type Action } from '../auth/index.js';
 import { InvalidRequestError, PermissionDeniedError } from '../errors/index.js';
 import { annotateRequest } from '../observability/index.js';
 import { required, requestState } from './locals.js';
@@ -36,4 +36,12 @@ export function parseCorpusId(raw: unknown, name: string): string {
   const id = canonicalId(raw, MAX_CORPUS_ID);
   if (id === null) throw new InvalidRequestError('INVALID_PARAMETER', `${name} must be a corpus id in 1 … ${MAX_CORPUS_ID}, got ${JSON.stringify(raw) ?? 'nothing'}`);
   return id;
+}
+
+/** The corpus named by the path (`:corpus`) for the request's customer, authorized for `action`. */
+export function corpusFromPath(req: Request, res: Response, action: Action): { customerId: string; corpusId: string } {
+  const corpus = { customerId: required(res, 'customerId'), corpusId: parseCorpusId(req.params['corpus'], 'the corpus in the path') };
+  annotateRequest(req, { corpusId: corpus.corpusId });
+  authorize(required(res, 'principal'), corpus, action);
+  return corpus;
 }

@@ -23,11 +23,13 @@ export const ROUTES: ReadonlyArray<{ readonly path: string; readonly methods: re
   { path: '/console/:file', methods: ['GET'] },
 ];
 
+/** Each route's path pattern (a trailing slash names the same route), compiled once. */
+const PATTERNS = ROUTES.map((route) => ({ route, pattern: new RegExp(`^${route.path.replace(/:[a-z]+/g, '[^/]+')}/?$`) }));
+
 /** The allowed methods of the route template matching this path (GET implies HEAD), or null. */
 export function methodsFor(path: string): readonly string[] | null {
-  for (const route of ROUTES) {
-    const pattern = new RegExp(`^${route.path.replace(/:[a-z]+/g, '[^/]+')}/?$`);
-    if (pattern.test(path)) return route.methods.includes('GET') ? [...route.methods, 'HEAD'] : route.methods;
-  }
-  return null;
+  const match = PATTERNS.find(({ pattern }) => pattern.test(path));
+  if (!match) return null;
+  const { methods } = match.route;
+  return methods.includes('GET') ? [...methods, 'HEAD'] : methods;
 }

@@ -1,4 +1,4 @@
-import { CorpusNotFoundError } from '../errors/index.js';
+import { requireCorpus } from '../catalog/index.js';
 import type { Principal } from '../auth/index.js';
 import { decodeStoredDocument, normalizeDocumentId, type Document, type JsonObject } from '../document/index.js';
 import { detectFormat, type ExtractionWarning, type Extractor, type InputFormat } from '../extract/index.js';
@@ -50,7 +50,7 @@ export interface IngestResult {
 export async function ingest(deps: IngestDeps, request: IngestRequest): Promise<IngestResult> {
   const { store } = deps;
   const { target, file } = request;
-  if (!(await store.getCorpus(target))) throw new CorpusNotFoundError(target.customerId, target.corpusId);
+  await requireCorpus(store, target);
 
   // The filename is checked for every file upload: it names the type, and a raw file's document id.
   const filename = request.format ? null : normalizeDocumentId(file.filename, 'the filename');

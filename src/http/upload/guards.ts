@@ -3,6 +3,7 @@ import { authorizeWrite, canonicalId, MAX_CORPUS_ID, MAX_CUSTOMER_ID } from '../
 import { InvalidRequestError, PayloadTooLargeError } from '../../errors/index.js';
 import { customerIdHeader } from '../customer.js';
 import { readMultipart } from '../multipart.js';
+import { queryValue } from '../query.js';
 import { required, requestState as uploadState } from '../locals.js';
 
 /** Room for the multipart envelope and form fields around a file of the maximum size. */
@@ -23,7 +24,7 @@ export function rejectDeclaredOversize(maxUploadBytes: number): RequestHandler {
 
 /** c, o and d from the query string (c and o may instead come as form fields). */
 export const parseUploadQuery: RequestHandler = (req, res, next) => {
-  const d = single(req.query['d'], 'd');
+  const d = queryValue(req, 'd');
   let returnDocument = false;
   if (d !== undefined) {
     const value = d.toLowerCase();
@@ -33,8 +34,8 @@ export const parseUploadQuery: RequestHandler = (req, res, next) => {
     returnDocument = value === 'true' || value === '1';
   }
   uploadState(res).query = {
-    customerId: parseId(single(req.query['c'], 'c'), 'c'),
-    corpusId: parseId(single(req.query['o'], 'o'), 'o'),
+    customerId: parseId(queryValue(req, 'c'), 'c'),
+    corpusId: parseId(queryValue(req, 'o'), 'o'),
     returnDocument,
   };
   next();
@@ -101,11 +102,5 @@ function pick(fromQuery: string | undefined, fromField: string | undefined, name
   if (value === undefined) {
     throw new InvalidRequestError('INVALID_PARAMETER', `missing ${name} (${ID_RULES[name].what}): pass ?${name}=… or a form field "${name}"`);
   }
-  return value;
-}
-
-function single(value: unknown, name: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new InvalidRequestError('INVALID_PARAMETER', `${name} must be given once`);
   return value;
 }

@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import type { Authenticator } from '../../auth/index.js';
 import { parseDocMetadata } from '../../document/index.js';
-import { ingest, type IngestDeps } from '../../ingest/index.js';
+import type { IngestDeps } from '../../ingest/index.js';
+import { runIngest } from '../run-ingest.js';
 import { annotateRequest } from '../../observability/index.js';
 import { uploadResponse } from '../views.js';
 import { authenticate } from '../authenticate.js';
@@ -40,20 +41,13 @@ export function uploadRouter(deps: UploadRouteDeps): Router {
     async (req, res) => {
       const form = required(res, 'form');
       annotateRequest(req, { ...required(res, 'target'), fileBytes: form.file.bytes.length }); // log context
-      // A client that goes away before its answer cancels its parse.
-      const cancel = new AbortController();
-      res.on('close', () => {
-        if (!res.writableFinished) cancel.abort();
-      });
-      const result = await ingest(deps, {
+      const result = await runIngest(deps, req, res, {
         principal: required(res, 'principal'),
         target: required(res, 'target'),
         file: form.file,
         docMetadata: form.docMetadata === undefined ? undefined : parseDocMetadata(form.docMetadata),
         returnDocument: required(res, 'query').returnDocument,
-        signal: cancel.signal,
       });
-      annotateRequest(req, { documentId: result.documentId, outcome: result.status === 'replayed' ? 'ALREADY_EXISTS' : 'OK' });
       res.status(200).json(uploadResponse(result));
     },
   );

@@ -4,7 +4,8 @@ import { authorize, canonicalId, MAX_CUSTOMER_ID, type Authenticator } from '../
 import { listDocuments, requireCorpus } from '../../catalog/index.js';
 import { canonicalJson, normalizeDocumentId } from '../../document/index.js';
 import { InvalidRequestError } from '../../errors/index.js';
-import { ingest, type IngestDeps } from '../../ingest/index.js';
+import type { IngestDeps } from '../../ingest/index.js';
+import { runIngest } from '../run-ingest.js';
 import { authenticate } from '../authenticate.js';
 import { v1ListBody } from '../catalog-views.js';
 import { parseCorpusId, resolveCustomer } from '../customer.js';
@@ -67,20 +68,14 @@ export function v1JsonRouter(deps: V1JsonRouteDeps): Router {
     }
     // Canonical JSON: the same Document sent with other key order or spacing is a replay, not a 409.
     const bytes = Buffer.from(canonicalJson(document), 'utf8');
-    const cancel = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) cancel.abort();
-    });
-    const result = await ingest(deps, {
+    const result = await runIngest(deps, req, res, {
       principal,
       target: corpus,
       file: { filename: '', bytes, sha256: createHash('sha256').update(bytes).digest('hex') },
       format: { name: 'document-json', encoding: 'json', idFrom: 'document' },
       docMetadata: undefined,
       returnDocument: false,
-      signal: cancel.signal,
     });
-    annotateRequest(req, { documentId: result.documentId, outcome: result.status === 'replayed' ? 'ALREADY_EXISTS' : 'OK' });
     res.json(indexResponse(result, true));
   });
 

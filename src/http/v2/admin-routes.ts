@@ -4,10 +4,10 @@ import { requireCorpus } from '../../catalog/index.js';
 import type { QuotaDefaults } from '../../config/index.js';
 import { CorpusExistsError, InvalidRequestError } from '../../errors/index.js';
 import { UNLIMITED, type StoredLimit } from '../../quota/index.js';
-import type { DocumentStore, QuotaLimitsUpdate } from '../../store/index.js';
+import type { DocumentStore, QuotaLimitsUpdate, UsageReport } from '../../store/index.js';
 import { authenticate } from '../authenticate.js';
 import { corpusBody, usageBody } from '../catalog-views.js';
-import { parseCorpusId, resolveCustomer } from '../customer.js';
+import { corpusFromPath, parseCorpusId, resolveCustomer } from '../customer.js';
 import { field, jsonObjectBody, optionalString, type JsonFields } from '../json-body.js';
 import { required } from '../locals.js';
 
@@ -29,11 +29,7 @@ export function adminRouter(deps: AdminRouteDeps): Router {
     authorize(required(res, 'principal'), ref, 'admin');
     return ref;
   };
-  const corpusScope = (req: Request, res: Response) => {
-    const ref = { customerId: required(res, 'customerId'), corpusId: parseCorpusId(req.params['corpus'], 'the corpus in the path') };
-    authorize(required(res, 'principal'), ref, 'admin');
-    return ref;
-  };
+  const corpusScope = (req: Request, res: Response) => corpusFromPath(req, res, 'admin');
 
   router.get('/v2/corpora', guards, async (_req: Request, res: Response) => {
     const ref = customerScope(res);
@@ -63,7 +59,7 @@ export function adminRouter(deps: AdminRouteDeps): Router {
     const usage = await store.getUsage(ref);
     // A customer exists once it has a corpus; one without any has used nothing.
     if (!usage && ref.corpusId !== undefined) await requireCorpus(store, { customerId: ref.customerId, corpusId: ref.corpusId });
-    res.json(usage ? usageBody(usage, quotaDefaults) : emptyCustomerUsage(quotaDefaults));
+    res.json(usageBody(usage ?? unusedCustomer, quotaDefaults));
   };
   const setLimits = async (req: Request, res: Response, ref: { customerId: string; corpusId?: string }) => {
     const update = limitsUpdate(req.body as JsonFields);
@@ -98,9 +94,7 @@ function limitsUpdate(body: JsonFields): QuotaLimitsUpdate {
   return { ...(maxChars !== undefined ? { maxChars } : {}), ...(maxDocs !== undefined ? { maxDocs } : {}) };
 }
 
-function emptyCustomerUsage(defaults: QuotaDefaults): Record<string, unknown> {
-  return {
-    scope: 'customer', used_chars: 0, used_text_chars: 0, used_metadata_chars: 0, used_docs: 0,
-    max_chars: defaults.customerMaxChars, max_docs: defaults.customerMaxDocs, own_max_chars: null, own_max_docs: null,
-  };
-}
+/** A customer without corpora: nothing used, the configured defaults in force. */
+const unusedCustomer: UsageReport = {
+  scope: 'customer', maxChars: null, maxDocs: null, usedChars: 0, usedDocs: 0, usedTextChars: 0, usedMetadataChars: 0,
+};

@@ -1,14 +1,14 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { toText } from '@bufbuild/protobuf/txtpb';
-import { authorize, type Action, type Authenticator } from '../../auth/index.js';
+import type { Action, Authenticator } from '../../auth/index.js';
 import { listDocuments, requireCorpus } from '../../catalog/index.js';
 import { decodeStoredDocument, documentToJson, DocumentSchema, normalizeDocumentId } from '../../document/index.js';
-import { DocumentNotFoundError, InvalidRequestError, NotAcceptableError } from '../../errors/index.js';
+import { DocumentNotFoundError, NotAcceptableError } from '../../errors/index.js';
 import type { DocumentKey, DocumentStore } from '../../store/index.js';
 import { authenticate } from '../authenticate.js';
 import { documentRecordBody, v2ListBody } from '../catalog-views.js';
-import { parseCorpusId, resolveCustomer } from '../customer.js';
-import { required } from '../locals.js';
+import { corpusFromPath, resolveCustomer } from '../customer.js';
+import { queryValue } from '../query.js';
 import { annotateRequest } from '../../observability/index.js';
 
 export interface DocumentsRouteDeps {
@@ -28,12 +28,12 @@ export function documentsRouter(deps: DocumentsRouteDeps): Router {
   const guards: RequestHandler[] = [authenticate(deps.authenticator), resolveCustomer('header-optional')];
 
   router.get('/v2/corpora/:corpus/documents', guards, async (req: Request, res: Response) => {
-    const corpus = corpusOf(req, res, 'read');
+    const corpus = corpusFromPath(req, res, 'read');
     const listing = await listDocuments(deps.store, corpus, {
-      pageSize: req.query['limit'] === undefined ? undefined : Number(queryString(req, 'limit')),
-      pageKey: queryString(req, 'page_key'),
-      metadataFilter: queryString(req, 'metadata_filter'),
-      idPrefix: queryString(req, 'id_prefix'),
+      pageSize: req.query['limit'] === undefined ? undefined : Number(queryValue(req, 'limit')),
+      pageKey: queryValue(req, 'page_key'),
+      metadataFilter: queryValue(req, 'metadata_filter'),
+      idPrefix: queryValue(req, 'id_prefix'),
     });
     res.json(v2ListBody(listing));
   });
@@ -70,25 +70,11 @@ export function documentsRouter(deps: DocumentsRouteDeps): Router {
   return router;
 }
 
-function corpusOf(req: Request, res: Response, action: Action): { customerId: string; corpusId: string } {
-  const corpus = { customerId: required(res, 'customerId'), corpusId: parseCorpusId(req.params['corpus'], 'the corpus in the path') };
-  annotateRequest(req, { corpusId: corpus.corpusId });
-  authorize(required(res, 'principal'), corpus, action);
-  return corpus;
-}
-
 async function documentKey(store: DocumentStore, req: Request, res: Response, action: Action): Promise<DocumentKey> {
-  const corpus = corpusOf(req, res, action);
+  const corpus = corpusFromPath(req, res, action);
   await requireCorpus(store, corpus);
   // Stored ids are NFC; the same normalisation here finds them whichever form the client sends.
   const documentId = normalizeDocumentId(String(req.params['id']), 'the document id in the path');
   annotateRequest(req, { documentId });
   return { ...corpus, documentId };
-}
-
-function queryString(req: Request, name: string): string | undefined {
-  const value = req.query[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new InvalidRequestError('INVALID_PARAMETER', `${name} must be given once`);
-  return value;
 }
