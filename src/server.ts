@@ -10,8 +10,17 @@ import { createLogger, createMetrics, gatewayReadiness, trackRequests, type Logg
 
 export const DATABASE_FILE = 'corpusgate.db';
 
-export function openStore(config: Config): DocumentStore {
-  return new SqliteStore({ file: path.join(config.dataDir, DATABASE_FILE), quotaDefaults: config.quotaDefaults });
+/**
+ * The configured store. `forCommand`: a one-shot CLI command writing a few rows, which needs no
+ * WAL checkpoint thread (starting and stopping one cost ~45 ms per command); SQLite's own
+ * checkpoint on close does the rest.
+ */
+export function openStore(config: Config, use: 'server' | 'forCommand' = 'server'): DocumentStore {
+  return new SqliteStore({
+    file: path.join(config.dataDir, DATABASE_FILE),
+    quotaDefaults: config.quotaDefaults,
+    backgroundCheckpoint: use === 'server',
+  });
 }
 
 export interface RunningServer {

@@ -31,7 +31,7 @@ export async function corpusCommand(config: Config, argv: string[]): Promise<voi
   const ref = { customerId: customerIdOption(o.customer as string | undefined), corpusId: corpusIdOption(o.corpus as string | undefined) };
   const name = (o.name as string | undefined)?.trim();
   if (!name) throw new UsageError('--name is required');
-  const store = openStore(config);
+  const store = openStore(config, 'forCommand');
   try {
     const { created } = await store.createCorpus({ ...ref, name });
     console.log(created ? `created corpus ${ref.corpusId} for customer ${ref.customerId}` : `corpus ${ref.corpusId} of customer ${ref.customerId} already exists`);
@@ -55,7 +55,7 @@ export async function quotaCommand(config: Config, argv: string[]): Promise<void
     ...(o.corpus !== undefined ? { corpusId: corpusIdOption(o.corpus as string) } : {}),
   };
   const what = ref.corpusId === undefined ? `customer ${ref.customerId}` : `corpus ${ref.corpusId} of customer ${ref.customerId}`;
-  const store = openStore(config);
+  const store = openStore(config, 'forCommand');
   try {
     if (sub === 'set') {
       const chars = limitOption(o.chars as string | undefined, '--chars');

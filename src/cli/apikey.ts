@@ -11,7 +11,7 @@ const USAGE = `usage: corpusgate apikey create --customer C [--corpus O …] --r
 /** `corpusgate apikey create|list|revoke`: keys are shown once, stored as a hash. */
 export async function apikeyCommand(config: Config, argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
-  const store = openStore(config);
+  const store = openStore(config, 'forCommand');
   try {
     switch (sub) {
       case 'create': {
