@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { mintToken } from '../src/auth/index.js';
 import { loadConfig } from '../src/config/index.js';
 import { startServer } from '../src/server.js';
+import { fileEnvelope, fmt, msSince, nowNs, post, printTable, type Answer, type Row, type Target } from './bench-kit.js';
 import { pdf, textPage } from './fixtures.js';
 
 const CUSTOMER = '123456';
@@ -34,17 +35,11 @@ const PDFTOTEXT_SKIP = new Set(['pdfjs__bomb_giant.pdf']); // pdftotext hangs on
 
 interface ManifestFile { readonly file: string; readonly kind: string; readonly expect: { readonly ok: boolean } }
 interface CorpusPdf { readonly name: string; readonly file: string; readonly bytes: Buffer }
-interface Target { readonly port: number; readonly token: string; readonly agent: http.Agent }
-interface Answer { readonly status: number; readonly body: string; readonly ms: number }
-type Row = readonly [figure: string, value: string, unit: string, note: string];
 
 const rows: Row[] = [];
 const problems: string[] = [];
 let uploads = 0;
 
-const nowNs = (): bigint => process.hrtime.bigint();
-const msSince = (start: bigint): number => Number(nowNs() - start) / 1e6;
-const fmt = (n: number, digits = 2): string => n.toFixed(digits);
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const geomean = (xs: readonly number[]): number => Math.exp(sum(xs.map(Math.log)) / xs.length);
@@ -98,27 +93,9 @@ async function warmMedians(runs: readonly (() => Promise<number>)[]): Promise<nu
 
 /** POSTs one multipart file part; the file's bytes are written as they are, never copied. */
 function upload(t: Target, filename: string, bytes: Buffer): Promise<Answer> {
-  const head = Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
-    'Content-Type: application/pdf\r\n\r\n');
-  const tail = Buffer.from(`\r\n--${BOUNDARY}--\r\n`);
-  const start = nowNs();
-  return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: '127.0.0.1', port: t.port, method: 'POST', path: UPLOAD_PATH, agent: t.agent,
-      headers: { authorization: `Bearer ${t.token}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
-        'content-length': head.length + bytes.length + tail.length },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: msSince(start) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.setTimeout(120_000, () => req.destroy(new Error(`no answer to ${filename} within 120 s`)));
-    req.write(head);
-    req.write(bytes);
-    req.end(tail);
-  });
+  const { head, tail } = fileEnvelope(BOUNDARY, filename, 'application/pdf');
+  const headers = { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` };
+  return post(t, UPLOAD_PATH, headers, [head, bytes, tail], { ms: 120_000, what: filename });
 }
 
 /** Uploads a good PDF under a fresh name (so it is really extracted); anything but 200 is a problem. */
@@ -294,15 +271,6 @@ async function benchMemory(t: Target, { bytes, pages }: ReturnType<typeof memory
   ];
 }
 
-function printTable(header: readonly string[], body: readonly Row[]): void {
-  const all = [header, ...body];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  const line = (r: readonly string[]) =>
-    r.map((cell, i) => (i === 1 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join(' | ').trimEnd();
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('-+-'));
-  for (const r of body) console.log(line(r));
-}
 
 async function benchGateway(pdfs: readonly CorpusPdf[], rss: MemorySampler): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-bench-extraction-'));

@@ -6,12 +6,13 @@ import crypto from 'node:crypto';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { mintToken, type KeySource } from '../src/auth/index.js';
 import { loadConfig, type Config } from '../src/config/index.js';
 import { startServer } from '../src/server.js';
+import { fileEnvelope, fmt, msSince, nowNs, post, printTable, type Answer, type Row, type Target } from './bench-kit.js';
 import type { DocumentStore } from '../src/store/index.js';
 
 const CUSTOMER = '123456';
@@ -20,18 +21,12 @@ const UPLOAD_PATH = `/v1/upload?c=${CUSTOMER}&o=${CORPUS}`;
 const BOUNDARY = '----corpusgate-bench-boundary';
 const MiB = 1024 * 1024;
 
-interface Target { readonly port: number; readonly token: string; readonly agent: http.Agent }
-interface Answer { readonly status: number; readonly body: string; readonly ms: number }
-type Row = readonly [figure: string, value: string, unit: string, note: string];
 
 const rows: Row[] = [];
 const problems: string[] = [];
 /** Server-side byte counts per closed connection, keyed by the client's port. */
 const serverBytes = new Map<number, { read: number; written: number }>();
 
-const nowNs = (): bigint => process.hrtime.bigint();
-const msSince = (start: bigint): number => Number(nowNs() - start) / 1e6;
-const fmt = (n: number, digits = 2): string => n.toFixed(digits);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function percentile(values: readonly number[], p: number): number {
@@ -39,11 +34,7 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
-function envelope(filename: string): { head: Buffer; tail: Buffer } {
-  const head = `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
-    'Content-Type: application/octet-stream\r\n\r\n';
-  return { head: Buffer.from(head), tail: Buffer.from(`\r\n--${BOUNDARY}--\r\n`) };
-}
+const envelope = (filename: string) => fileEnvelope(BOUNDARY, filename, 'application/octet-stream');
 
 function baseHeaders(token: string): http.OutgoingHttpHeaders {
   return { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` };
@@ -51,21 +42,9 @@ function baseHeaders(token: string): http.OutgoingHttpHeaders {
 
 function upload(t: Target, filename: string, content: string): Promise<Answer> {
   const { head, tail } = envelope(filename);
+  // One buffer, one write: the small uploads measured here go out in one segment.
   const body = Buffer.concat([head, Buffer.from(content, 'utf8'), tail]);
-  const start = nowNs();
-  return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: '127.0.0.1', port: t.port, method: 'POST', path: UPLOAD_PATH, agent: t.agent,
-      headers: { ...baseHeaders(t.token), 'content-length': body.length },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: msSince(start) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  return post(t, UPLOAD_PATH, { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, [body]);
 }
 
 function latencyRows(label: string, ms: readonly number[], note: string): void {
@@ -190,15 +169,6 @@ function startRssSampler(): { stop(): number } {
   return { stop: () => (clearInterval(timer), Math.max(peak, process.memoryUsage().rss)) };
 }
 
-function printTable(header: readonly string[], body: readonly Row[]): void {
-  const all = [header, ...body];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  const line = (r: readonly string[]) =>
-    r.map((cell, i) => (i === 1 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join(' | ').trimEnd();
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('-+-'));
-  for (const r of body) console.log(line(r));
-}
 
 /** An in-process server bug must not hide the figures: record it (exit 1) and keep measuring. */
 function recordUncaught(): void {
@@ -222,23 +192,8 @@ async function startBenchServer(config: Config): Promise<{ port: number; store: 
   return { port: running.port, store: running.store, keySource: running.keySource, close };
 }
 
-function postJson(t: Target, path: string, body: unknown): Promise<Answer> {
-  const payload = Buffer.from(JSON.stringify(body));
-  const start = nowNs();
-  return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: '127.0.0.1', port: t.port, method: 'POST', path, agent: t.agent,
-      headers: { authorization: `Bearer ${t.token}`, 'customer-id': CUSTOMER, 'content-type': 'application/json', 'content-length': payload.length },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: msSince(start) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+const postJson = (t: Target, path: string, body: unknown): Promise<Answer> =>
+  post(t, path, { 'customer-id': CUSTOMER, 'content-type': 'application/json' }, [Buffer.from(JSON.stringify(body))]);
 
 /**
  * Operators' reads on a corpus of `extra` more documents (stored directly, half with
