@@ -12,7 +12,7 @@ import { pdf, textPage } from '../scripts/fixtures.js';
 import { generateApiKey } from '../src/auth/index.js';
 import { consoleStaticDir } from '../src/http/console-route.js';
 import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, type TestGateway } from './helpers/gateway.js';
-import { filePart, multipart, type RawPart } from './helpers/multipart.js';
+import { uploadForm } from './helpers/upload.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
@@ -148,9 +148,7 @@ describeBrowser('the web console in headless Chromium', () => {
     return found.usage;
   };
   const upload = async (name: string, content: Buffer | string, metadata?: Record<string, unknown>, corpus = CORPUS) => {
-    const parts: RawPart[] = [filePart(name, content)];
-    if (metadata) parts.push({ disposition: 'form-data; name="doc_metadata"', content: JSON.stringify(metadata) });
-    const { body, contentType } = multipart(parts);
+    const { body, contentType } = uploadForm(name, content, metadata);
     const res = await fetch(`${base}/v1/upload?c=${CUSTOMER}&o=${corpus}`, {
       method: 'POST',
       headers: { 'x-api-key': admin.key, 'content-type': contentType },
