@@ -8,5 +8,5 @@ export {
   type DocumentEncoding,
 } from './codecs.js';
 export { normalizeDocumentId, MAX_DOCUMENT_ID_BYTES } from './document-id.js';
-export { parseDocMetadata, mergeMetadataJson, canonicalJson, MAX_DOC_METADATA_BYTES, type JsonObject } from './metadata.js';
+export { parseDocMetadata, mergeMetadataJson, canonicalJson, isJsonObject, MAX_DOC_METADATA_BYTES, type JsonObject } from './metadata.js';
 export { allSections, numberSections } from './sections.js';

@@ -12,7 +12,7 @@ export function parseDocMetadata(raw: string): JsonObject {
   } catch (err) {
     throw new InvalidRequestError('INVALID_METADATA', `doc_metadata is not valid JSON: ${(err as Error).message}`);
   }
-  if (!isObject(value)) {
+  if (!isJsonObject(value)) {
     throw new InvalidRequestError('INVALID_METADATA', `doc_metadata must be a JSON object, got ${describe(value)}`);
   }
   return value;
@@ -31,7 +31,7 @@ export function mergeMetadataJson(metadataJson: string, user: JsonObject | undef
     } catch (err) {
       throw new InvalidRequestError('INVALID_DOCUMENT', `${where} metadata_json is not valid JSON: ${(err as Error).message}`);
     }
-    if (!isObject(parsed)) {
+    if (!isJsonObject(parsed)) {
       throw new InvalidRequestError('INVALID_DOCUMENT', `${where} metadata_json must be a JSON object, got ${describe(parsed)}`);
     }
     base = parsed;
@@ -43,14 +43,15 @@ export function mergeMetadataJson(metadataJson: string, user: JsonObject | undef
 /** JSON with object keys sorted at every level: the same metadata always hashes the same. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (isObject(value)) {
+  if (isJsonObject(value)) {
     const keys = Object.keys(value).sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
   }
   return JSON.stringify(value);
 }
 
-function isObject(value: unknown): value is JsonObject {
+/** A JSON object: not null, not an array. */
+export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -1,5 +1,6 @@
 import type { QuotaDefaults } from '../config/index.js';
 import type { DocumentListing } from '../catalog/index.js';
+import { isJsonObject } from '../document/index.js';
 import { effectiveLimit, UNLIMITED, type StoredLimit } from '../quota/index.js';
 import type { CorpusRecord, DocumentRecord, UsageReport } from '../store/index.js';
 
@@ -78,7 +79,7 @@ function metadataObject(metadataJson: string): Record<string, unknown> {
   if (metadataJson.trim() === '') return {};
   try {
     const value: unknown = JSON.parse(metadataJson);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    return isJsonObject(value) ? value : {};
   } catch {
     return {};
   }

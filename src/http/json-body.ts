@@ -1,4 +1,5 @@
 import express, { type RequestHandler } from 'express';
+import { isJsonObject } from '../document/index.js';
 import { InvalidRequestError } from '../errors/index.js';
 
 export type JsonFields = Readonly<Record<string, unknown>>;
@@ -11,8 +12,7 @@ export function jsonObjectBody(limitBytes: number): RequestHandler[] {
   return [
     express.json({ limit: limitBytes, strict: true, type: () => true }),
     (req, _res, next) => {
-      const body: unknown = req.body;
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      if (!isJsonObject(req.body)) {
         throw new InvalidRequestError('INVALID_JSON', 'the body must be a JSON object');
       }
       next();

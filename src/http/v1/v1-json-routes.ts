@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { authorize, canonicalId, MAX_CUSTOMER_ID, type Authenticator } from '../../auth/index.js';
 import { listDocuments, requireCorpus } from '../../catalog/index.js';
-import { canonicalJson, normalizeDocumentId } from '../../document/index.js';
+import { canonicalJson, isJsonObject, normalizeDocumentId } from '../../document/index.js';
 import { InvalidRequestError } from '../../errors/index.js';
 import type { IngestDeps } from '../../ingest/index.js';
 import { runIngest } from '../run-ingest.js';
@@ -63,7 +63,7 @@ export function v1JsonRouter(deps: V1JsonRouteDeps): Router {
     const principal = required(res, 'principal');
     authorize(principal, corpus, 'write');
     const document = field(body, 'document');
-    if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    if (!isJsonObject(document)) {
       throw new InvalidRequestError('INVALID_DOCUMENT', 'document must be a com.vectara.indexing.Document in proto3 JSON');
     }
     // Canonical JSON: the same Document sent with other key order or spacing is a replay, not a 409.
