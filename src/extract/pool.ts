@@ -42,12 +42,24 @@ const here = new URL(import.meta.url);
 const WORKER_URL = here.pathname.endsWith('.ts') ? new URL('../../dist/src/extract/worker.js', here) : new URL('./worker.js', here);
 
 /**
+ * piscina loads the worker file with require(), which on Node ≥ 20.19 loads an ES module
+ * synchronously (require(esm)). A worker terminated during that load (the pool closed while its
+ * workers start: a quick shutdown, a test) aborted the whole process with a V8 fatal error
+ * ("IsGraphAsync must be used on an instantiated module"; reproduced on Node 20.20 by closing
+ * pools as they start). Without require(esm) in the workers, piscina's require fails and it loads
+ * the worker with import(), which a termination interrupts cleanly.
+ */
+const NO_REQUIRE_ESM = '--no-experimental-require-module';
+const WORKER_EXEC_ARGV = process.allowedNodeEnvironmentFlags.has(NO_REQUIRE_ESM) ? [...process.execArgv, NO_REQUIRE_ESM] : undefined;
+
+/**
  * A piscina pool: every parse runs in a worker thread with a heap cap; a parse past its time limit
  * has its worker terminated (piscina replaces it); a crash fails only its own request.
  */
 export function createExtractionPool(config: ExtractConfig, log: (message: string, err?: unknown) => void = () => {}): Extractor {
   const pool = new Piscina<WorkerInput, WorkerOutput>({
     filename: WORKER_URL.href,
+    ...(WORKER_EXEC_ARGV ? { execArgv: WORKER_EXEC_ARGV } : {}),
     // All workers from the start and kept: a worker started on demand (or again after idling
     // past idleTimeout) made its first request pay pdf.js's import and a cold JIT, measured
     // 300-420 ms instead of ~60 ms for a 0.2 MB PDF.

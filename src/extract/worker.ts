@@ -5,12 +5,7 @@ import { buildDocument, type BuiltDocument, type ExtractionTask } from './build-
 import { loadPdfJs } from './pdf.js';
 
 // While the worker waits for its first task (a failed import surfaces in that task's parse).
-// Not during this module's evaluation: piscina loads it with require(), and a dynamic import()
-// started inside a synchronous require of an ES module aborted the whole process on Node 20.20
-// (V8 fatal "IsGraphAsync must be used on an instantiated module", seen once in npm test).
-setImmediate(() => {
-  loadPdfJs().catch(() => {});
-});
+loadPdfJs().catch(() => {});
 
 export interface WorkerInput {
   readonly task: ExtractionTask;
