@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
-import { MethodNotAllowedError, RouteNotFoundError } from '../errors/index.js';
 
 /** Where the console is served. Its pages call the /v2 JSON API with the operator's admin key. */
 export const CONSOLE_PATH = '/console';
@@ -42,7 +41,10 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Cache-Control': 'no-cache',
 };
 
-/** GET/HEAD of the console's files; unknown files → 404, other methods → 405 (JSON, as everywhere). */
+/**
+ * GET/HEAD of the console's files. What it does not answer (unknown files, other methods) falls
+ * through to the app's 404/405, from the route table like every other route.
+ */
 export function consoleRouter(dir: string = consoleStaticDir()): Router {
   if (!fs.existsSync(path.join(dir, 'index.html'))) throw new Error(`the console's index.html is missing from ${dir}`);
   const router = Router();
@@ -51,10 +53,5 @@ export function consoleRouter(dir: string = consoleStaticDir()): Router {
     next();
   });
   router.use(CONSOLE_PATH, express.static(dir, { cacheControl: false, dotfiles: 'ignore', fallthrough: true, index: 'index.html' }));
-  router.use(CONSOLE_PATH, (req, _res, next) => {
-    const urlPath = req.originalUrl.split('?')[0] ?? req.originalUrl;
-    const read = req.method === 'GET' || req.method === 'HEAD';
-    next(read ? new RouteNotFoundError(req.method, urlPath) : new MethodNotAllowedError(req.method, urlPath, ['GET', 'HEAD']));
-  });
   return router;
 }

@@ -13,11 +13,14 @@ import { recordError } from '../observability/index.js';
 import { STATUS_BY_CODE } from './error-status.js';
 import { errorBody } from './views.js';
 
-/** Unknown paths → 404; known paths with the wrong method → 405 with Allow. */
+/**
+ * Unknown paths → 404; known paths with the wrong method → 405 with Allow. A known path whose
+ * method is allowed but that nothing answered (a file the console does not have) is a 404 too.
+ */
 export function notFound(methodsFor: (path: string) => readonly string[] | null): RequestHandler {
   return (req, _res, next) => {
     const allowed = methodsFor(req.path);
-    next(allowed ? new MethodNotAllowedError(req.method, req.path, allowed) : new RouteNotFoundError(req.method, req.path));
+    next(allowed && !allowed.includes(req.method) ? new MethodNotAllowedError(req.method, req.path, allowed) : new RouteNotFoundError(req.method, req.path));
   };
 }
 
