@@ -1,9 +1,12 @@
 /**
- * `npm run bench`, part 2: PDF extraction through the in-process gateway (127.0.0.1) against bare
- * pdf.js in this thread and pdftotext, over ../shared/corpus. Prints one table; no timed
- * assertions; exit 1 only when something unexpected happens (e.g. a good PDF does not get 200).
+ * `npm run bench`, part 2: PDF extraction through the gateway, run as a process of its own (as in
+ * production) on 127.0.0.1, against bare pdf.js in this process (one thread, and two threads at
+ * once) and pdftotext, over ../shared/corpus. The gateway's event-loop delay, main-thread load and
+ * peak RSS are measured inside its process, so that this client's work (and bare pdf.js's
+ * garbage) is never charged to it. Prints one table; no timed assertions; exit 1 only when
+ * something unexpected happens (e.g. a good PDF does not get 200).
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, fork, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -12,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { mintToken } from '../src/auth/index.js';
 import { loadConfig } from '../src/config/index.js';
 import { startServer } from '../src/server.js';
@@ -24,6 +28,7 @@ const UPLOAD_PATH = `/v1/upload?c=${CUSTOMER}&o=${CORPUS}`;
 const BOUNDARY = '----corpusgate-bench-extraction-boundary';
 const CORPUS_DIR = path.resolve(process.cwd(), '..', 'shared', 'corpus');
 const PDFJS_DIR = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+const THIS_FILE = fileURLToPath(import.meta.url);
 const MB = 1_000_000;
 const BIG_FILE_BYTES = 100_000; // figure 1 takes the PDFs larger than this
 const TIMED_RUNS = 3; // after one untimed warm-up round
@@ -54,6 +59,8 @@ function loadCorpus(): CorpusPdf[] | null {
     .map((f) => ({ name: f.file, file: path.join(CORPUS_DIR, f.file), bytes: fs.readFileSync(path.join(CORPUS_DIR, f.file)) }));
 }
 
+// ------------------------------------------------------------------------------- bare pdf.js
+
 /** Exactly the options of src/extract/pdf.ts. */
 const PDFJS_OPTIONS = {
   isEvalSupported: false, enableXfa: false, disableFontFace: true, useSystemFonts: false,
@@ -62,18 +69,48 @@ const PDFJS_OPTIONS = {
   isOffscreenCanvasSupported: false, stopAtErrors: false, verbosity: 0,
 } as const;
 
-// Loaded after the memory phase: the gateway's main thread never loads pdf.js, and importing it
-// here first added ~36 MB to the RSS charged to the gateway (measured 46 -> 82 MB at start-up).
 let pdfjs: Promise<typeof import('pdfjs-dist/legacy/build/pdf.mjs')> | null = null;
 
 /** What src/extract/pdf.ts does with pdf.js, minus the gateway's own work: every page's text. */
-async function barePdfjs(bytes: Buffer): Promise<number> {
+async function barePdfjs(bytes: Uint8Array): Promise<number> {
   const { getDocument } = await (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
   const start = nowNs();
   const doc = await getDocument({ data: new Uint8Array(bytes), ...PDFJS_OPTIONS }).promise; // a copy: pdf.js detaches it
   for (let n = 1; n <= doc.numPages; n++) await (await doc.getPage(n)).getTextContent();
   await doc.destroy();
   return msSince(start);
+}
+
+/** A bare pdf.js thread: parses each file path it is sent (default V8 limits, no gateway). */
+function runBareThread(): void {
+  const cache = new Map<string, Buffer>();
+  parentPort!.on('message', (file: string) => {
+    let bytes = cache.get(file);
+    if (!bytes) cache.set(file, (bytes = fs.readFileSync(file)));
+    barePdfjs(bytes).then((ms) => parentPort!.postMessage(ms), (err: unknown) => parentPort!.postMessage(String(err)));
+  });
+}
+
+/** CLIENTS bare pdf.js threads in this process: the same work as the gateway's workers, nothing else. */
+function startBareThreads(): { parse: (p: CorpusPdf) => Promise<number>; close: () => Promise<void> } {
+  const threads = Array.from({ length: CLIENTS }, () => new Worker(THIS_FILE, { workerData: { bareThread: true } }));
+  const idle = [...threads];
+  const waiting: ((w: Worker) => void)[] = [];
+  const take = (): Promise<Worker> => new Promise((resolve) => { const w = idle.pop(); if (w) resolve(w); else waiting.push(resolve); });
+  const give = (w: Worker): void => { const next = waiting.shift(); if (next) next(w); else idle.push(w); };
+  return {
+    async parse(p) {
+      const w = await take();
+      try {
+        const answer = await new Promise<unknown>((resolve) => { w.once('message', resolve); w.postMessage(p.file); });
+        if (typeof answer !== 'number') problems.push(`bare pdf.js thread on ${p.name}: ${String(answer)}`);
+        return typeof answer === 'number' ? answer : NaN;
+      } finally {
+        give(w);
+      }
+    },
+    close: async () => void (await Promise.all(threads.map((w) => w.terminate()))),
+  };
 }
 
 /**
@@ -91,6 +128,133 @@ async function warmMedians(runs: readonly (() => Promise<number>)[]): Promise<nu
   return ms.map(median);
 }
 
+// ---------------------------------------------------------------------------- the gateway process
+
+/** What the gateway process measured over one phase. */
+interface PhaseStats {
+  /** Event-loop delay (ms), monitorEventLoopDelay at 10 ms resolution. */
+  readonly loopMax: number;
+  readonly loopP99: number;
+  /** Main-thread busy share, performance.eventLoopUtilization(). */
+  readonly mainBusy: number;
+  /** Peak main-isolate heap + external (bytes), sampled every 25 ms. */
+  readonly mainPeak: number;
+  /** RSS at the start of the phase, and the process's peak RSS since it started (getrusage). */
+  readonly rssBefore: number;
+  readonly maxRss: number;
+}
+
+type ToGateway = { readonly type: 'phase-start' } | { readonly type: 'phase-end' } | { readonly type: 'stop' };
+type FromGateway = { readonly type: 'ready'; readonly port: number; readonly token: string } | { readonly type: 'phase'; readonly stats: PhaseStats } | { readonly type: 'ack' };
+
+const GATEWAY_FLAG = '--gateway-process';
+
+/** The gateway's side: the real server (startServer) plus the phase measurements, driven over IPC. */
+async function runGatewayProcess(dataDir: string): Promise<void> {
+  const send = (m: FromGateway) => process.send!(m);
+  const secret = crypto.randomBytes(36).toString('base64url'); // 48 characters
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', JWT_SECRET: secret, EXTRACT_WORKERS: String(CLIENTS), LOG_LEVEL: 'warn' });
+  const running = await startServer(config);
+  await running.store.createCorpus({ customerId: CUSTOMER, corpusId: CORPUS, name: 'bench' });
+  const token = await mintToken(running.keySource, config.jwt, { customerId: CUSTOMER, ttlSeconds: 3600 });
+  let phase: { monitor: ReturnType<typeof monitorEventLoopDelay>; elu: ReturnType<typeof performance.eventLoopUtilization>; timer: NodeJS.Timeout; mainPeak: number; rssBefore: number } | null = null;
+  const sampleMain = () => {
+    const u = process.memoryUsage();
+    if (phase) phase.mainPeak = Math.max(phase.mainPeak, u.heapTotal + u.external);
+  };
+  process.on('message', (m: ToGateway) => {
+    if (m.type === 'phase-start') {
+      // One monitor per phase: a re-enabled monitor counts the disabled gap as one huge delay.
+      const monitor = monitorEventLoopDelay({ resolution: 10 });
+      monitor.enable();
+      phase = { monitor, elu: performance.eventLoopUtilization(), timer: setInterval(sampleMain, 25), mainPeak: 0, rssBefore: process.memoryUsage().rss };
+      send({ type: 'ack' });
+    } else if (m.type === 'phase-end' && phase) {
+      sampleMain();
+      const { monitor, elu, timer, mainPeak, rssBefore } = phase;
+      monitor.disable();
+      clearInterval(timer);
+      phase = null;
+      send({
+        type: 'phase',
+        stats: {
+          loopMax: monitor.max / 1e6, loopP99: monitor.percentile(99) / 1e6,
+          mainBusy: performance.eventLoopUtilization(elu).utilization, mainPeak, rssBefore,
+          maxRss: process.resourceUsage().maxRSS * 1024,
+        },
+      });
+    } else if (m.type === 'stop') {
+      running.httpServer.closeAllConnections();
+      void running.close().then(() => process.exit(0));
+    }
+  });
+  send({ type: 'ready', port: running.port, token });
+}
+
+interface Gateway {
+  readonly target: Target;
+  /** Runs `run` as one measured phase of the gateway process; `label` names it in the table. */
+  phase<T>(label: string, run: () => Promise<T>): Promise<{ value: T; stats: PhaseStats }>;
+  stop(): Promise<void>;
+}
+
+async function startGatewayProcess(dataDir: string): Promise<Gateway> {
+  const child: ChildProcess = fork(THIS_FILE, [GATEWAY_FLAG, dataDir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const next = <K extends FromGateway['type']>(type: K): Promise<Extract<FromGateway, { type: K }>> =>
+    new Promise((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`the gateway process exited (${code}) before answering`));
+      child.once('exit', onExit);
+      child.once('message', (m: FromGateway) => {
+        child.off('exit', onExit);
+        if (m.type === type) resolve(m as Extract<FromGateway, { type: K }>);
+        else reject(new Error(`the gateway process said ${m.type}, expected ${type}`));
+      });
+    });
+  const { port, token } = await next('ready');
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  return {
+    target: { port, token, agent },
+    async phase(label, run) {
+      const started = next('ack');
+      child.send({ type: 'phase-start' } satisfies ToGateway);
+      await started;
+      try {
+        const value = await run();
+        const ended = next('phase');
+        child.send({ type: 'phase-end' } satisfies ToGateway);
+        const { stats } = await ended;
+        loopPhases.push({ label, max: stats.loopMax, p99: stats.loopP99 });
+        return { value, stats };
+      } catch (err) {
+        child.send({ type: 'phase-end' } satisfies ToGateway);
+        await next('phase');
+        throw err;
+      }
+    },
+    async stop() {
+      agent.destroy();
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ type: 'stop' } satisfies ToGateway);
+      await exited;
+    },
+  };
+}
+
+const loopPhases: { label: string; max: number; p99: number }[] = [];
+
+function loopDelayRows(): void {
+  const phases = new Map<string, { max: number; p99: number }>(); // a label's worst window
+  for (const { label, max, p99 } of loopPhases) {
+    const seen = phases.get(label) ?? { max: 0, p99: 0 };
+    phases.set(label, { max: Math.max(seen.max, max), p99: Math.max(seen.p99, p99) });
+  }
+  const per = (key: 'max' | 'p99') => `per phase: ${[...phases].map(([label, p]) => `${label} ${fmt(p[key], 1)}`).join(', ')}`;
+  rows.push(['event-loop delay max', fmt(Math.max(...loopPhases.map((p) => p.max)), 1), 'ms', `goal ≤ 50 ms; gateway process; ${per('max')}`]);
+  rows.push(['event-loop delay p99', fmt(Math.max(...loopPhases.map((p) => p.p99)), 1), 'ms', `worst phase; ${per('p99')}; resolution 10 ms (idle ≈ 10)`]);
+}
+
+// ------------------------------------------------------------------------------------ the figures
+
 /** POSTs one multipart file part; the file's bytes are written as they are, never copied. */
 function upload(t: Target, filename: string, bytes: Buffer): Promise<Answer> {
   const { head, tail } = fileEnvelope(BOUNDARY, filename, 'application/pdf');
@@ -105,65 +269,28 @@ async function uploadGood(t: Target, name: string, bytes: Buffer): Promise<numbe
   return a.ms;
 }
 
-interface MemorySampler { resetPhase(): number; phasePeak(): { rss: number; mainThread: number }; stop(): number }
-
-/** Sampled every 25 ms: the run's peak RSS; since resetPhase(), peak RSS and main-isolate heap + external. */
-function startMemorySampler(): MemorySampler {
-  const main = (u: NodeJS.MemoryUsage) => u.heapTotal + u.external;
-  let peak = 0;
-  let phase = { rss: 0, mainThread: 0 };
-  const sample = (): NodeJS.MemoryUsage => {
-    const u = process.memoryUsage();
-    peak = Math.max(peak, u.rss);
-    phase = { rss: Math.max(phase.rss, u.rss), mainThread: Math.max(phase.mainThread, main(u)) };
-    return u;
+/** Every item of `list` through `work`, `clients` at a time; returns the elapsed seconds. */
+async function inParallel<T>(list: readonly T[], clients: number, work: (item: T) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const client = async (): Promise<void> => {
+    for (let i = next++; i < list.length; i = next++) await work(list[i]!);
   };
-  const timer = setInterval(sample, 25);
-  return {
-    resetPhase: () => ((phase = { rss: 0, mainThread: 0 }), sample().rss),
-    phasePeak: () => (sample(), phase),
-    stop: () => (clearInterval(timer), sample(), peak),
-  };
+  const start = nowNs();
+  await Promise.all(Array.from({ length: clients }, client));
+  return msSince(start) / 1000;
 }
 
-/**
- * Event-loop delay over the gateway phases only (bare pdf.js blocks the loop by design). One
- * monitor per phase: a re-enabled monitor counts the disabled gap as one huge delay.
- */
-const loopPhases: { label: string; max: number; p99: number }[] = [];
-async function gatewayPhase<T>(label: string, run: () => Promise<T>): Promise<T> {
-  const monitor = monitorEventLoopDelay({ resolution: 10 });
-  monitor.enable();
-  try {
-    return await run();
-  } finally {
-    monitor.disable();
-    loopPhases.push({ label, max: monitor.max / 1e6, p99: monitor.percentile(99) / 1e6 });
-  }
-}
-
-function loopDelayRows(): void {
-  const phases = new Map<string, { max: number; p99: number }>(); // a label's worst window
-  for (const { label, max, p99 } of loopPhases) {
-    const seen = phases.get(label) ?? { max: 0, p99: 0 };
-    phases.set(label, { max: Math.max(seen.max, max), p99: Math.max(seen.p99, p99) });
-  }
-  const per = (key: 'max' | 'p99') => `per phase: ${[...phases].map(([label, p]) => `${label} ${fmt(p[key], 1)}`).join(', ')}`;
-  rows.push(['event-loop delay max', fmt(Math.max(...loopPhases.map((p) => p.max)), 1), 'ms', `goal ≤ 50 ms; ${per('max')}`]);
-  rows.push(['event-loop delay p99', fmt(Math.max(...loopPhases.map((p) => p.p99)), 1), 'ms', `worst phase; ${per('p99')}; resolution 10 ms (idle ≈ 10)`]);
-}
-
-/** Bare pdf.js in this thread (the event loop is blocked, by design): warm medians (ms). */
+/** Bare pdf.js in this thread: warm medians (ms). */
 async function benchBare(pdfs: readonly CorpusPdf[], bare: Map<string, number>): Promise<void> {
   for (const p of pdfs) bare.set(p.name, (await warmMedians([() => barePdfjs(p.bytes)]))[0] ?? NaN);
 }
 
 /** Figure 1; fills `bare` for the files it measures. */
-async function benchPerFile(t: Target, big: readonly CorpusPdf[], bare: Map<string, number>): Promise<void> {
+async function benchPerFile(gw: Gateway, big: readonly CorpusPdf[], bare: Map<string, number>): Promise<void> {
   const ratios: number[] = [];
   const totals = { gateway: 0, bare: 0 };
   for (const p of big) {
-    const gatewayRun = () => gatewayPhase('per-file', () => uploadGood(t, p.name, p.bytes));
+    const gatewayRun = async () => (await gw.phase('per-file', () => uploadGood(gw.target, p.name, p.bytes))).value;
     const [b = NaN, gateway = NaN] = await warmMedians([() => barePdfjs(p.bytes), gatewayRun]);
     bare.set(p.name, b);
     ratios.push(gateway / b);
@@ -176,39 +303,53 @@ async function benchPerFile(t: Target, big: readonly CorpusPdf[], bare: Map<stri
   rows.push(['gateway/bare total', fmt(totals.gateway / totals.bare), '×', `${fmt(totals.gateway, 0)} ms / ${fmt(totals.bare, 0)} ms`]);
 }
 
-/** Every item of `list` through `work`, `clients` at a time; returns the elapsed seconds. */
-async function inParallel<T>(list: readonly T[], clients: number, work: (item: T) => Promise<unknown>): Promise<number> {
-  let next = 0;
-  const client = async (): Promise<void> => {
-    for (let i = next++; i < list.length; i = next++) await work(list[i]!);
-  };
-  const start = nowNs();
-  await Promise.all(Array.from({ length: clients }, client));
-  return msSince(start) / 1000;
-}
-
-/** One untimed pass over the corpus, CLIENTS at a time: every worker sees every file (piscina starts its 2nd on demand). */
-async function warmUp(t: Target, pdfs: readonly CorpusPdf[]): Promise<Row> {
-  const seconds = await gatewayPhase('warm-up', () => inParallel(pdfs, CLIENTS, (p) => uploadGood(t, p.name, p.bytes)));
+/** One untimed pass over the corpus, CLIENTS at a time, for the gateway and for the bare threads. */
+async function warmUp(gw: Gateway, bare2: ReturnType<typeof startBareThreads>, pdfs: readonly CorpusPdf[]): Promise<Row> {
+  const { value: seconds } = await gw.phase('warm-up', () => inParallel(pdfs, CLIENTS, (p) => uploadGood(gw.target, p.name, p.bytes)));
+  await inParallel(pdfs, CLIENTS, (p) => bare2.parse(p));
   const note = `untimed pass before the figures above, ${CLIENTS} clients; pays worker start-up + JIT`;
   return ['corpus throughput, warm-up pass', fmt(pdfs.length / seconds), 'files/s', note];
 }
 
-async function benchThroughput(t: Target, pdfs: readonly CorpusPdf[], bare: ReadonlyMap<string, number>, warmupRow: Row): Promise<number> {
-  const list = Array.from({ length: THROUGHPUT_PASSES }, () => pdfs).flat();
-  const elu = performance.eventLoopUtilization();
-  const seconds = await gatewayPhase('throughput', () => inParallel(list, CLIENTS, (p) => uploadGood(t, p.name, p.bytes)));
-  const mainThread = performance.eventLoopUtilization(elu).utilization;
-  const filesPerS = list.length / seconds;
+/**
+ * The corpus, THROUGHPUT_PASSES times, through the gateway with CLIENTS clients and through CLIENTS
+ * bare pdf.js threads, the passes alternating so that machine noise hits both alike.
+ */
+async function benchThroughput(gw: Gateway, bare2: ReturnType<typeof startBareThreads>, pdfs: readonly CorpusPdf[], bare: ReadonlyMap<string, number>, warmupRow: Row): Promise<number> {
+  let gatewaySeconds = 0;
+  let bareSeconds = 0;
+  let mainBusy = 0;
+  for (let pass = 0; pass < THROUGHPUT_PASSES; pass++) {
+    const { value, stats } = await gw.phase('throughput', () => inParallel(pdfs, CLIENTS, (p) => uploadGood(gw.target, p.name, p.bytes)));
+    gatewaySeconds += value;
+    mainBusy += stats.mainBusy * value;
+    bareSeconds += await inParallel(pdfs, CLIENTS, (p) => bare2.parse(p));
+  }
+  const uploadsDone = pdfs.length * THROUGHPUT_PASSES;
+  const filesPerS = uploadsDone / gatewaySeconds;
   const idealSeconds = (THROUGHPUT_PASSES * sum(pdfs.map((p) => bare.get(p.name) ?? NaN))) / CLIENTS / 1000;
-  const note = `${list.length} uploads (${pdfs.length} good PDFs × ${THROUGHPUT_PASSES}), ${CLIENTS} clients, ${fmt(seconds, 1)} s`;
-  rows.push(['corpus throughput', fmt(sum(list.map((p) => p.bytes.length)) / MB / seconds), 'MB/s', note]);
+  const note = `${uploadsDone} uploads (${pdfs.length} good PDFs × ${THROUGHPUT_PASSES}), ${CLIENTS} clients, ${fmt(gatewaySeconds, 1)} s`;
+  const bytes = THROUGHPUT_PASSES * sum(pdfs.map((p) => p.bytes.length));
+  rows.push(['corpus throughput', fmt(bytes / MB / gatewaySeconds), 'MB/s', note]);
   rows.push(['corpus throughput', fmt(filesPerS), 'files/s', note]);
   rows.push(warmupRow);
-  rows.push(['bare pdf.js ideal on 2 cores', fmt(list.length / idealSeconds), 'files/s', `(sum of bare warm single-file medians) / ${CLIENTS}`]);
-  rows.push(['gateway / ideal bare throughput', fmt(idealSeconds / seconds), '×', 'goal ≥ 0.9']);
-  rows.push(['main-thread busy during throughput', fmt(mainThread * 100, 1), '%', 'performance.eventLoopUtilization() (HTTP, multipart, SQLite, this client)']);
+  rows.push(['bare pdf.js ideal on 2 cores', fmt(uploadsDone / idealSeconds), 'files/s', `(sum of bare warm single-thread medians) / ${CLIENTS}`]);
+  rows.push(['gateway / ideal bare throughput', fmt(idealSeconds / gatewaySeconds), '×', 'goal ≥ 0.9']);
+  rows.push(['bare pdf.js, 2 threads at once', fmt(uploadsDone / bareSeconds), 'files/s', `the same ${uploadsDone} files through ${CLIENTS} worker threads of this process, passes alternating with the gateway's`]);
+  rows.push(['  bare 2 threads / ideal', fmt(idealSeconds / bareSeconds), '×', 'what 2 cores give pdf.js itself here'])
+  rows.push(['gateway / bare 2 threads', fmt(bareSeconds / gatewaySeconds), '×', 'the gateway against bare pdf.js really run 2-way']);
+  rows.push(['gateway main thread busy', fmt((mainBusy / gatewaySeconds) * 100, 1), '%', 'during the throughput passes; eventLoopUtilization() in the gateway process']);
   return filesPerS;
+}
+
+/** How many cores one bare pdf.js thread keeps busy (V8's GC and compiler threads run beside it). */
+async function bareCores(pdfs: readonly CorpusPdf[]): Promise<void> {
+  const cpu = process.cpuUsage();
+  const start = nowNs();
+  for (const p of pdfs) await barePdfjs(p.bytes);
+  const wallMs = msSince(start);
+  const { user, system } = process.cpuUsage(cpu);
+  rows.push(['bare pdf.js, one thread: cores used', fmt((user + system) / 1000 / wallMs), 'cores', 'process CPU time / wall time over one corpus pass; above 1, "ideal on 2 cores" is out of reach']);
 }
 
 const pdftotext = (file: string): Promise<boolean> =>
@@ -246,56 +387,24 @@ function buildMemoryPdf(): { bytes: Buffer; pages: number } {
 
 const MEMORY_PDF_FLAG = '--write-memory-pdf';
 
-/**
- * buildMemoryPdf() in a child process, which writes the PDF to a file and prints its page count.
- * Built in this process it left ~160 MB of freed-but-resident heap and malloc memory (RSS 101 ->
- * 264 MB, measured) that the memory figure then charged to the gateway.
- */
+/** buildMemoryPdf() in a child process, which writes the PDF to a file and prints its page count. */
 function memoryPdf(dir: string): { bytes: Buffer; pages: number } {
   const file = path.join(dir, 'memory.pdf');
-  const pages = Number(execFileSync(process.execPath, [fileURLToPath(import.meta.url), MEMORY_PDF_FLAG, file], { encoding: 'utf8' }));
+  const pages = Number(execFileSync(process.execPath, [THIS_FILE, MEMORY_PDF_FLAG, file], { encoding: 'utf8' }));
   return { bytes: fs.readFileSync(file), pages };
 }
 
-async function benchMemory(t: Target, { bytes, pages }: ReturnType<typeof memoryPdf>, rss: MemorySampler): Promise<Row[]> {
-  const before = rss.resetPhase();
-  const seconds = await gatewayPhase('memory', () =>
-    inParallel(Array.from({ length: MEMORY_UPLOADS }, (_, i) => i), MEMORY_UPLOADS, (i) => uploadGood(t, `big-${i}.pdf`, bytes)),
+/** Run first: the gateway's peak RSS since start (getrusage) is then this phase's. */
+async function benchMemory(gw: Gateway, { bytes, pages }: ReturnType<typeof memoryPdf>): Promise<Row[]> {
+  const { value: seconds, stats } = await gw.phase('memory', () =>
+    inParallel(Array.from({ length: MEMORY_UPLOADS }, (_, i) => i), MEMORY_UPLOADS, (i) => uploadGood(gw.target, `big-${i}.pdf`, bytes)),
   );
-  const peak = rss.phasePeak();
   const note = `${MEMORY_UPLOADS} concurrent uploads of a ${fmt(bytes.length / MB)} MB, ${pages}-page text PDF; took ${fmt(seconds, 1)} s`;
   return [
-    ['peak RSS, 8 concurrent ~10 MB PDFs', fmt(peak.rss / MB, 0), 'MB', `goal ≤ 400 MB; ${note}`],
-    ['  RSS before that phase', fmt(before / MB, 0), 'MB', 'run first (pool started; test PDF built in a child process, pdf.js not yet loaded here)'],
-    ['  main-thread heap + external peak', fmt(peak.mainThread / MB, 0), 'MB', 'request bodies, results; the rest of RSS is mostly worker heaps'],
+    ['peak RSS, 8 concurrent ~10 MB PDFs', fmt(stats.maxRss / MB, 0), 'MB', `goal ≤ 400 MB; gateway process, getrusage peak; ${note}`],
+    ['  RSS before that phase', fmt(stats.rssBefore / MB, 0), 'MB', 'gateway started, its workers ready'],
+    ['  main-thread heap + external peak', fmt(stats.mainPeak / MB, 0), 'MB', 'request bodies, results; the rest of RSS is mostly worker heaps'],
   ];
-}
-
-
-async function benchGateway(pdfs: readonly CorpusPdf[], rss: MemorySampler): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-bench-extraction-'));
-  const secret = crypto.randomBytes(36).toString('base64url'); // 48 characters
-  const config = loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', JWT_SECRET: secret, EXTRACT_WORKERS: String(CLIENTS), LOG_LEVEL: 'warn' });
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-  const running = await startServer(config);
-  try {
-    await running.store.createCorpus({ customerId: CUSTOMER, corpusId: CORPUS, name: 'bench' });
-    const token = await mintToken(running.keySource, config.jwt, { customerId: CUSTOMER, ttlSeconds: 3600 });
-    const t: Target = { port: running.port, token, agent };
-    const memoryRows = await benchMemory(t, memoryPdf(dir), rss); // first: RSS without this thread's own pdf.js heap
-    const warmupRow = await warmUp(t, pdfs);
-    const bare = new Map<string, number>();
-    await benchPerFile(t, pdfs.filter((p) => p.bytes.length > BIG_FILE_BYTES), bare);
-    await benchBare(pdfs.filter((p) => !bare.has(p.name)), bare); // the gateway idles meanwhile
-    const filesPerS = await benchThroughput(t, pdfs, bare, warmupRow);
-    await benchPdftotext(pdfs, filesPerS);
-    rows.push(...memoryRows);
-  } finally {
-    agent.destroy();
-    running.httpServer.closeAllConnections();
-    await running.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 async function main(): Promise<number> {
@@ -309,20 +418,42 @@ async function main(): Promise<number> {
   }
   console.log(`corpus: ${CORPUS_DIR}, ${pdfs.length} good PDFs; MB = 10^6 bytes\n`);
   const started = nowNs();
-  const rss = startMemorySampler();
-  await benchGateway(pdfs, rss);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-bench-extraction-'));
+  const gw = await startGatewayProcess(dir);
+  const bare2 = startBareThreads();
+  let maxRss = NaN;
+  try {
+    const memoryRows = await benchMemory(gw, memoryPdf(dir)); // first: its peak is the process's peak so far
+    const warmupRow = await warmUp(gw, bare2, pdfs);
+    const bare = new Map<string, number>();
+    await benchPerFile(gw, pdfs.filter((p) => p.bytes.length > BIG_FILE_BYTES), bare);
+    await benchBare(pdfs.filter((p) => !bare.has(p.name)), bare); // the gateway idles meanwhile
+    const filesPerS = await benchThroughput(gw, bare2, pdfs, bare, warmupRow);
+    await bareCores(pdfs);
+    await benchPdftotext(pdfs, filesPerS);
+    rows.push(...memoryRows);
+    maxRss = (await gw.phase('end', async () => undefined)).stats.maxRss;
+  } finally {
+    await bare2.close();
+    await gw.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
   loopDelayRows();
-  rows.push(['peak RSS, whole run', fmt(rss.stop() / MB, 0), 'MB', 'process.memoryUsage().rss every 25 ms (bare pdf.js phase included)']);
+  rows.push(['gateway peak RSS, whole run', fmt(maxRss / MB, 0), 'MB', 'getrusage maxRSS of the gateway process']);
   rows.push(['run time', fmt(msSince(started) / 1000, 1), 's', '']);
   printTable(['figure', 'value', 'unit', 'note'], rows);
   for (const p of problems) console.error(`PROBLEM: ${p}`);
   return problems.length === 0 ? 0 : 1;
 }
 
-if (process.argv[2] === MEMORY_PDF_FLAG) {
+if (!isMainThread && (workerData as { bareThread?: boolean } | null)?.bareThread) {
+  runBareThread();
+} else if (process.argv[2] === MEMORY_PDF_FLAG) {
   const { bytes, pages } = buildMemoryPdf();
   fs.writeFileSync(process.argv[3]!, bytes);
   process.stdout.write(String(pages));
+} else if (process.argv[2] === GATEWAY_FLAG) {
+  runGatewayProcess(process.argv[3]!).catch((err: unknown) => (console.error(err), process.exit(1)));
 } else {
   main().then((code) => process.exit(code), (err: unknown) => (console.error(err), process.exit(1)));
 }
