@@ -60,6 +60,13 @@ describe('upload size limit', () => {
     expect(await gw.store.getUsage({ customerId: CUSTOMER, corpusId: CORPUS })).toMatchObject({ usedDocs: 1 });
   });
 
+  it('takes a chunked upload (no Content-Length) of exactly MAX_UPLOAD_BYTES whole', async () => {
+    // Without a Content-Length the file's buffer grows as it arrives: every byte must be kept.
+    const res = await streamUpload({ port: server.port, path: url, token, fileBytes: 10 * MB, filename: 'chunked.txt' });
+    expect(res.status).toBe(200);
+    expect(await gw.store.getUsage({ customerId: CUSTOMER, corpusId: CORPUS })).toMatchObject({ usedDocs: 1, usedChars: 10 * MB });
+  });
+
   it('leaves nothing behind when the client disconnects mid-upload', async () => {
     await streamUpload({ port: server.port, path: url, token, fileBytes: 5 * MB, abortAfter: 2 * MB, filename: 'gone.txt' });
     await server.waitForClosedConnections(1);

@@ -24,6 +24,11 @@ import type { ExtractionWarning } from './text-normalize.js';
 export interface ExtractionTask {
   readonly format: InputFormat;
   readonly bytes: Uint8Array;
+  /**
+   * The bytes' ArrayBuffer belongs to this task alone (e.g. an upload gathered into a buffer of
+   * its own): the pool moves the whole buffer to the worker even when the bytes are a prefix view.
+   */
+  readonly ownsBuffer?: boolean;
   /** Raw files: the (validated) filename, which is the document id. */
   readonly filenameId: string | null;
   readonly docMetadata: JsonObject | undefined;

@@ -8,8 +8,8 @@ import type { WorkerInput, WorkerOutput } from './worker.js';
 export interface Extractor {
   /**
    * Parses in a worker. `signal` aborts a queued or running parse (the client went away).
-   * Takes ownership of `task.bytes`: when they span their whole ArrayBuffer it is moved to the
-   * worker (detached here: read their length before), not copied.
+   * Takes ownership of `task.bytes`: when the task owns their ArrayBuffer, or they span all of
+   * it, the buffer is moved to the worker (detached here: read their length before), not copied.
    */
   extract(task: ExtractionTask, signal?: AbortSignal): Promise<BuiltDocument>;
   readonly queueSize: number;
@@ -23,14 +23,15 @@ export interface Extractor {
 }
 
 /**
- * The upload's ArrayBuffer when the bytes own all of it (multipart gives each file its own), so
- * it moves to the worker instead of being copied: a 10 MB upload cost ~5 ms of event loop per
- * copy and a second 10 MB held by the main thread until the response. A view into a larger
- * (e.g. pooled) buffer is copied as before.
+ * The upload's ArrayBuffer when it can move to the worker instead of being copied: the task says
+ * the buffer is its own, or the bytes span all of it. A 10 MB upload cost ~5 ms of event loop per
+ * copy and a second 10 MB held by the main thread until the response. A view into a shared (e.g.
+ * pooled) buffer is copied as before.
  */
-function movable(bytes: Uint8Array): ArrayBuffer[] {
+function movable({ bytes, ownsBuffer }: ExtractionTask): ArrayBuffer[] {
   const { buffer } = bytes;
-  return buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? [buffer] : [];
+  if (!(buffer instanceof ArrayBuffer)) return [];
+  return ownsBuffer || (bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength) ? [buffer] : [];
 }
 
 /** Seconds a client told 503 is asked to wait. */
@@ -118,7 +119,7 @@ export function createExtractionPool(config: ExtractConfig, log: (message: strin
       const onClientGone = () => controller.abort();
       signal?.addEventListener('abort', onClientGone, { once: true });
       try {
-        const output = await pool.run({ task, started: port2 }, { signal: controller.signal, transferList: [port2, ...movable(task.bytes)] });
+        const output = await pool.run({ task, started: port2 }, { signal: controller.signal, transferList: [port2, ...movable(task)] });
         if (!output.ok) throw new GatewayError(output.code, output.message, output.extra);
         return output.value;
       } catch (err) {

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
 import { ClientClosedError, InvalidRequestError, PayloadTooLargeError } from '../errors/index.js';
 import { MAX_DOC_METADATA_BYTES } from '../document/index.js';
+import { ByteCollector } from './byte-collector.js';
 import type { UploadedFile } from '../ingest/index.js';
 
 export interface MultipartUpload {
@@ -72,19 +73,17 @@ export function readMultipart(req: IncomingMessage, maxFileBytes: number): Promi
           return;
         }
         const hash = createHash('sha256');
-        const chunks: Buffer[] = [];
-        let size = 0;
+        const body = new ByteCollector(declaredLength(req), maxFileBytes + 1);
         stream.on('data', (chunk: Buffer) => {
           hash.update(chunk);
-          chunks.push(chunk);
-          size += chunk.length;
+          body.push(chunk);
         });
         stream.on('limit', () =>
           fail(new PayloadTooLargeError(`the file is larger than the limit of ${maxFileBytes} bytes (MAX_UPLOAD_BYTES)`)),
         );
         stream.on('end', () => {
           if (stream.truncated) return;
-          file = { filename: info.filename ?? '', bytes: Buffer.concat(chunks, size), sha256: hash.digest('hex') };
+          file = { filename: info.filename ?? '', bytes: body.bytes(), ownsBuffer: true, sha256: hash.digest('hex') };
         });
       } else if (METADATA_FIELDS.has(name)) {
         // Python requests sends doc_metadata as a file part; read it like the text field.
@@ -136,6 +135,12 @@ export function readMultipart(req: IncomingMessage, maxFileBytes: number): Promi
     });
     req.pipe(parser);
   });
+}
+
+/** The request's Content-Length, when it sent a valid one: no part of the body is larger. */
+function declaredLength(req: IncomingMessage): number | undefined {
+  const declared = Number(req.headers['content-length']);
+  return Number.isSafeInteger(declared) && declared >= 0 ? declared : undefined;
 }
 
 function metadataTooLarge(): PayloadTooLargeError {

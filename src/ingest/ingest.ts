@@ -15,6 +15,8 @@ export interface UploadedFile {
   /** The part's filename, as sent (decoded, not yet normalised). */
   readonly filename: string;
   readonly bytes: Uint8Array;
+  /** The bytes' ArrayBuffer is theirs alone: extraction moves it to its worker instead of copying. */
+  readonly ownsBuffer?: boolean;
   readonly sha256: string;
 }
 
@@ -67,7 +69,7 @@ export async function ingest(deps: IngestDeps, request: IngestRequest): Promise<
 
   const sourceSize = file.bytes.length; // the extractor moves the bytes to its worker
   const built = await deps.extractor.extract(
-    { format, bytes: file.bytes, filenameId: idFromName, docMetadata: request.docMetadata },
+    { format, bytes: file.bytes, ownsBuffer: file.ownsBuffer, filenameId: idFromName, docMetadata: request.docMetadata },
     request.signal,
   );
   const outcome = await store.putIfAbsent({
