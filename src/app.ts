@@ -20,6 +20,8 @@ export interface AppDeps {
   readonly extractor: Extractor;
   readonly authenticator: Authenticator;
   readonly maxUploadBytes: number;
+  /** Large uploads wait here for a worker; prepareSpoolDir() makes it (empty) at start. */
+  readonly spoolDir: string;
   readonly quotaDefaults: QuotaDefaults;
   readonly log?: (message: string, err?: unknown) => void;
   // Observability; the defaults are quiet (tests): no log lines, a registry of this app's own.

@@ -2,6 +2,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
+import { prepareSpoolDir } from './http/file-part.js';
 import { createAuthenticator, resolveKeySource, type KeySource } from './auth/index.js';
 import type { Config } from './config/index.js';
 import { createExtractionPool } from './extract/index.js';
@@ -9,6 +10,8 @@ import { SqliteStore, type DocumentStore } from './store/index.js';
 import { createLogger, createMetrics, gatewayReadiness, trackRequests, type Logger } from './observability/index.js';
 
 export const DATABASE_FILE = 'corpusgate.db';
+/** Under DATA_DIR: uploads over 1 MiB while they wait for an extraction worker. */
+export const SPOOL_DIR = 'spool';
 
 /**
  * The configured store. `forCommand`: a one-shot CLI command writing a few rows, which needs no
@@ -52,6 +55,7 @@ export async function startServer(
     extractor,
     authenticator: createAuthenticator(keySource, config.jwt, store),
     maxUploadBytes: config.maxUploadBytes,
+    spoolDir: prepareSpoolDir(path.join(config.dataDir, SPOOL_DIR)),
     quotaDefaults: config.quotaDefaults,
     logger,
     metrics: createMetrics({ processMetrics: true }),

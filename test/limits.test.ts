@@ -1,5 +1,10 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import request from 'supertest';
+import { textPdf } from '../scripts/fixtures.js';
+import { SPOOL_AFTER_BYTES } from '../src/http/file-part.js';
+import { SPOOL_DIR } from '../src/server.js';
 import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, type TestGateway } from './helpers/gateway.js';
 import { listen, streamUpload, type ListeningApp } from './helpers/raw-client.js';
 
@@ -24,6 +29,14 @@ async function expectNothingStored() {
   expect(await gw.store.getUsage({ customerId: CUSTOMER, corpusId: CORPUS })).toMatchObject({ usedDocs: 0, usedChars: 0 });
 }
 
+/** Uploads over SPOOL_AFTER_BYTES wait on disk; however an upload ends, its file is removed. */
+async function expectSpoolEmpty() {
+  const dir = path.join(gw.dir, SPOOL_DIR);
+  const deadline = Date.now() + 5_000;
+  while (fs.readdirSync(dir).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  expect(fs.readdirSync(dir)).toEqual([]);
+}
+
 async function expectStillServing() {
   const res = await request(gw.app).post(url).set('Authorization', `Bearer ${token}`).attach('file', Buffer.from('still here'), 'after.txt');
   expect(res.status).toBe(200);
@@ -40,6 +53,7 @@ describe('upload size limit', () => {
     expect(server.closedBytesRead[0]).toBeLessThan(11 * 1000 * 1000);
     expect(server.closedBytesRead[0]).toBeGreaterThan(10 * MB);
     await expectNothingStored();
+    await expectSpoolEmpty();
     await expectStillServing();
   });
 
@@ -58,6 +72,7 @@ describe('upload size limit', () => {
     const over = await streamUpload({ port: server.port, path: url, token, fileBytes: 10 * MB + 1, filename: 'over.txt', declareLength: true });
     expect(over.status).toBe(413);
     expect(await gw.store.getUsage({ customerId: CUSTOMER, corpusId: CORPUS })).toMatchObject({ usedDocs: 1 });
+    await expectSpoolEmpty();
   });
 
   it('takes a chunked upload (no Content-Length) of exactly MAX_UPLOAD_BYTES whole', async () => {
@@ -71,7 +86,33 @@ describe('upload size limit', () => {
     await streamUpload({ port: server.port, path: url, token, fileBytes: 5 * MB, abortAfter: 2 * MB, filename: 'gone.txt' });
     await server.waitForClosedConnections(1);
     await expectNothingStored();
+    await expectSpoolEmpty();
     await expectStillServing();
+  });
+});
+
+describe('large uploads wait on disk (the spool)', () => {
+  const upload = (bytes: Buffer, filename: string) =>
+    request(gw.app).post(`${url}&d=true`).set('Authorization', `Bearer ${token}`).attach('file', bytes, { filename, contentType: 'application/octet-stream' });
+
+  it('extracts a PDF larger than SPOOL_AFTER_BYTES from its spool file, then removes the file', async () => {
+    const big = textPdf(5_000, 'Spooled PDF');
+    expect(big.length).toBeGreaterThan(SPOOL_AFTER_BYTES);
+    const res = await upload(big, 'spooled.pdf');
+    expect(res.status).toBe(200);
+    expect(res.body.document.title).toBe('Spooled PDF');
+    expect(res.body.document.section).toHaveLength(5_000);
+    expect(res.body.document.section[4_999].text).toContain('Page 5000 of the generated PDF.');
+    await expectSpoolEmpty();
+  });
+
+  it('removes the spool file of a large upload that is refused (415, 422)', async () => {
+    const text = Buffer.alloc(2 * MB, 'plain text, not a PDF. ');
+    expect((await upload(text, 'lies.pdf')).body).toMatchObject({ httpCode: 415, internalCode: 'TYPE_MISMATCH' });
+    const broken = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2 * MB, 'garbage ')]);
+    expect((await upload(broken, 'broken.pdf')).body).toMatchObject({ httpCode: 422, internalCode: 'CORRUPT' });
+    await expectNothingStored();
+    await expectSpoolEmpty();
   });
 });
 

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { create } from '@bufbuild/protobuf';
 import { ExtractionError, InvalidRequestError, UnsupportedTypeError } from '../errors/index.js';
 import {
@@ -20,15 +21,25 @@ import { isEncryptedOffice, sniff, SUPPORTED_TYPES } from './sniff.js';
 import { extractText } from './text.js';
 import type { ExtractionWarning } from './text-normalize.js';
 
+/**
+ * Where an upload's bytes are: in memory, or (a large file) spooled to a file on disk that an
+ * extraction worker reads.
+ */
+export type FileContent =
+  | {
+      readonly bytes: Uint8Array;
+      /** The bytes' ArrayBuffer is theirs alone: extraction moves it to its worker instead of copying. */
+      readonly ownsBuffer?: boolean;
+    }
+  | { readonly spooledTo: string };
+
 /** What a worker is given: plain data, structured-clonable. */
 export interface ExtractionTask {
   readonly format: InputFormat;
-  readonly bytes: Uint8Array;
-  /**
-   * The bytes' ArrayBuffer belongs to this task alone (e.g. an upload gathered into a buffer of
-   * its own): the pool moves the whole buffer to the worker even when the bytes are a prefix view.
-   */
-  readonly ownsBuffer?: boolean;
+  /** The upload: its bytes, or the spool file they were written to (read here, in the worker). */
+  readonly source: FileContent;
+  /** SHA-256 (hex) of the upload, hashed as it arrived: the Document's metadata names it. */
+  readonly sha256: string;
   /** Raw files: the (validated) filename, which is the document id. */
   readonly filenameId: string | null;
   readonly docMetadata: JsonObject | undefined;
@@ -57,8 +68,9 @@ export interface BuiltDocument {
  * and its charge out, so the event loop never parses anything.
  */
 export async function buildDocument(task: ExtractionTask): Promise<BuiltDocument> {
-  const { format, bytes } = task;
+  const { format, source } = task;
   const started = performance.now();
+  const bytes = 'bytes' in source ? source.bytes : asUint8Array(await readFile(source.spooledTo));
   let extractor: string = `corpusgate/${format.name}`;
   let document: Document;
   let warnings: readonly ExtractionWarning[] = [];
@@ -67,7 +79,7 @@ export async function buildDocument(task: ExtractionTask): Promise<BuiltDocument
     document = decodeDocument(format.encoding, bytes);
     document.documentId = normalizeDocumentId(document.documentId, "the Document's document_id");
   } else {
-    const draft = await extractRaw(format.name, bytes);
+    const draft = await extractRaw(format.name, bytes, task.sha256);
     if (format.name === 'zip') detectedType = 'docx';
     document = fromDraft(draft, task.filenameId ?? '');
     warnings = draft.warnings;
@@ -91,13 +103,13 @@ export async function buildDocument(task: ExtractionTask): Promise<BuiltDocument
   };
 }
 
-async function extractRaw(name: 'pdf' | 'zip' | 'ole2' | 'text', bytes: Uint8Array): Promise<DraftDocument> {
+async function extractRaw(name: 'pdf' | 'zip' | 'ole2' | 'text', bytes: Uint8Array, sha256: string): Promise<DraftDocument> {
   switch (name) {
     case 'pdf':
-      return extractPdf(bytes);
+      return extractPdf(bytes, sha256);
     case 'zip':
       // Loaded on first use: a worker that never sees a docx never loads mammoth.
-      return (await import('./docx.js')).extractZip(bytes);
+      return (await import('./docx.js')).extractZip(bytes, sha256);
     case 'text':
       return extractText(bytes);
     case 'ole2':
@@ -111,6 +123,9 @@ async function extractRaw(name: 'pdf' | 'zip' | 'ole2' | 'text', bytes: Uint8Arr
       );
   }
 }
+
+/** A plain Uint8Array view (pdf.js refuses Buffers). */
+const asUint8Array = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
 function fromDraft(draft: DraftDocument, documentId: string): Document {
   const toSection = (s: DraftSection): Section =>

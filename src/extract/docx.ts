@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import mammoth from 'mammoth';
 import { ExtractionError, UnsupportedTypeError } from '../errors/index.js';
@@ -33,7 +32,7 @@ interface MammothDocument extends Element {
  * A ZIP upload: a docx when its central directory has word/document.xml, else refused naming what
  * it is. Bomb checks (zip-guard) run before mammoth opens it; images are never read.
  */
-export async function extractZip(bytes: Uint8Array): Promise<DraftDocument> {
+export async function extractZip(bytes: Uint8Array, sha256: string): Promise<DraftDocument> {
   const zip = await inspectZip(bytes, [CORE, STYLES]);
   if (!zip.names.has('word/document.xml')) {
     const what = describeZip(zip.names);
@@ -74,7 +73,7 @@ export async function extractZip(bytes: Uint8Array): Promise<DraftDocument> {
       ...(core.created ? { created: core.created } : {}),
       ...(core.modified ? { modified: core.modified } : {}),
       mime_type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-      sha256: createHash('sha256').update(bytes).digest('hex'),
+      sha256,
       extractor: `mammoth@${MAMMOTH_VERSION}`,
     },
     sections,

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ExtractionError } from '../errors/index.js';
@@ -30,10 +29,9 @@ export const loadPdfJs = () =>
  * entry, nested like the outline, or one per page. Settings per DEVELOPERS.md: no eval, no XFA, no
  * font faces, CMaps and standard fonts from the package (CJK needs them).
  */
-export async function extractPdf(bytes: Uint8Array): Promise<DraftDocument> {
+export async function extractPdf(bytes: Uint8Array, sha256: string): Promise<DraftDocument> {
   const { getDocument, PDFDateString } = await loadPdfJs();
   // pdf.js takes ownership of (detaches) the buffer it is given: read what we need first.
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
   const encrypted = isEncrypted(bytes);
   const task = getDocument({
     data: bytes,
@@ -85,7 +83,7 @@ export async function extractPdf(bytes: Uint8Array): Promise<DraftDocument> {
     const title = cleanTitle(str('Title')) ?? cleanTitle(outline[0]?.title) ?? largestTextOnPage(firstPageItems) ?? '';
 
     const warnings: ExtractionWarning[] = [];
-    const garbled = garbledWarning(pages.join('\n'));
+    const garbled = garbledWarning(pages);
     if (garbled) warnings.push(garbled);
     if (encrypted) {
       warnings.push({ code: 'OWNER_PASSWORD_IGNORED', message: 'the PDF is encrypted with an owner password only; it was read with the empty user password' });

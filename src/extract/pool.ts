@@ -8,8 +8,8 @@ import type { WorkerInput, WorkerOutput } from './worker.js';
 export interface Extractor {
   /**
    * Parses in a worker. `signal` aborts a queued or running parse (the client went away).
-   * Takes ownership of `task.bytes`: when the task owns their ArrayBuffer, or they span all of
-   * it, the buffer is moved to the worker (detached here: read their length before), not copied.
+   * Takes ownership of in-memory `task.source` bytes: when the source owns their ArrayBuffer, or
+   * they span all of it, the buffer is moved to the worker (detached here), not copied.
    */
   extract(task: ExtractionTask, signal?: AbortSignal): Promise<BuiltDocument>;
   readonly queueSize: number;
@@ -28,7 +28,9 @@ export interface Extractor {
  * copy and a second 10 MB held by the main thread until the response. A view into a shared (e.g.
  * pooled) buffer is copied as before.
  */
-function movable({ bytes, ownsBuffer }: ExtractionTask): ArrayBuffer[] {
+function movable({ source }: ExtractionTask): ArrayBuffer[] {
+  if (!('bytes' in source)) return []; // spooled: the worker reads the file
+  const { bytes, ownsBuffer } = source;
   const { buffer } = bytes;
   if (!(buffer instanceof ArrayBuffer)) return [];
   return ownsBuffer || (bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength) ? [buffer] : [];
@@ -72,7 +74,7 @@ export function createExtractionPool(config: ExtractConfig, log: (message: strin
       maxOldGenerationSizeMb: config.maxHeapMb,
       // 32 MB, not 64: two workers on the bench's 10 MB PDF peaked at ~550 MB RSS with 64 and
       // ~420 MB with 32, for the same worker CPU over the corpus (16 cost ~5% more scavenging).
-      maxYoungGenerationSizeMb: Math.max(8, Math.min(32, Math.floor(config.maxHeapMb / 16))),
+      maxYoungGenerationSizeMb: Math.max(8, Math.min(16, Math.floor(config.maxHeapMb / 16))),
       stackSizeMb: 8,
     },
   });

@@ -20,14 +20,26 @@ export function normalizeText(text: string): string {
 
 export const GARBLED_RATIO = 0.2;
 
-/** A warning when more than 20 % of the characters are U+FFFD (undecodable glyphs). */
-export function garbledWarning(text: string): ExtractionWarning | null {
+/**
+ * A warning when more than 20 % of the characters are U+FFFD (undecodable glyphs). Takes the
+ * texts one by one (a PDF's pages): joining them first built one more copy of the whole text.
+ * Counts code points, skipping whitespace, with charCodeAt (a `for…of` over an 8.8 MB text took
+ * ~60 ms of the worker's time).
+ */
+export function garbledWarning(texts: string | readonly string[]): ExtractionWarning | null {
   let replacement = 0;
   let total = 0;
-  for (const ch of text) {
-    if (ch === ' ' || ch === '\n' || ch === '\t') continue;
-    total++;
-    if (ch === '\ufffd') replacement++;
+  for (const text of typeof texts === 'string' ? [texts] : texts) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x0a || c === 0x09) continue;
+      total++;
+      if (c === 0xfffd) replacement++;
+      else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+        const next = text.charCodeAt(i + 1);
+        if (next >= 0xdc00 && next <= 0xdfff) i++; // one code point, two code units
+      }
+    }
   }
   if (total === 0 || replacement / total <= GARBLED_RATIO) return null;
   return {

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
 import { ClientClosedError, InvalidRequestError, PayloadTooLargeError } from '../errors/index.js';
 import { MAX_DOC_METADATA_BYTES } from '../document/index.js';
-import { ByteCollector } from './byte-collector.js';
+import { FilePart } from './file-part.js';
 import type { UploadedFile } from '../ingest/index.js';
 
 export interface MultipartUpload {
@@ -24,10 +24,11 @@ const LIMITS = { files: 8, fields: 64, parts: 72, headerPairs: 32, fieldNameSize
 /**
  * Streams a multipart/form-data body through busboy. The file part is hashed as it arrives and
  * the read stops the moment it crosses maxFileBytes (413), so an oversized body is never read
- * to its end. Every other failure is the client's (400); a client that goes away rejects with
- * ClientClosedError and nothing is kept.
+ * to its end. A large file part is spooled to `spoolDir` (see FilePart); the caller removes it
+ * with discardContent() when done. Every other failure is the client's (400); a client that goes
+ * away rejects with ClientClosedError; on any failure nothing is kept.
  */
-export function readMultipart(req: IncomingMessage, maxFileBytes: number): Promise<MultipartUpload> {
+export function readMultipart(req: IncomingMessage, maxFileBytes: number, spoolDir: string): Promise<MultipartUpload> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
@@ -45,7 +46,8 @@ export function readMultipart(req: IncomingMessage, maxFileBytes: number): Promi
     }
 
     let settled = false;
-    let file: UploadedFile | undefined;
+    let part: FilePart | undefined;
+    let file: Promise<UploadedFile> | undefined;
     let fileParts = 0;
     let docMetadata: string | undefined;
     const fields = new Map<string, string>();
@@ -53,6 +55,7 @@ export function readMultipart(req: IncomingMessage, maxFileBytes: number): Promi
     const fail = (err: Error): void => {
       if (settled) return;
       settled = true;
+      part?.discard();
       // Stop reading: the rest of the body is not wanted (the response closes the connection).
       req.unpipe(parser);
       req.pause();
@@ -73,17 +76,22 @@ export function readMultipart(req: IncomingMessage, maxFileBytes: number): Promi
           return;
         }
         const hash = createHash('sha256');
-        const body = new ByteCollector(declaredLength(req), maxFileBytes + 1);
+        const body = (part = new FilePart(declaredLength(req), maxFileBytes + 1, spoolDir, fail));
         stream.on('data', (chunk: Buffer) => {
           hash.update(chunk);
-          body.push(chunk);
+          if (!body.write(chunk)) {
+            stream.pause();
+            void body.drained().then(() => stream.resume());
+          }
         });
         stream.on('limit', () =>
           fail(new PayloadTooLargeError(`the file is larger than the limit of ${maxFileBytes} bytes (MAX_UPLOAD_BYTES)`)),
         );
         stream.on('end', () => {
           if (stream.truncated) return;
-          file = { filename: info.filename ?? '', bytes: body.bytes(), ownsBuffer: true, sha256: hash.digest('hex') };
+          const sha256 = hash.digest('hex');
+          file = body.finish().then((received) => ({ filename: info.filename ?? '', sha256, ...received }));
+          file.catch(() => {}); // failures reach fail() through FilePart's onError
         });
       } else if (METADATA_FIELDS.has(name)) {
         // Python requests sends doc_metadata as a file part; read it like the text field.
@@ -122,12 +130,18 @@ export function readMultipart(req: IncomingMessage, maxFileBytes: number): Promi
     parser.on('error', (err: Error) => fail(new InvalidRequestError('MALFORMED_MULTIPART', `malformed multipart body: ${err.message}`)));
     parser.on('close', () => {
       if (settled) return;
-      settled = true;
       if (!file) {
-        reject(new InvalidRequestError('MISSING_FILE', `the form has no file part named "${FILE_FIELD}"`));
+        fail(new InvalidRequestError('MISSING_FILE', `the form has no file part named "${FILE_FIELD}"`));
         return;
       }
-      resolve({ file, fields, docMetadata });
+      file.then(
+        (received) => {
+          if (settled) return;
+          settled = true;
+          resolve({ file: received, fields, docMetadata });
+        },
+        (err: Error) => fail(err),
+      );
     });
 
     req.on('close', () => {

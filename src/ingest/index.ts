@@ -1,2 +1,2 @@
-export { ingest, type IngestDeps, type IngestRequest, type IngestResult, type UploadedFile } from './ingest.js';
+export { ingest, type IngestDeps, type IngestRequest, type IngestResult, type UploadedFile, inMemoryFile } from './ingest.js';
 export { contentHash } from './content-hash.js';

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { requireCorpus } from '../catalog/index.js';
 import type { Principal } from '../auth/index.js';
 import { decodeStoredDocument, normalizeDocumentId, type Document, type JsonObject } from '../document/index.js';
-import { detectFormat, type ExtractionWarning, type Extractor, type InputFormat } from '../extract/index.js';
+import { detectFormat, type ExtractionWarning, type Extractor, type FileContent, type InputFormat } from '../extract/index.js';
 import type { Charge } from '../quota/index.js';
 import type { CorpusRef, DocumentStore, StoredDocumentSummary } from '../store/index.js';
 import { contentHash } from './content-hash.js';
@@ -14,10 +15,16 @@ export interface IngestDeps {
 export interface UploadedFile {
   /** The part's filename, as sent (decoded, not yet normalised). */
   readonly filename: string;
-  readonly bytes: Uint8Array;
-  /** The bytes' ArrayBuffer is theirs alone: extraction moves it to its worker instead of copying. */
-  readonly ownsBuffer?: boolean;
+  readonly size: number;
+  /** The first bytes (all of a small file): type detection reads only these. */
+  readonly head: Uint8Array;
+  readonly content: FileContent;
   readonly sha256: string;
+}
+
+/** An upload whose bytes are in memory already (e.g. built from a JSON body). */
+export function inMemoryFile(filename: string, bytes: Uint8Array): UploadedFile {
+  return { filename, size: bytes.length, head: bytes, content: { bytes }, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
 export interface IngestRequest {
@@ -56,7 +63,7 @@ export async function ingest(deps: IngestDeps, request: IngestRequest): Promise<
 
   // The filename is checked for every file upload: it names the type, and a raw file's document id.
   const filename = request.format ? null : normalizeDocumentId(file.filename, 'the filename');
-  const format = request.format ?? detectFormat(filename ?? '', file.bytes);
+  const format = request.format ?? detectFormat(filename ?? '', file.head);
   const hash = contentHash(file.sha256, request.docMetadata);
   const idFromName = format.idFrom === 'filename' ? filename : null;
 
@@ -67,9 +74,8 @@ export async function ingest(deps: IngestDeps, request: IngestRequest): Promise<
   if (seen && seen.contentHash === hash) return replayed(deps, seen, request.returnDocument);
   // A different hash under the same id falls through: putIfAbsent throws the 409 atomically.
 
-  const sourceSize = file.bytes.length; // the extractor moves the bytes to its worker
   const built = await deps.extractor.extract(
-    { format, bytes: file.bytes, ownsBuffer: file.ownsBuffer, filenameId: idFromName, docMetadata: request.docMetadata },
+    { format, source: file.content, sha256: file.sha256, filenameId: idFromName, docMetadata: request.docMetadata },
     request.signal,
   );
   const outcome = await store.putIfAbsent({
@@ -81,7 +87,7 @@ export async function ingest(deps: IngestDeps, request: IngestRequest): Promise<
     charge: built.charge,
     provenance: {
       sourceSha256: file.sha256,
-      sourceSize,
+      sourceSize: file.size,
       sourceFormat: built.detectedType,
       uploader: request.principal.subject,
       extractor: built.extractor,

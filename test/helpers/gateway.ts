@@ -10,6 +10,8 @@ import { loadConfig, type Config } from '../../src/config/index.js';
 import { SqliteStore } from '../../src/store/index.js';
 import { createExtractionPool, type Extractor } from '../../src/extract/index.js';
 import { gatewayReadiness, type Readiness } from '../../src/observability/index.js';
+import { prepareSpoolDir } from '../../src/http/file-part.js';
+import { SPOOL_DIR } from '../../src/server.js';
 import { rsaIssuer, signRs256, startJwksServer, WRITE_CLAIMS, type Claims, type JwksServer, type RsaIssuer } from './keys.js';
 
 export const CUSTOMER = '123456';
@@ -70,6 +72,7 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
     extractor,
     authenticator: createAuthenticator(resolveKeySource(config), config.jwt, store),
     maxUploadBytes: config.maxUploadBytes,
+    spoolDir: prepareSpoolDir(path.join(dataDir, SPOOL_DIR)),
     quotaDefaults: config.quotaDefaults,
     log: () => {},
     readiness,

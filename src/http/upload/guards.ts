@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { authorizeWrite, canonicalId, MAX_CORPUS_ID, MAX_CUSTOMER_ID } from '../../auth/index.js';
 import { InvalidRequestError, PayloadTooLargeError } from '../../errors/index.js';
 import { customerIdHeader } from '../customer.js';
+import { discardContent } from '../file-part.js';
 import { readMultipart } from '../multipart.js';
 import { queryValue } from '../query.js';
 import { required, requestState as uploadState } from '../locals.js';
@@ -50,9 +51,12 @@ export const authorizeQueryTarget: RequestHandler = (_req, res, next) => {
   next();
 };
 
-export function readUploadForm(maxUploadBytes: number): RequestHandler {
+/** The form, read to its end; a spooled file is removed once the response is over, however it ends. */
+export function readUploadForm(maxUploadBytes: number, spoolDir: string): RequestHandler {
   return async (req, res, next) => {
-    uploadState(res).form = await readMultipart(req, maxUploadBytes);
+    const form = await readMultipart(req, maxUploadBytes, spoolDir);
+    res.once('close', () => discardContent(form.file.content));
+    uploadState(res).form = form;
     next();
   };
 }

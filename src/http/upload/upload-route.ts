@@ -20,6 +20,8 @@ export const UPLOAD_PATHS = ['/v1/upload', '/upload'] as const;
 export interface UploadRouteDeps extends IngestDeps {
   readonly authenticator: Authenticator;
   readonly maxUploadBytes: number;
+  /** Where large uploads wait on disk for a worker (see FilePart). */
+  readonly spoolDir: string;
 }
 
 /** POST /v1/upload (and /upload, which Python clients call): the Vectara upload contract. */
@@ -36,11 +38,11 @@ export function uploadRouter(deps: UploadRouteDeps): Router {
       next();
     },
     authorizeQueryTarget, //                                 403 before the body is read
-    readUploadForm(deps.maxUploadBytes), //                  413 | 400
+    readUploadForm(deps.maxUploadBytes, deps.spoolDir), //                  413 | 400
     resolveTarget, //                                        400 | 403
     async (req, res) => {
       const form = required(res, 'form');
-      annotateRequest(req, { ...required(res, 'target'), fileBytes: form.file.bytes.length }); // log context
+      annotateRequest(req, { ...required(res, 'target'), fileBytes: form.file.size }); // log context
       const result = await runIngest(deps, req, res, {
         principal: required(res, 'principal'),
         target: required(res, 'target'),

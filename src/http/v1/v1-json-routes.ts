@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { authorize, canonicalId, MAX_CUSTOMER_ID, type Authenticator } from '../../auth/index.js';
 import { listDocuments, requireCorpus } from '../../catalog/index.js';
 import { canonicalJson, isJsonObject, normalizeDocumentId } from '../../document/index.js';
 import { InvalidRequestError } from '../../errors/index.js';
-import type { IngestDeps } from '../../ingest/index.js';
+import { inMemoryFile, type IngestDeps } from '../../ingest/index.js';
 import { runIngest } from '../run-ingest.js';
 import { authenticate } from '../authenticate.js';
 import { v1ListBody } from '../catalog-views.js';
@@ -71,7 +70,7 @@ export function v1JsonRouter(deps: V1JsonRouteDeps): Router {
     const result = await runIngest(deps, req, res, {
       principal,
       target: corpus,
-      file: { filename: '', bytes, sha256: createHash('sha256').update(bytes).digest('hex') },
+      file: inMemoryFile('', bytes),
       format: { name: 'document-json', encoding: 'json', idFrom: 'document' },
       docMetadata: undefined,
       returnDocument: false,
