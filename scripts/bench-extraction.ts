@@ -31,7 +31,13 @@ const PDFJS_DIR = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dis
 const THIS_FILE = fileURLToPath(import.meta.url);
 const MB = 1_000_000;
 const BIG_FILE_BYTES = 100_000; // figure 1 takes the PDFs larger than this
-const TIMED_RUNS = 3; // after one untimed warm-up round
+const TIMED_RUNS = 5; // after one untimed warm-up round
+/**
+ * Idle time before each timed run of the per-file figure: the previous run's background work
+ * (V8's concurrent GC threads sweeping bare pdf.js's garbage, at normal priority) otherwise
+ * landed in the next run's time, and the gateway's workers parse at nice 10.
+ */
+const SETTLE_MS = 100;
 const THROUGHPUT_PASSES = 2; // the corpus list, this many times over
 const CLIENTS = 2;
 const MEMORY_UPLOADS = 8;
@@ -115,12 +121,13 @@ function startBareThreads(): { parse: (p: CorpusPdf) => Promise<number>; close: 
 
 /**
  * Each function's median (ms) over TIMED_RUNS timed rounds after one untimed round; within a round
- * the functions alternate, so that a noisy machine slows all of them alike.
+ * the functions alternate, so that a noisy machine slows all of them alike, each after SETTLE_MS.
  */
 async function warmMedians(runs: readonly (() => Promise<number>)[]): Promise<number[]> {
   const ms = runs.map((): number[] => []);
   for (let round = 0; round <= TIMED_RUNS; round++) {
     for (const [i, run] of runs.entries()) {
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       const took = await run();
       if (round > 0) ms[i]?.push(took);
     }
@@ -198,8 +205,17 @@ interface Gateway {
   stop(): Promise<void>;
 }
 
-async function startGatewayProcess(dataDir: string): Promise<Gateway> {
-  const child: ChildProcess = fork(THIS_FILE, [GATEWAY_FLAG, dataDir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/**
+ * The environment variables `npm start` sets for the gateway: the VAR=value words of package.json's
+ * start script (MALLOC_MMAP_THRESHOLD_, see the README's "Memory" section).
+ */
+function startScriptEnv(): Record<string, string> {
+  const { scripts } = JSON.parse(fs.readFileSync(path.resolve(process.cwd(), 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return Object.fromEntries([...scripts.start.matchAll(/(?:^|\s)([A-Z_][A-Z0-9_]*)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
+}
+
+async function startGatewayProcess(dataDir: string, env: NodeJS.ProcessEnv): Promise<Gateway> {
+  const child: ChildProcess = fork(THIS_FILE, [GATEWAY_FLAG, dataDir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
   const next = <K extends FromGateway['type']>(type: K): Promise<Extract<FromGateway, { type: K }>> =>
     new Promise((resolve, reject) => {
       const onExit = (code: number | null) => reject(new Error(`the gateway process exited (${code}) before answering`));
@@ -395,16 +411,36 @@ function memoryPdf(dir: string): { bytes: Buffer; pages: number } {
 }
 
 /** Run first: the gateway's peak RSS since start (getrusage) is then this phase's. */
-async function benchMemory(gw: Gateway, { bytes, pages }: ReturnType<typeof memoryPdf>): Promise<Row[]> {
+async function benchMemory(gw: Gateway, { bytes, pages }: ReturnType<typeof memoryPdf>, env: Record<string, string>): Promise<Row[]> {
   const { value: seconds, stats } = await gw.phase('memory', () =>
     inParallel(Array.from({ length: MEMORY_UPLOADS }, (_, i) => i), MEMORY_UPLOADS, (i) => uploadGood(gw.target, `big-${i}.pdf`, bytes)),
   );
   const note = `${MEMORY_UPLOADS} concurrent uploads of a ${fmt(bytes.length / MB)} MB, ${pages}-page text PDF; took ${fmt(seconds, 1)} s`;
   return [
-    ['peak RSS, 8 concurrent ~10 MB PDFs', fmt(stats.maxRss / MB, 0), 'MB', `goal ≤ 400 MB; gateway process, getrusage peak; ${note}`],
+    ['peak RSS, 8 concurrent ~10 MB PDFs', fmt(stats.maxRss / MB, 0), 'MB', `goal ≤ 400 MB; gateway process (env of npm start: ${envText(env)}), getrusage peak; ${note}`],
     ['  RSS before that phase', fmt(stats.rssBefore / MB, 0), 'MB', 'gateway started, its workers ready'],
     ['  main-thread heap + external peak', fmt(stats.mainPeak / MB, 0), 'MB', 'request bodies, results; the rest of RSS is mostly worker heaps'],
   ];
+}
+
+const envText = (env: Record<string, string>): string => Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ') || 'none';
+
+/** The memory phase again, in a fresh gateway process without the start script's environment. */
+async function benchMemoryWithoutStartEnv(dir: string, pdfFile: ReturnType<typeof memoryPdf>, startEnv: Record<string, string>): Promise<Row> {
+  const env = { ...process.env };
+  for (const key of Object.keys(startEnv)) delete env[key];
+  const dataDir = fs.mkdtempSync(path.join(dir, 'plain-'));
+  const gw = await startGatewayProcess(dataDir, env);
+  try {
+    const { stats } = await gw.phase('memory, plain env', () =>
+      inParallel(Array.from({ length: MEMORY_UPLOADS }, (_, i) => i), MEMORY_UPLOADS, (i) => uploadGood(gw.target, `plain-${i}.pdf`, pdfFile.bytes)),
+    );
+    loopPhases.pop(); // not the configured gateway: reported here, not in the event-loop rows
+    const note = `a fresh gateway process without ${Object.keys(startEnv).join(', ') || 'it'} (glibc's defaults); event-loop max ${fmt(stats.loopMax, 1)} ms`;
+    return ['  the same without the start env', fmt(stats.maxRss / MB, 0), 'MB', note];
+  } finally {
+    await gw.stop();
+  }
 }
 
 async function main(): Promise<number> {
@@ -419,11 +455,13 @@ async function main(): Promise<number> {
   console.log(`corpus: ${CORPUS_DIR}, ${pdfs.length} good PDFs; MB = 10^6 bytes\n`);
   const started = nowNs();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-bench-extraction-'));
-  const gw = await startGatewayProcess(dir);
+  const startEnv = startScriptEnv();
+  const gw = await startGatewayProcess(dir, { ...process.env, ...startEnv });
   const bare2 = startBareThreads();
   let maxRss = NaN;
   try {
-    const memoryRows = await benchMemory(gw, memoryPdf(dir)); // first: its peak is the process's peak so far
+    const memoryFile = memoryPdf(dir);
+    const memoryRows = await benchMemory(gw, memoryFile, startEnv); // first: its peak is the process's peak so far
     const warmupRow = await warmUp(gw, bare2, pdfs);
     const bare = new Map<string, number>();
     await benchPerFile(gw, pdfs.filter((p) => p.bytes.length > BIG_FILE_BYTES), bare);
@@ -431,8 +469,8 @@ async function main(): Promise<number> {
     const filesPerS = await benchThroughput(gw, bare2, pdfs, bare, warmupRow);
     await bareCores(pdfs);
     await benchPdftotext(pdfs, filesPerS);
-    rows.push(...memoryRows);
     maxRss = (await gw.phase('end', async () => undefined)).stats.maxRss;
+    rows.push(...memoryRows, await benchMemoryWithoutStartEnv(dir, memoryFile, startEnv));
   } finally {
     await bare2.close();
     await gw.stop();

@@ -13,7 +13,7 @@ export interface VariableSpec {
 export const VARIABLES: readonly VariableSpec[] = [
   { name: 'PORT', description: 'TCP port the gateway listens on.', default: '8080' },
   { name: 'HOST', description: 'Interface to bind (0.0.0.0 = all).', default: '0.0.0.0' },
-  { name: 'DATA_DIR', description: 'Directory for the SQLite database and the dev JWT secret.', default: './data' },
+  { name: 'DATA_DIR', description: 'Directory for the SQLite database, the dev JWT secret and the upload spool (spool/).', default: './data' },
   {
     name: 'MAX_UPLOAD_BYTES',
     description: 'Largest accepted file part in bytes; larger uploads get 413 as soon as the limit is crossed.',

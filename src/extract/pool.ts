@@ -72,8 +72,8 @@ export function createExtractionPool(config: ExtractConfig, log: (message: strin
     idleTimeout: 60_000,
     resourceLimits: {
       maxOldGenerationSizeMb: config.maxHeapMb,
-      // 32 MB, not 64: two workers on the bench's 10 MB PDF peaked at ~550 MB RSS with 64 and
-      // ~420 MB with 32, for the same worker CPU over the corpus (16 cost ~5% more scavenging).
+      // 16 MB: one worker on the bench's 10 MB, 2679-page PDF peaked 97 MB above its start with
+      // 16, 118 MB with 32 (and two workers ~550 MB RSS with 64), in the same time.
       maxYoungGenerationSizeMb: Math.max(8, Math.min(16, Math.floor(config.maxHeapMb / 16))),
       stackSizeMb: 8,
     },
