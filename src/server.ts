@@ -10,7 +10,7 @@ import { SqliteStore, type DocumentStore } from './store/index.js';
 import { createLogger, createMetrics, gatewayReadiness, trackRequests, type Logger } from './observability/index.js';
 
 export const DATABASE_FILE = 'corpusgate.db';
-/** Under DATA_DIR: uploads over 1 MiB while they wait for an extraction worker. */
+/** Under DATA_DIR: uploads over 1 MiB while they wait for an extraction worker (a directory per process). */
 export const SPOOL_DIR = 'spool';
 
 /**

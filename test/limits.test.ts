@@ -4,7 +4,6 @@ import path from 'node:path';
 import request from 'supertest';
 import { textPdf } from '../scripts/fixtures.js';
 import { SPOOL_AFTER_BYTES } from '../src/http/file-part.js';
-import { SPOOL_DIR } from '../src/server.js';
 import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, type TestGateway } from './helpers/gateway.js';
 import { listen, streamUpload, type ListeningApp } from './helpers/raw-client.js';
 
@@ -31,7 +30,7 @@ async function expectNothingStored() {
 
 /** Uploads over SPOOL_AFTER_BYTES wait on disk; however an upload ends, its file is removed. */
 async function expectSpoolEmpty() {
-  const dir = path.join(gw.dir, SPOOL_DIR);
+  const dir = gw.spoolDir;
   const deadline = Date.now() + 5_000;
   while (fs.readdirSync(dir).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   expect(fs.readdirSync(dir)).toEqual([]);
@@ -104,6 +103,26 @@ describe('large uploads wait on disk (the spool)', () => {
     expect(res.body.document.section).toHaveLength(5_000);
     expect(res.body.document.section[4_999].text).toContain('Page 5000 of the generated PDF.');
     await expectSpoolEmpty();
+  });
+
+  it('clears spool directories of processes that are gone, at start, and keeps those of live ones', async () => {
+    const root = path.dirname(gw.spoolDir);
+    const dead = path.join(root, '2147483646-deadbeef'); // no such process
+    const live = path.join(root, `${process.pid}-another`); // this process: alive
+    for (const dir of [dead, live]) {
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, 'left.upload'), 'half an upload');
+    }
+    const second = await startGateway({}, gw.dir);
+    try {
+      expect(fs.existsSync(dead)).toBe(false);
+      expect(fs.readdirSync(live)).toEqual(['left.upload']);
+      expect(fs.readdirSync(second.spoolDir)).toEqual([]);
+      expect(second.spoolDir).not.toBe(gw.spoolDir);
+    } finally {
+      await second.extractor.close(); // not second.close(): that removes the data directory gw uses too
+      await second.store.close();
+    }
   });
 
   it('removes the spool file of a large upload that is refused (415, 422)', async () => {

@@ -113,11 +113,26 @@ export function discardContent(content: FileContent, stream?: fs.WriteStream): v
 }
 
 /**
- * The spool directory, empty: created at start, and cleared of files a previous process left
- * behind (it was stopped mid-upload). One gateway process per data directory.
+ * This process's spool directory, new and empty: `root/<pid>-<random>`. Directories left by
+ * processes that are gone (stopped mid-upload) are removed; those of live processes sharing the
+ * data directory are left alone.
  */
-export function prepareSpoolDir(dir: string): string {
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+export function prepareSpoolDir(root: string): string {
+  fs.mkdirSync(root, { recursive: true, mode: 0o700 });
+  for (const entry of fs.readdirSync(root)) {
+    const pid = Number(/^(\d+)-/.exec(entry)?.[1]);
+    if (!Number.isSafeInteger(pid) || !isAlive(pid)) fs.rmSync(path.join(root, entry), { recursive: true, force: true });
+  }
+  const dir = path.join(root, `${process.pid}-${randomUUID().slice(0, 8)}`);
+  fs.mkdirSync(dir, { mode: 0o700 });
   return dir;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
+  }
 }

@@ -25,6 +25,8 @@ export interface TestGateway {
   readonly readiness: Readiness;
   readonly config: Config;
   readonly dir: string;
+  /** Where this gateway's large uploads wait (DATA_DIR/spool/<pid>-<random>). */
+  readonly spoolDir: string;
   readonly dbFile: string;
   /** A valid RS256 token for CUSTOMER with corpus:write (claims may be overridden). */
   token(claims?: Claims): Promise<string>;
@@ -67,12 +69,13 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
   await store.createCorpus({ customerId: CUSTOMER, corpusId: CORPUS, name: 'test' });
   const extractor = createExtractionPool(config.extract);
   const readiness = gatewayReadiness({ store, extractor, dataDir });
+  const spoolDir = prepareSpoolDir(path.join(dataDir, SPOOL_DIR));
   const app = recordResponses(buildApp({
     store,
     extractor,
     authenticator: createAuthenticator(resolveKeySource(config), config.jwt, store),
     maxUploadBytes: config.maxUploadBytes,
-    spoolDir: prepareSpoolDir(path.join(dataDir, SPOOL_DIR)),
+    spoolDir,
     quotaDefaults: config.quotaDefaults,
     log: () => {},
     readiness,
@@ -85,6 +88,7 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
     readiness,
     config,
     dir: dataDir,
+    spoolDir,
     dbFile,
     token: (claims = WRITE_CLAIMS()) => signRs256(issuer, claims),
     async apiKey(role, options = {}) {
