@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -49,13 +50,14 @@ export async function startServer(
 ): Promise<RunningServer> {
   const keySource = resolveKeySource(config);
   const extractor = createExtractionPool(config.extract, (message, err) => logger.error({ err }, message));
+  const spoolDir = prepareSpoolDir(path.join(config.dataDir, SPOOL_DIR));
   const readiness = gatewayReadiness({ store, extractor, dataDir: config.dataDir });
   const app = buildApp({
     store,
     extractor,
     authenticator: createAuthenticator(keySource, config.jwt, store),
     maxUploadBytes: config.maxUploadBytes,
-    spoolDir: prepareSpoolDir(path.join(config.dataDir, SPOOL_DIR)),
+    spoolDir,
     quotaDefaults: config.quotaDefaults,
     logger,
     metrics: createMetrics({ processMetrics: true }),
@@ -83,6 +85,7 @@ export async function startServer(
       const { cut } = await requests.drain(graceMs);
       await extractor.close();
       await store.close();
+      fs.rmSync(spoolDir, { recursive: true, force: true }); // what a cut request left, and the directory
       return { cut };
     },
   };

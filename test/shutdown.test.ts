@@ -155,6 +155,8 @@ describe('SIGTERM', () => {
     expect(lines.find((l) => l['cut'] !== undefined)).toBeUndefined();
     // The database was closed cleanly (WAL checkpointed) and holds the document.
     expect(fs.existsSync(path.join(dataDir, 'corpusgate.db-wal'))).toBe(false);
+    // Its upload spool directory is gone too.
+    expect(fs.readdirSync(path.join(dataDir, 'spool'))).toEqual([]);
     expect(await storedDocument('in-flight.txt')).not.toBeNull();
   });
 
