@@ -1,24 +1,19 @@
 /**
  * `npm run bench`, part 2: PDF extraction through the gateway, run as a process of its own (as in
- * production) on 127.0.0.1, against bare pdf.js in this process (one thread, and two threads at
+ * production, see bench-gateway.ts) on 127.0.0.1, against bare pdf.js in this process (one thread, and two threads at
  * once) and pdftotext, over ../shared/corpus. The gateway's event-loop delay, main-thread load and
  * peak RSS are measured inside its process, so that this client's work (and bare pdf.js's
  * garbage) is never charged to it. Prints one table; no timed assertions; exit 1 only when
  * something unexpected happens (e.g. a good PDF does not get 200).
  */
-import { execFile, execFileSync, fork, type ChildProcess } from 'node:child_process';
-import crypto from 'node:crypto';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { mintToken } from '../src/auth/index.js';
-import { loadConfig } from '../src/config/index.js';
-import { startServer } from '../src/server.js';
+import { startGatewayProcess, type Gateway, type GatewaySetup, type PhaseStats } from './bench-gateway.js';
 import { fileEnvelope, fmt, msSince, nowNs, post, printTable, type Answer, type Row, type Target } from './bench-kit.js';
 import { pdf, textPage } from './fixtures.js';
 
@@ -135,125 +130,15 @@ async function warmMedians(runs: readonly (() => Promise<number>)[]): Promise<nu
   return ms.map(median);
 }
 
-// ---------------------------------------------------------------------------- the gateway process
-
-/** What the gateway process measured over one phase. */
-interface PhaseStats {
-  /** Event-loop delay (ms), monitorEventLoopDelay at 10 ms resolution. */
-  readonly loopMax: number;
-  readonly loopP99: number;
-  /** Main-thread busy share, performance.eventLoopUtilization(). */
-  readonly mainBusy: number;
-  /** Peak main-isolate heap + external (bytes), sampled every 25 ms. */
-  readonly mainPeak: number;
-  /** RSS at the start of the phase, and the process's peak RSS since it started (getrusage). */
-  readonly rssBefore: number;
-  readonly maxRss: number;
-}
-
-type ToGateway = { readonly type: 'phase-start' } | { readonly type: 'phase-end' } | { readonly type: 'stop' };
-type FromGateway = { readonly type: 'ready'; readonly port: number; readonly token: string } | { readonly type: 'phase'; readonly stats: PhaseStats } | { readonly type: 'ack' };
-
-const GATEWAY_FLAG = '--gateway-process';
-
-/** The gateway's side: the real server (startServer) plus the phase measurements, driven over IPC. */
-async function runGatewayProcess(dataDir: string): Promise<void> {
-  const send = (m: FromGateway) => process.send!(m);
-  const secret = crypto.randomBytes(36).toString('base64url'); // 48 characters
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', JWT_SECRET: secret, EXTRACT_WORKERS: String(CLIENTS), LOG_LEVEL: 'warn' });
-  const running = await startServer(config);
-  await running.store.createCorpus({ customerId: CUSTOMER, corpusId: CORPUS, name: 'bench' });
-  const token = await mintToken(running.keySource, config.jwt, { customerId: CUSTOMER, ttlSeconds: 3600 });
-  let phase: { monitor: ReturnType<typeof monitorEventLoopDelay>; elu: ReturnType<typeof performance.eventLoopUtilization>; timer: NodeJS.Timeout; mainPeak: number; rssBefore: number } | null = null;
-  const sampleMain = () => {
-    const u = process.memoryUsage();
-    if (phase) phase.mainPeak = Math.max(phase.mainPeak, u.heapTotal + u.external);
-  };
-  process.on('message', (m: ToGateway) => {
-    if (m.type === 'phase-start') {
-      // One monitor per phase: a re-enabled monitor counts the disabled gap as one huge delay.
-      const monitor = monitorEventLoopDelay({ resolution: 10 });
-      monitor.enable();
-      phase = { monitor, elu: performance.eventLoopUtilization(), timer: setInterval(sampleMain, 25), mainPeak: 0, rssBefore: process.memoryUsage().rss };
-      send({ type: 'ack' });
-    } else if (m.type === 'phase-end' && phase) {
-      sampleMain();
-      const { monitor, elu, timer, mainPeak, rssBefore } = phase;
-      monitor.disable();
-      clearInterval(timer);
-      phase = null;
-      send({
-        type: 'phase',
-        stats: {
-          loopMax: monitor.max / 1e6, loopP99: monitor.percentile(99) / 1e6,
-          mainBusy: performance.eventLoopUtilization(elu).utilization, mainPeak, rssBefore,
-          maxRss: process.resourceUsage().maxRSS * 1024,
-        },
-      });
-    } else if (m.type === 'stop') {
-      running.httpServer.closeAllConnections();
-      void running.close().then(() => process.exit(0));
-    }
-  });
-  send({ type: 'ready', port: running.port, token });
-}
-
-interface Gateway {
-  readonly target: Target;
-  /** Runs `run` as one measured phase of the gateway process; `label` names it in the table. */
-  phase<T>(label: string, run: () => Promise<T>): Promise<{ value: T; stats: PhaseStats }>;
-  stop(): Promise<void>;
-}
-
 /**
  * The README's optional memory setting ("Memory"): glibc returns buffers of 4 MiB and more to the
  * system when freed. Measured as a second memory phase in a fresh gateway process.
  */
 const MEMORY_SETTING: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: '4194304' };
 
-async function startGatewayProcess(dataDir: string, env: NodeJS.ProcessEnv): Promise<Gateway> {
-  const child: ChildProcess = fork(THIS_FILE, [GATEWAY_FLAG, dataDir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
-  const next = <K extends FromGateway['type']>(type: K): Promise<Extract<FromGateway, { type: K }>> =>
-    new Promise((resolve, reject) => {
-      const onExit = (code: number | null) => reject(new Error(`the gateway process exited (${code}) before answering`));
-      child.once('exit', onExit);
-      child.once('message', (m: FromGateway) => {
-        child.off('exit', onExit);
-        if (m.type === type) resolve(m as Extract<FromGateway, { type: K }>);
-        else reject(new Error(`the gateway process said ${m.type}, expected ${type}`));
-      });
-    });
-  const { port, token } = await next('ready');
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-  return {
-    target: { port, token, agent },
-    async phase(label, run) {
-      const started = next('ack');
-      child.send({ type: 'phase-start' } satisfies ToGateway);
-      await started;
-      try {
-        const value = await run();
-        const ended = next('phase');
-        child.send({ type: 'phase-end' } satisfies ToGateway);
-        const { stats } = await ended;
-        loopPhases.push({ label, max: stats.loopMax, p99: stats.loopP99 });
-        return { value, stats };
-      } catch (err) {
-        child.send({ type: 'phase-end' } satisfies ToGateway);
-        await next('phase');
-        throw err;
-      }
-    },
-    async stop() {
-      agent.destroy();
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.send({ type: 'stop' } satisfies ToGateway);
-      await exited;
-    },
-  };
-}
-
 const loopPhases: { label: string; max: number; p99: number }[] = [];
+const recordLoop = (label: string, stats: PhaseStats): void => void loopPhases.push({ label, max: stats.loopMax, p99: stats.loopP99 });
+const SETUP: GatewaySetup = { customerId: CUSTOMER, corpusId: CORPUS, workers: CLIENTS };
 
 function loopDelayRows(): void {
   const phases = new Map<string, { max: number; p99: number }>(); // a label's worst window
@@ -425,12 +310,11 @@ const envText = (env: Readonly<Record<string, string>>): string => Object.entrie
 /** The memory phase again, in a fresh gateway process with the README's memory setting. */
 async function benchMemoryWithSetting(dir: string, pdfFile: ReturnType<typeof memoryPdf>): Promise<Row> {
   const dataDir = fs.mkdtempSync(path.join(dir, 'memory-setting-'));
-  const gw = await startGatewayProcess(dataDir, { ...process.env, ...MEMORY_SETTING });
+  const gw = await startGatewayProcess(dataDir, SETUP, { ...process.env, ...MEMORY_SETTING }); // not in the event-loop rows
   try {
     const { stats } = await gw.phase('memory, with setting', () =>
       inParallel(Array.from({ length: MEMORY_UPLOADS }, (_, i) => i), MEMORY_UPLOADS, (i) => uploadGood(gw.target, `setting-${i}.pdf`, pdfFile.bytes)),
     );
-    loopPhases.pop(); // another configuration: reported here, not in the event-loop rows
     const note = `a fresh gateway process with ${envText(MEMORY_SETTING)} (README, "Memory"); event-loop max ${fmt(stats.loopMax, 1)} ms`;
     return ['  the same with the memory setting', fmt(stats.maxRss / MB, 0), 'MB', note];
   } finally {
@@ -450,7 +334,7 @@ async function main(): Promise<number> {
   console.log(`corpus: ${CORPUS_DIR}, ${pdfs.length} good PDFs; MB = 10^6 bytes\n`);
   const started = nowNs();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-bench-extraction-'));
-  const gw = await startGatewayProcess(dir, process.env);
+  const gw = await startGatewayProcess(dir, SETUP, process.env, recordLoop);
   const bare2 = startBareThreads();
   let maxRss = NaN;
   try {
@@ -484,8 +368,6 @@ if (!isMainThread && (workerData as { bareThread?: boolean } | null)?.bareThread
   const { bytes, pages } = buildMemoryPdf();
   fs.writeFileSync(process.argv[3]!, bytes);
   process.stdout.write(String(pages));
-} else if (process.argv[2] === GATEWAY_FLAG) {
-  runGatewayProcess(process.argv[3]!).catch((err: unknown) => (console.error(err), process.exit(1)));
 } else {
   main().then((code) => process.exit(code), (err: unknown) => (console.error(err), process.exit(1)));
 }
