@@ -4,6 +4,7 @@ import os from 'node:os';
 import request from 'supertest';
 import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, type TestGateway } from './helpers/gateway.js';
 import { listen } from './helpers/raw-client.js';
+import { waitFor } from './helpers/wait.js';
 import {
   heavyPdf,
   lyingSizeDocx,
@@ -42,8 +43,7 @@ describe('extraction of generated files', () => {
     expect((await upload('warm.txt', Buffer.from('workers are up'))).status).toBe(200);
     // Both workers (EXTRACT_WORKERS=2 in tests) start with the pool; the second may still be loading.
     const niced = () => fs.readdirSync('/proc/self/task').filter((tid) => os.getPriority(Number(tid)) === 10).length;
-    const deadline = Date.now() + 10_000;
-    while (niced() < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => niced() >= 2, 10_000, 'two worker threads at nice 10');
     expect(niced()).toBeGreaterThanOrEqual(2);
     expect(os.getPriority()).toBe(0); // this (the event loop's) thread
   });
@@ -205,11 +205,3 @@ describe('a mixed burst', () => {
     expect(await gw.store.getUsage({ customerId: CUSTOMER, corpusId: CORPUS })).toMatchObject({ usedDocs: 6 });
   }, 120_000);
 });
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -6,6 +6,7 @@ import { textPdf } from '../scripts/fixtures.js';
 import { SPOOL_AFTER_BYTES } from '../src/http/file-part.js';
 import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, type TestGateway } from './helpers/gateway.js';
 import { listen, streamUpload, type ListeningApp } from './helpers/raw-client.js';
+import { waitFor } from './helpers/wait.js';
 
 const url = `/v1/upload?c=${CUSTOMER}&o=${CORPUS}`;
 const MB = 1024 * 1024;
@@ -30,10 +31,8 @@ async function expectNothingStored() {
 
 /** Uploads over SPOOL_AFTER_BYTES wait on disk; however an upload ends, its file is removed. */
 async function expectSpoolEmpty() {
-  const dir = gw.spoolDir;
-  const deadline = Date.now() + 5_000;
-  while (fs.readdirSync(dir).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  expect(fs.readdirSync(dir)).toEqual([]);
+  await waitFor(() => fs.readdirSync(gw.spoolDir).length === 0, 5_000, 'an empty spool directory');
+  expect(fs.readdirSync(gw.spoolDir)).toEqual([]);
 }
 
 async function expectStillServing() {

@@ -13,7 +13,7 @@ import { loadPdfJs } from './pdf.js';
  * event-loop delay; with the workers niced, 36-37 ms (8 concurrent 10 MB PDFs, 2 workers, 2 cores;
  * the bench's memory phase). The main thread uses a few % of the CPU, so parsing loses nothing.
  */
-export const WORKER_NICE = 10;
+const WORKER_NICE = 10;
 
 /**
  * Lowers this thread's priority where the OS allows it per thread: on Linux, setpriority() given a

@@ -10,6 +10,7 @@ import {
   RouteNotFoundError,
 } from '../errors/index.js';
 import { recordError } from '../observability/index.js';
+import { declaredLength } from './content-length.js';
 import { STATUS_BY_CODE } from './error-status.js';
 import { errorBody } from './views.js';
 
@@ -52,7 +53,7 @@ export function errorHandler(log: (message: string, err: unknown) => void): Erro
     // A small unread body (e.g. behind a refused credential) is read to its end first: clients
     // such as fetch (undici) report EPIPE instead of the answer when the socket closes while they
     // still write. A large one is not worth reading: answer and close the connection.
-    const declared = Number(req.headers['content-length'] ?? NaN);
+    const declared = declaredLength(req) ?? 0; // chunked: drain() stops at DRAIN_MAX_BYTES
     const tooLarge = error.code === 'PAYLOAD_TOO_LARGE' || error.code === 'METADATA_TOO_LARGE';
     if (tooLarge || declared > DRAIN_MAX_BYTES) {
       res.setHeader('Connection', 'close');

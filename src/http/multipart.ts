@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
 import { ClientClosedError, InvalidRequestError, PayloadTooLargeError } from '../errors/index.js';
 import { MAX_DOC_METADATA_BYTES } from '../document/index.js';
+import { declaredLength } from './content-length.js';
 import { FilePart } from './file-part.js';
 import type { UploadedFile } from '../ingest/index.js';
 
@@ -149,12 +150,6 @@ export function readMultipart(req: IncomingMessage, maxFileBytes: number, spoolD
     });
     req.pipe(parser);
   });
-}
-
-/** The request's Content-Length, when it sent a valid one: no part of the body is larger. */
-function declaredLength(req: IncomingMessage): number | undefined {
-  const declared = Number(req.headers['content-length']);
-  return Number.isSafeInteger(declared) && declared >= 0 ? declared : undefined;
 }
 
 function metadataTooLarge(): PayloadTooLargeError {

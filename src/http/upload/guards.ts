@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { authorizeWrite, canonicalId, MAX_CORPUS_ID, MAX_CUSTOMER_ID } from '../../auth/index.js';
 import { InvalidRequestError, PayloadTooLargeError } from '../../errors/index.js';
+import { declaredLength } from '../content-length.js';
 import { customerIdHeader } from '../customer.js';
 import { discardContent } from '../file-part.js';
 import { readMultipart } from '../multipart.js';
@@ -13,7 +14,7 @@ export const ENVELOPE_ALLOWANCE_BYTES = 256 * 1024;
 /** 413 from the Content-Length header alone, before a byte of the body is read. */
 export function rejectDeclaredOversize(maxUploadBytes: number): RequestHandler {
   return (req, _res, next) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
+    const declared = declaredLength(req) ?? 0;
     if (declared > maxUploadBytes + ENVELOPE_ALLOWANCE_BYTES) {
       throw new PayloadTooLargeError(
         `the request body (${declared} bytes) exceeds the upload limit of ${maxUploadBytes} bytes (MAX_UPLOAD_BYTES)`,
