@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { ExtractionError } from '../errors/index.js';
+import { CMAP_DIR, HeldCMapReaderFactory, HeldStandardFontDataFactory, STANDARD_FONT_DIR } from './pdf-data-files.js';
 import { draftSection, hasText, pruneEmpty, type DraftDocument, type DraftSection } from './draft.js';
 import { garbledWarning, normalizeText, type ExtractionWarning } from './text-normalize.js';
 import { asBuffer } from './sniff.js';
@@ -11,7 +10,6 @@ type PDFDocumentProxy = import('pdfjs-dist/types/src/display/api.js').PDFDocumen
 type TextItem = import('pdfjs-dist/types/src/display/api.js').TextItem;
 
 export const PDFJS_VERSION = '5.5.207';
-const PDFJS_DIR = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 
 /** Untyped on purpose (the package ships no types for it); only its module-cache entry matters. */
 const PDFJS_WORKER_MODULE = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
@@ -39,9 +37,12 @@ export async function extractPdf(bytes: Uint8Array, sha256: string): Promise<Dra
     enableXfa: false,
     disableFontFace: true,
     useSystemFonts: false,
-    cMapUrl: path.join(PDFJS_DIR, 'cmaps') + path.sep,
+    cMapUrl: CMAP_DIR,
     cMapPacked: true,
-    standardFontDataUrl: path.join(PDFJS_DIR, 'standard_fonts') + path.sep,
+    standardFontDataUrl: STANDARD_FONT_DIR,
+    // The same package files, read once per worker instead of once per document.
+    CMapReaderFactory: HeldCMapReaderFactory,
+    StandardFontDataFactory: HeldStandardFontDataFactory,
     isOffscreenCanvasSupported: false,
     stopAtErrors: false,
     verbosity: 0,
