@@ -10,3 +10,4 @@ export {
 export { normalizeDocumentId, MAX_DOCUMENT_ID_BYTES } from './document-id.js';
 export { parseDocMetadata, mergeMetadataJson, canonicalJson, isJsonObject, MAX_DOC_METADATA_BYTES, type JsonObject } from './metadata.js';
 export { allSections, numberSections } from './sections.js';
+export { packDocument, unpackDocument, type PackedDocument, type PackedEncoding } from './packed.js';

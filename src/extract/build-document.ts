@@ -8,9 +8,11 @@ import {
   mergeMetadataJson,
   normalizeDocumentId,
   numberSections,
+  packDocument,
   SectionSchema,
   type Document,
   type JsonObject,
+  type PackedDocument,
   type Section,
 } from '../document/index.js';
 import { computeCharge, type Charge } from '../quota/index.js';
@@ -48,8 +50,8 @@ export interface ExtractionTask {
 /** What a worker returns: the Document ready to store, and what it costs. */
 export interface BuiltDocument {
   readonly documentId: string;
-  /** Binary com.vectara.indexing.Document. */
-  readonly document: Uint8Array;
+  /** Binary com.vectara.indexing.Document, packed for storage (deflated when large). */
+  readonly document: PackedDocument;
   readonly charge: Charge;
   readonly warnings: readonly ExtractionWarning[];
   /** What the content turned out to be: pdf, docx, text or a Document encoding. */
@@ -92,7 +94,7 @@ export async function buildDocument(task: ExtractionTask): Promise<BuiltDocument
   }
   return {
     documentId: document.documentId,
-    document: encodeDocument(document),
+    document: packDocument(encodeDocument(document)),
     charge: computeCharge(document),
     warnings,
     detectedType,

@@ -60,14 +60,14 @@ export default async function extractInWorker({ task, started }: WorkerInput): P
 }
 
 /**
- * The encoded Document is moved to the main thread, not copied (structured clone copied it
- * twice: into the message here and out of it on the event loop, 8.8 MB for a 10 MB text PDF).
- * piscina unwraps the value and transfers the listed buffer.
+ * The packed Document is moved to the main thread, not copied (structured clone copied it twice:
+ * into the message here and out of it on the event loop). piscina unwraps the value and
+ * transfers the listed buffer.
  */
 function movingDocument(output: WorkerOutput & { ok: true }): Moved {
-  const { document } = output.value;
-  const owned = document.byteOffset === 0 && document.byteLength === document.buffer.byteLength ? document : document.slice();
-  const value: WorkerOutput = { ok: true, value: { ...output.value, document: owned } };
+  const { bytes, encoding } = output.value.document;
+  const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+  const value: WorkerOutput = { ok: true, value: { ...output.value, document: { bytes: owned, encoding } } };
   const transferable = { [Piscina.transferableSymbol]: [owned.buffer], [Piscina.valueSymbol]: value };
   return Piscina.move(transferable as unknown as Parameters<typeof Piscina.move>[0]);
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { requireCorpus } from '../catalog/index.js';
 import type { Principal } from '../auth/index.js';
-import { decodeStoredDocument, normalizeDocumentId, type Document, type JsonObject } from '../document/index.js';
+import { decodeStoredDocument, normalizeDocumentId, unpackDocument, type Document, type JsonObject } from '../document/index.js';
 import { detectFormat, type ExtractionWarning, type Extractor, type FileContent, type InputFormat } from '../extract/index.js';
 import type { Charge } from '../quota/index.js';
 import type { CorpusRef, DocumentStore, StoredDocumentSummary } from '../store/index.js';
@@ -100,7 +100,7 @@ export async function ingest(deps: IngestDeps, request: IngestRequest): Promise<
     documentId: built.documentId,
     charge: built.charge,
     warnings: built.warnings,
-    ...(request.returnDocument ? { document: decodeStoredDocument(built.document) } : {}),
+    ...(request.returnDocument ? { document: decodeStoredDocument(await unpackDocument(built.document)) } : {}),
   };
 }
 

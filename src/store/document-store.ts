@@ -1,3 +1,4 @@
+import type { PackedDocument } from '../document/index.js';
 import type { Charge, ScopeUsage, StoredLimit } from '../quota/index.js';
 
 /** Ids are canonical decimal strings: customer ids reach 2^63−1, past JavaScript's safe integers. */
@@ -40,8 +41,8 @@ export interface DocumentProvenance {
 export interface NewDocument {
   readonly key: DocumentKey;
   readonly contentHash: string;
-  /** The Document as binary protobuf. */
-  readonly document: Uint8Array;
+  /** The Document as binary protobuf, packed by its extraction worker: stored as it is. */
+  readonly document: PackedDocument;
   /** The Document's title and metadata_json, kept beside it for listing and filtering. */
   readonly title: string;
   readonly metadataJson: string;

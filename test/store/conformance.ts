@@ -1,5 +1,6 @@
 import { ConflictError, QuotaExceededError } from '../../src/errors/index.js';
 import type { QuotaDefaults } from '../../src/config/index.js';
+import { packDocument } from '../../src/document/index.js';
 import type { DocumentStore, NewDocument } from '../../src/store/index.js';
 import { UNLIMITED } from '../../src/quota/index.js';
 
@@ -15,11 +16,25 @@ const C = '42';
 const O = '7';
 const key = (documentId: string) => ({ customerId: C, corpusId: O, documentId });
 
+/** A binary Document holding just its id (field 1), padded with a long title (field 2) when `large`. */
+function encoded(documentId: string, large = false): Uint8Array {
+  const title = large ? Buffer.from('a compressible title '.repeat(2000)) : Buffer.alloc(0);
+  const titleField = large ? Buffer.concat([Buffer.from([0x12]), varint(title.length), title]) : Buffer.alloc(0);
+  return new Uint8Array(Buffer.concat([Buffer.from([10, documentId.length]), Buffer.from(documentId), titleField]));
+}
+
+function varint(n: number): Buffer {
+  const out: number[] = [];
+  for (; n >= 0x80; n >>>= 7) out.push((n & 0x7f) | 0x80);
+  out.push(n);
+  return Buffer.from(out);
+}
+
 function newDoc(documentId: string, contentHash: string, numChars = 10, numMetadataChars = 2, metadataJson = ''): NewDocument {
   return {
     key: key(documentId),
     contentHash,
-    document: new Uint8Array([10, documentId.length, ...Buffer.from(documentId)]),
+    document: packDocument(encoded(documentId)),
     charge: { numChars, numMetadataChars },
     title: `title of ${documentId}`,
     metadataJson,
@@ -52,12 +67,21 @@ export function describeStore(name: string, open: OpenStore): void {
       expect(await store.getCorpus({ customerId: '43', corpusId: O })).toBeNull();
     });
 
+    it('gives a deflated Document back as it was encoded', async () => {
+      const original = encoded('big', true);
+      const doc = { ...newDoc('big', 'hb'), document: packDocument(original) };
+      expect(doc.document.encoding).toBe('deflate');
+      expect(doc.document.bytes.byteLength).toBeLessThan(original.byteLength / 10);
+      await store.putIfAbsent(doc);
+      expect(await store.getDocument(key('big'))).toEqual(original);
+    });
+
     it('inserts, charges both scopes and returns what it stored', async () => {
       const doc = newDoc('a', 'h1', 10, 2);
       const outcome = await store.putIfAbsent(doc);
       expect(outcome.status).toBe('created');
       expect(outcome.stored.charge).toEqual({ numChars: 10, numMetadataChars: 2 });
-      expect(await store.getDocument(key('a'))).toEqual(doc.document);
+      expect(await store.getDocument(key('a'))).toEqual(encoded('a'));
       expect(await store.findDocument(key('a'))).toMatchObject({ contentHash: 'h1', charge: { numChars: 10, numMetadataChars: 2 } });
       expect(await store.findDocumentByContentHash({ customerId: C, corpusId: O }, 'h1')).toMatchObject({ key: key('a') });
       expect(await store.findDocumentByContentHash({ customerId: C, corpusId: O }, 'nope')).toBeNull();

@@ -5,7 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStore, type DocumentStore } from '../../src/store/index.js';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
-import { encodeDocument } from '../../src/document/index.js';
+import { encodeDocument, packDocument } from '../../src/document/index.js';
 import { sampleDocument } from '../helpers/documents.js';
 import { describeStore, NO_DEFAULTS } from './conformance.js';
 
@@ -65,7 +65,7 @@ describe('SqliteStore specifics', () => {
     // Random bytes: incompressible, so the blob is stored at full size.
     const document = new Uint8Array(crypto.randomBytes(6 * 1024 * 1024));
     await store.putIfAbsent({
-      key: { customerId: '1', corpusId: '2', documentId: 'big' }, contentHash: 'h', document, title: '', metadataJson: '',
+      key: { customerId: '1', corpusId: '2', documentId: 'big' }, contentHash: 'h', document: packDocument(document), title: '', metadataJson: '',
       charge: { numChars: 1, numMetadataChars: 0 },
       provenance: { sourceSha256: '0'.repeat(64), sourceSize: 1, sourceFormat: 'test', uploader: 't', extractor: 't', extractionMs: 0 },
     });
@@ -89,7 +89,7 @@ describe('SqliteStore specifics', () => {
     const small = encodeDocument(sampleDocument('small'));
     for (const [id, document] of [['text-heavy', text], ['small', small]] as const) {
       await store.putIfAbsent({
-        key: { customerId: '1', corpusId: '2', documentId: id }, contentHash: id, document, title: '', metadataJson: '',
+        key: { customerId: '1', corpusId: '2', documentId: id }, contentHash: id, document: packDocument(document), title: '', metadataJson: '',
         charge: { numChars: 1, numMetadataChars: 0 },
         provenance: { sourceSha256: '0'.repeat(64), sourceSize: 1, sourceFormat: 'test', uploader: 't', extractor: 't', extractionMs: 0 },
       });

@@ -83,7 +83,7 @@ export const MIGRATIONS: readonly Migration[] = [
       update.run(doc.title, doc.metadataJson, rowid);
     }
   },
-  // 4: large Documents are stored deflated (see document-blob.ts); older rows stay as they are.
+  // 4: large Documents are stored deflated (see src/document/packed.ts); older rows stay as they are.
   `
   ALTER TABLE documents ADD COLUMN document_encoding TEXT NOT NULL DEFAULT 'identity'
     CHECK (document_encoding IN ('identity', 'deflate'));

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { unpackDocument, type PackedEncoding } from '../../document/index.js';
 import { ConflictError } from '../../errors/index.js';
 import type { QuotaDefaults } from '../../config/index.js';
 import { assertWithinQuota } from '../../quota/index.js';
@@ -19,7 +20,6 @@ import type {
   StoredDocumentSummary,
   UsageReport,
 } from '../document-store.js';
-import { packDocument, unpackDocument, type BlobEncoding } from './document-blob.js';
 import { MIGRATIONS } from './migrations.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import {
@@ -179,14 +179,14 @@ export class SqliteStore implements DocumentStore {
 
   async getDocument(key: DocumentKey): Promise<Uint8Array | null> {
     const row = this.sql('SELECT document, document_encoding FROM documents WHERE customer_id = ? AND corpus_id = ? AND document_id = ?')
-      .get(key.customerId, key.corpusId, key.documentId) as { document: Buffer; document_encoding: BlobEncoding } | undefined;
-    return row ? unpackDocument(row.document, row.document_encoding) : null;
+      .get(key.customerId, key.corpusId, key.documentId) as { document: Buffer; document_encoding: PackedEncoding } | undefined;
+    return row ? unpackDocument({ bytes: row.document, encoding: row.document_encoding }) : null;
   }
 
   async putIfAbsent(doc: NewDocument): Promise<PutOutcome> {
     const { key, charge } = doc;
-    // Before the transaction: compressing is asynchronous (thread pool), the transaction is not.
-    const { blob, encoding } = await packDocument(doc.document);
+    const { bytes, encoding } = doc.document;
+    const blob = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     return this.db
       .transaction((): PutOutcome => {
         const existing = this.findSummary(key);
