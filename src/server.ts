@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
 import { prepareSpoolDir } from './http/file-part.js';
+import { createHttpServer } from './http/http-server.js';
 import { createAuthenticator, resolveKeySource, type KeySource } from './auth/index.js';
 import type { Config } from './config/index.js';
 import { createExtractionPool } from './extract/index.js';
@@ -63,11 +64,8 @@ export async function startServer(
     metrics: createMetrics({ processMetrics: true }),
     readiness,
   });
-  const server = http.createServer(app);
+  const server = createHttpServer(app);
   const requests = trackRequests(server);
-  // Slow-loris bounds: headers within 30 s, a whole request within 5 min.
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 300_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
 import { textPdf } from '../scripts/fixtures.js';
@@ -62,6 +63,51 @@ describe('upload size limit', () => {
     await server.waitForClosedConnections(1);
     expect(server.closedBytesRead[0]).toBeLessThan(2 * MB);
     await expectNothingStored();
+  });
+
+  describe('Expect: 100-continue (curl sends it with bodies over 1 MB)', () => {
+    const boundary = 'continue-boundary';
+    const envelope = (file: Buffer) =>
+      Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="c.txt"\r\n\r\n`),
+        file,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+    /** Sends only the head of a request, as curl does, and collects what the server writes. */
+    function openRequest(contentLength: number, bearer: string) {
+      const socket = net.connect(server.port, '127.0.0.1');
+      let received = '';
+      socket.on('data', (d) => (received += d.toString('latin1')));
+      socket.write(
+        `POST ${url} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${bearer}\r\nExpect: 100-continue\r\n` +
+          `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${contentLength}\r\n\r\n`,
+      );
+      return { socket, received: () => received };
+    }
+
+    it.each([
+      ['a body over the limit, from its Content-Length', 12 * MB, () => token, 413, 'PAYLOAD_TOO_LARGE'],
+      ['a refused credential', 2 * MB, () => 'wrong', 401, 'UNAUTHENTICATED'],
+    ])('answers %s at once, without asking for the body', async (_what, length, bearer, status, code) => {
+      const { socket, received } = openRequest(length, bearer());
+      await waitFor(() => received().includes('\r\n\r\n{'), 5_000, 'an answer');
+      socket.destroy();
+      expect(received()).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+      expect(received()).not.toContain('100 Continue');
+      expect(received()).toContain(`"internalCode":"${code}"`);
+      await expectNothingStored();
+    });
+
+    it('asks for the body of an acceptable upload, then indexes it', async () => {
+      const body = envelope(Buffer.from('sent after 100 Continue'));
+      const { socket, received } = openRequest(body.length, token);
+      await waitFor(() => received().includes('\r\n\r\n'), 5_000, 'an interim answer');
+      expect(received()).toBe('HTTP/1.1 100 Continue\r\n\r\n');
+      socket.write(body);
+      await waitFor(() => /HTTP\/1.1 200 [^]*\r\n\r\n\{/.test(received()), 10_000, 'the final answer');
+      socket.destroy();
+      expect(await gw.store.getUsage({ customerId: CUSTOMER, corpusId: CORPUS })).toMatchObject({ usedDocs: 1 });
+    });
   });
 
   it('accepts a file of exactly MAX_UPLOAD_BYTES and refuses one byte more', async () => {

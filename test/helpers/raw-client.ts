@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Express } from 'express';
+import { createHttpServer } from '../../src/http/http-server.js';
 
 /** The app on a real port, recording how many bytes the server read from each connection. */
 export interface ListeningApp {
@@ -12,7 +13,7 @@ export interface ListeningApp {
 }
 
 export async function listen(app: Express): Promise<ListeningApp> {
-  const server = http.createServer(app);
+  const server = createHttpServer(app);
   const closedBytesRead: number[] = [];
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
