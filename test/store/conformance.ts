@@ -1,8 +1,9 @@
 import { ConflictError, QuotaExceededError } from '../../src/errors/index.js';
 import type { QuotaDefaults } from '../../src/config/index.js';
-import { packDocument } from '../../src/document/index.js';
+import { encodeDocument, packDocument } from '../../src/document/index.js';
 import type { DocumentStore, NewDocument } from '../../src/store/index.js';
 import { UNLIMITED } from '../../src/quota/index.js';
+import { sampleDocument } from '../helpers/documents.js';
 
 export const NO_DEFAULTS: QuotaDefaults = { corpusMaxChars: null, corpusMaxDocs: null, customerMaxChars: null, customerMaxDocs: null };
 
@@ -16,19 +17,9 @@ const C = '42';
 const O = '7';
 const key = (documentId: string) => ({ customerId: C, corpusId: O, documentId });
 
-/** A binary Document holding just its id (field 1), padded with a long title (field 2) when `large`. */
-function encoded(documentId: string, large = false): Uint8Array {
-  const title = large ? Buffer.from('a compressible title '.repeat(2000)) : Buffer.alloc(0);
-  const titleField = large ? Buffer.concat([Buffer.from([0x12]), varint(title.length), title]) : Buffer.alloc(0);
-  return new Uint8Array(Buffer.concat([Buffer.from([10, documentId.length]), Buffer.from(documentId), titleField]));
-}
-
-function varint(n: number): Buffer {
-  const out: number[] = [];
-  for (; n >= 0x80; n >>>= 7) out.push((n & 0x7f) | 0x80);
-  out.push(n);
-  return Buffer.from(out);
-}
+/** A binary Document; `large` gives it a long title, enough to be stored deflated. */
+const encoded = (documentId: string, large = false): Uint8Array =>
+  encodeDocument(sampleDocument(documentId, large ? { title: 'a compressible title '.repeat(2000) } : {}));
 
 function newDoc(documentId: string, contentHash: string, numChars = 10, numMetadataChars = 2, metadataJson = ''): NewDocument {
   return {
