@@ -8,14 +8,20 @@ import { rsaIssuer, signHs256, signRs256, unsignedToken, WRITE_CLAIMS } from './
 const url = `/v1/upload?c=${CUSTOMER}&o=${CORPUS}`;
 let gw: TestGateway;
 
-afterEach(() => gw?.close());
+afterEach(async () => {
+  const closing = gw;
+  gw = undefined as unknown as TestGateway;
+  await closing?.close();
+});
 afterAll(() => closeTestIssuer());
 
-function uploadWith(app: TestGateway['app'], authorization: string | undefined, name = 'a.txt') {
+function uploadWithApp(app: TestGateway['app'], authorization: string | undefined, name = 'a.txt') {
   const req = request(app).post(url);
   if (authorization !== undefined) req.set('Authorization', authorization);
   return req.attach('file', Buffer.from(`content of ${name}`), name);
 }
+
+const uploadWith = uploadWithApp;
 
 function expectInvalidToken(res: request.Response, details?: string) {
   expect(res.status).toBe(401);
@@ -161,5 +167,106 @@ describe('other key sources', () => {
     gw = await startGateway({ JWT_JWKS_URL: '', JWT_PUBLIC_KEY_FILE: pemFile });
     expect((await uploadWith(gw.app, `Bearer ${await signRs256(issuer, WRITE_CLAIMS())}`)).status).toBe(200);
     expectInvalidToken(await uploadWith(gw.app, `Bearer ${await signHs256(issuer.publicPem, WRITE_CLAIMS())}`, 'd.txt'));
+  });
+});
+
+/** Issue 11 item 1: a restricting claim that cannot be read restricts everything. */
+describe('strict claims, with every key source', () => {
+  const secret = 'a-development-secret-that-is-long-enough!';
+  type Signer = (claims: Record<string, unknown>) => Promise<string>;
+  const sources: Array<[string, () => Promise<{ env: Record<string, string>; sign: Signer }>]> = [
+    ['JWKS (RS256)', async () => {
+      const { issuer } = await testIssuer();
+      return { env: {}, sign: (c) => signRs256(issuer, c) };
+    }],
+    ['PEM key file (RS256)', async () => {
+      const { issuer } = await testIssuer();
+      const pemFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-pem-')), 'public.pem');
+      fs.writeFileSync(pemFile, issuer.publicPem);
+      return { env: { JWT_JWKS_URL: '', JWT_PUBLIC_KEY_FILE: pemFile }, sign: (c) => signRs256(issuer, c) };
+    }],
+    ['JWT_SECRET (HS256)', async () => ({ env: { JWT_JWKS_URL: '', JWT_SECRET: secret }, sign: (c) => signHs256(secret, c) })],
+  ];
+
+  describe.each(sources)('%s', (_name, setup) => {
+    let sign: Signer;
+    let strict: TestGateway;
+    beforeAll(async () => {
+      const s = await setup();
+      sign = s.sign;
+      strict = await startGateway(s.env);
+    });
+    afterAll(() => strict.close());
+    const uploadWith = (_app: unknown, authorization: string, name: string) => uploadWithApp(strict.app, authorization, name);
+    const stored = (name: string) => strict.store.getDocument({ customerId: CUSTOMER, corpusId: CORPUS, documentId: name });
+
+    it.each([
+      ['a string', '152'],
+      ['a number', 152],
+      ['a space-separated string', '152 153'],
+      ['an object', { 0: 152 }],
+      ['null', null],
+      ['an array holding an object', [{ id: 151 }]],
+      ['an array holding a non-id', ['151', 'x']],
+      ['an array holding 0', [0, 151]],
+      ['an array holding a fraction', [151.5]],
+    ])('answers 401 when corpus_ids is %s, and writes nothing', async (_what, corpusIds) => {
+      const res = await uploadWith(null, `Bearer ${await sign({ ...WRITE_CLAIMS(), corpus_ids: corpusIds })}`, 'bypass.txt');
+      expectInvalidToken(res, 'invalid corpus_ids claim');
+      expect(await stored('bypass.txt')).toBeNull();
+    });
+
+    it('honours an array of ids as numbers or decimal strings; an empty array allows nothing', async () => {
+      expect((await uploadWith(null, `Bearer ${await sign({ ...WRITE_CLAIMS(), corpus_ids: [151] })}`, 'n.txt')).status).toBe(200);
+      expect((await uploadWith(null, `Bearer ${await sign({ ...WRITE_CLAIMS(), corpus_ids: ['151'] })}`, 's.txt')).status).toBe(200);
+      const other = await uploadWith(null, `Bearer ${await sign({ ...WRITE_CLAIMS(), corpus_ids: ['152'] })}`, 'o.txt');
+      expect(other.status).toBe(403);
+      const none = await uploadWith(null, `Bearer ${await sign({ ...WRITE_CLAIMS(), corpus_ids: [] })}`, 'e.txt');
+      expect(none.status).toBe(403);
+      expect(none.body.details).toContain(`corpus ${CORPUS}`);
+    });
+
+    it.each([
+      ['a number', 1],
+      ['null', null],
+      ['an object', { write: true }],
+      ['an array holding a number', ['corpus:write', 2]],
+    ])('answers 401 when scope is %s', async (_what, scope) => {
+      expectInvalidToken(await uploadWith(null, `Bearer ${await sign({ customer_id: CUSTOMER, scope })}`, 'scope.txt'), 'invalid scope claim');
+    });
+
+    it('reads scope as a space-separated string or an array of strings', async () => {
+      expect((await uploadWith(null, `Bearer ${await sign({ customer_id: CUSTOMER, scope: ['corpus:read', 'corpus:write'] })}`, 'a1.txt')).status).toBe(200);
+      expect((await uploadWith(null, `Bearer ${await sign({ customer_id: CUSTOMER, scope: 'corpus:read  corpus:write' })}`, 'a2.txt')).status).toBe(200);
+      expect((await uploadWith(null, `Bearer ${await sign({ customer_id: CUSTOMER, scope: ['corpus:read corpus:write'] })}`, 'a3.txt')).status).toBe(403);
+    });
+
+    it('accepts a token only in its one canonical form', async () => {
+      const token = await sign(WRITE_CLAIMS());
+      const [h, p, s] = token.split('.') as [string, string, string];
+      const variants = [
+        `${token}=`,
+        `${h}.${p}=.${s}`,
+        `${h}=.${p}.${s}`,
+        `${h}.${p}.${s}==`,
+        `${h}.${p.replace(/-/g, '+').replace(/_/g, '/')}.${s.replace(/-/g, '+').replace(/_/g, '/')}`,
+        `${h}.${p}.${s}.`,
+      ].filter((v) => v !== token);
+      for (const variant of variants) expectInvalidToken(await uploadWith(null, `Bearer ${variant}`, 'variant.txt'), 'malformed token');
+      expect(await stored('variant.txt')).toBeNull();
+      expect((await uploadWith(null, `Bearer ${token}`, 'canonical.txt')).status).toBe(200);
+    });
+
+    it('refuses a signature whose last character carries stray bits', async () => {
+      const token = await sign(WRITE_CLAIMS());
+      const [h, p, s] = token.split('.') as [string, string, string];
+      // A 256-bit HMAC or 2048-bit RSA signature leaves unused low bits in the last character;
+      // flipping one of them decodes to the same bytes, which jose alone accepts.
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      const last = alphabet.indexOf(s.at(-1)!);
+      const tweaked = `${h}.${p}.${s.slice(0, -1)}${alphabet[last ^ 1]}`;
+      expect(Buffer.from(tweaked.split('.')[2]!, 'base64url').equals(Buffer.from(s, 'base64url'))).toBe(true);
+      expectInvalidToken(await uploadWith(null, `Bearer ${tweaked}`, 'bits.txt'), 'malformed token');
+    });
   });
 });

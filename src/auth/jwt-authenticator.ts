@@ -1,7 +1,7 @@
 import * as jose from 'jose';
 import { AuthenticationError } from '../errors/index.js';
 import type { Config } from '../config/index.js';
-import { canonicalId, MAX_CORPUS_ID, MAX_CUSTOMER_ID } from './ids.js';
+import { assertCanonicalCompactJws, principalFromClaims } from './jwt-claims.js';
 import type { KeySource } from './key-source.js';
 import type { Principal } from './principal.js';
 
@@ -36,29 +36,14 @@ export function createJwtVerifier(source: KeySource, jwt: Config['jwt']): (beare
 
   return async (bearer) => {
     if (bearer === undefined) throw new AuthenticationError('missing bearer token: send Authorization: Bearer <JWT>');
+    assertCanonicalCompactJws(bearer);
     let payload: jose.JWTPayload;
     try {
       ({ payload } = await jose.jwtVerify(bearer, key as Parameters<typeof jose.jwtVerify>[1], options));
     } catch (err) {
       throw new AuthenticationError(`invalid token: ${describeJoseError(err)}`);
     }
-    return toPrincipal(payload);
-  };
-}
-
-function toPrincipal(payload: jose.JWTPayload): Principal {
-  const scope = typeof payload['scope'] === 'string' ? payload['scope'] : '';
-  const rawCorpora = payload['corpus_ids'];
-  let corpusIds: Set<string> | null = null;
-  if (Array.isArray(rawCorpora)) {
-    // An unparseable entry grants nothing rather than failing the whole token.
-    corpusIds = new Set(rawCorpora.map((c) => canonicalId(c, MAX_CORPUS_ID)).filter((c): c is string => c !== null));
-  }
-  return {
-    subject: typeof payload.sub === 'string' ? payload.sub : '',
-    customerId: canonicalId(payload['customer_id'], MAX_CUSTOMER_ID),
-    scopes: new Set(scope.split(' ').filter(Boolean)),
-    corpusIds,
+    return principalFromClaims(payload);
   };
 }
 

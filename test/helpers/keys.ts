@@ -40,8 +40,8 @@ export async function startJwksServer(issuers: RsaIssuer[]): Promise<JwksServer>
 
 export interface Claims {
   customer_id?: string | number;
-  scope?: string;
-  corpus_ids?: (string | number)[];
+  scope?: unknown;
+  corpus_ids?: unknown;
   [key: string]: unknown;
 }
 
