@@ -38,6 +38,9 @@ export type ErrorCode =
   | 'EXTRACTION_RESOURCE_LIMIT'
   | 'EXTRACTION_FAILED'
   | 'EXTRACTION_BUSY'
+  | 'UNAVAILABLE'
+  | 'REQUEST_TIMEOUT'
+  | 'HEADERS_TOO_LARGE'
   | 'QUOTA_EXCEEDED'
   | 'INTERNAL';
 
@@ -162,10 +165,39 @@ export class ExtractionError extends GatewayError {
   }
 }
 
+/** An error the client should retry later: the answer carries `Retry-After`. */
+export interface Retryable {
+  readonly retryAfterSeconds: number;
+}
+
+export function isRetryable(err: unknown): err is GatewayError & Retryable {
+  return err instanceof GatewayError && typeof (err as Partial<Retryable>).retryAfterSeconds === 'number';
+}
+
 /** Every extraction worker is busy and the queue is full: try again shortly. */
-export class ExtractionBusyError extends GatewayError {
+export class ExtractionBusyError extends GatewayError implements Retryable {
   constructor(readonly retryAfterSeconds: number) {
     super('EXTRACTION_BUSY', 'all extraction workers are busy and the queue is full; retry shortly');
+  }
+}
+
+/**
+ * Something the gateway depends on cannot answer now (the database is locked or gone, the JWKS
+ * cannot be fetched): nothing was done, and the same request may succeed later.
+ */
+export class UnavailableError extends GatewayError implements Retryable {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number = 5,
+  ) {
+    super('UNAVAILABLE', message);
+  }
+}
+
+/** The client sent its request too slowly (no progress, or past the whole-request deadline). */
+export class RequestTimeoutError extends GatewayError {
+  constructor(message: string) {
+    super('REQUEST_TIMEOUT', message);
   }
 }
 

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import {
   ClientClosedError,
-  ExtractionBusyError,
+  isRetryable,
   GatewayError,
   InvalidRequestError,
   MethodNotAllowedError,
@@ -38,7 +38,7 @@ export function errorHandler(log: (message: string, err: unknown) => void): Erro
     recordError(req, error, known ? undefined : err); // the request's log line and metrics
     const status = STATUS_BY_CODE[error.code];
     if (error instanceof MethodNotAllowedError) res.setHeader('Allow', error.allowed.join(', '));
-    if (error instanceof ExtractionBusyError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    if (isRetryable(error)) res.setHeader('Retry-After', String(error.retryAfterSeconds));
     if (error.code === 'UNAUTHENTICATED') {
       res.setHeader('WWW-Authenticate', 'Bearer realm="corpusgate", error="invalid_token"');
     }
