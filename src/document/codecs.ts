@@ -2,11 +2,19 @@ import { fromBinary, fromJson, toBinary, toJson, type JsonValue } from '@bufbuil
 import { fromText } from '@bufbuild/protobuf/txtpb';
 import { DocumentSchema, type Document } from './gen/indexing_pb.js';
 import { InvalidRequestError } from '../errors/index.js';
+import { nestsTooDeep } from './json-depth.js';
 
 export type DocumentEncoding = 'binary' | 'text' | 'json';
 
 /** Deeper nesting than this is refused: no real document needs it, and recursion has a cost. */
 export const MAX_SECTION_DEPTH = 64;
+
+/**
+ * JSON nesting a Document may need: each section level is two (the section object and its
+ * `section` array), plus the Document itself and a wrapping request body (`{"document": …}`).
+ * Deeper JSON is refused before it is parsed.
+ */
+export const MAX_DOCUMENT_JSON_DEPTH = 2 * MAX_SECTION_DEPTH + 3;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
@@ -26,6 +34,7 @@ export function decodeDocument(encoding: DocumentEncoding, bytes: Uint8Array): D
         document = fromText(DocumentSchema, utf8.decode(bytes), { recursionLimit: MAX_SECTION_DEPTH + 1 });
         break;
       case 'json':
+        if (nestsTooDeep(bytes, MAX_DOCUMENT_JSON_DEPTH)) throw new Error(`the JSON nests deeper than ${MAX_DOCUMENT_JSON_DEPTH} levels`);
         // proto3 JSON accepts both the field name (document_id) and the JSON name (documentId).
         document = fromJson(DocumentSchema, JSON.parse(utf8.decode(bytes)) as JsonValue);
         break;

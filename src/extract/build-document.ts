@@ -5,8 +5,10 @@ import {
   decodeDocument,
   DocumentSchema,
   encodeDocument,
+  allSections,
   mergeMetadataJson,
   normalizeDocumentId,
+  parseMetadataJson,
   numberSections,
   packDocument,
   SectionSchema,
@@ -80,6 +82,7 @@ export async function buildDocument(task: ExtractionTask): Promise<BuiltDocument
   if (format.idFrom === 'document') {
     document = decodeDocument(format.encoding, bytes);
     document.documentId = normalizeDocumentId(document.documentId, "the Document's document_id");
+    allSections(document).forEach((s, i) => parseMetadataJson(s.metadataJson, `section ${s.id || i + 1}'s`));
   } else {
     const draft = await extractRaw(format.name, bytes, task.sha256);
     if (format.name === 'zip') detectedType = 'docx';

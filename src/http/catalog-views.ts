@@ -1,6 +1,6 @@
 import type { QuotaDefaults } from '../config/index.js';
 import type { DocumentListing } from '../catalog/index.js';
-import { isJsonObject } from '../document/index.js';
+import { isJsonObject, nestsTooDeep } from '../document/index.js';
 import { effectiveLimit, UNLIMITED, type StoredLimit } from '../quota/index.js';
 import type { CorpusRecord, DocumentRecord, UsageReport } from '../store/index.js';
 
@@ -75,8 +75,13 @@ function ownLimit(stored: StoredLimit): number | 'unlimited' | null {
   return stored === UNLIMITED ? 'unlimited' : stored;
 }
 
+/**
+ * Stored metadata as an object. Metadata that cannot be shown safely (not an object, not JSON,
+ * or nested past the input limit by a version that had none) is shown as {}: one stored document
+ * must never make a listing fail.
+ */
 function metadataObject(metadataJson: string): Record<string, unknown> {
-  if (metadataJson.trim() === '') return {};
+  if (metadataJson.trim() === '' || nestsTooDeep(metadataJson)) return {};
   try {
     const value: unknown = JSON.parse(metadataJson);
     return isJsonObject(value) ? value : {};

@@ -1,5 +1,5 @@
 import express, { type RequestHandler } from 'express';
-import { isJsonObject } from '../document/index.js';
+import { isJsonObject, MAX_JSON_DEPTH, nestsTooDeep } from '../document/index.js';
 import { InvalidRequestError } from '../errors/index.js';
 
 export type JsonFields = Readonly<Record<string, unknown>>;
@@ -8,9 +8,18 @@ export type JsonFields = Readonly<Record<string, unknown>>;
  * Parses a JSON object body whatever its Content-Type says (curl users forget the header).
  * body-parser's own errors (bad JSON, too large) are mapped by the error handler.
  */
-export function jsonObjectBody(limitBytes: number): RequestHandler[] {
+export function jsonObjectBody(limitBytes: number, maxDepth = MAX_JSON_DEPTH): RequestHandler[] {
   return [
-    express.json({ limit: limitBytes, strict: true, type: () => true }),
+    express.json({
+      limit: limitBytes,
+      strict: true,
+      type: () => true,
+      // Measured on the raw bytes before JSON.parse: a body nested thousands deep never becomes
+      // an object that later code (canonical JSON, the views) would recurse through.
+      verify: (_req, _res, raw) => {
+        if (nestsTooDeep(raw, maxDepth)) throw new InvalidRequestError('INVALID_JSON', `the body nests deeper than ${maxDepth} levels`);
+      },
+    }),
     (req, _res, next) => {
       if (!isJsonObject(req.body)) {
         throw new InvalidRequestError('INVALID_JSON', 'the body must be a JSON object');

@@ -1,7 +1,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { authorize, canonicalId, MAX_CUSTOMER_ID, type Authenticator } from '../../auth/index.js';
 import { listDocuments, requireCorpus } from '../../catalog/index.js';
-import { canonicalJson, isJsonObject, normalizeDocumentId } from '../../document/index.js';
+import { canonicalJson, isJsonObject, MAX_DOCUMENT_JSON_DEPTH, normalizeDocumentId } from '../../document/index.js';
 import { InvalidRequestError } from '../../errors/index.js';
 import { inMemoryFile, type IngestDeps } from '../../ingest/index.js';
 import { runIngest } from '../run-ingest.js';
@@ -30,7 +30,11 @@ export interface V1JsonRouteDeps extends IngestDeps {
  */
 export function v1JsonRouter(deps: V1JsonRouteDeps): Router {
   const router = Router();
-  const guards = (limit: number): RequestHandler[] => [authenticate(deps.authenticator), resolveCustomer('header-required'), ...jsonObjectBody(limit)];
+  const guards = (limit: number, maxDepth?: number): RequestHandler[] => [
+    authenticate(deps.authenticator),
+    resolveCustomer('header-required'),
+    ...jsonObjectBody(limit, maxDepth),
+  ];
 
   router.post('/v1/list-documents', guards(SMALL_BODY_BYTES), async (req: Request, res: Response) => {
     const body = req.body as JsonFields;
@@ -56,7 +60,7 @@ export function v1JsonRouter(deps: V1JsonRouteDeps): Router {
     res.json({});
   });
 
-  router.post('/v1/index', guards(deps.maxUploadBytes + ENVELOPE_ALLOWANCE_BYTES), async (req: Request, res: Response) => {
+  router.post('/v1/index', guards(deps.maxUploadBytes + ENVELOPE_ALLOWANCE_BYTES, MAX_DOCUMENT_JSON_DEPTH), async (req: Request, res: Response) => {
     const body = req.body as JsonFields;
     const corpus = target(req, res, body);
     const principal = required(res, 'principal');

@@ -236,7 +236,9 @@ export class SqliteStore implements DocumentStore {
       params.push(query.idPrefix, query.idPrefix, query.idPrefix);
     }
     for (const condition of query.metadataEquals ?? []) {
-      where.push(`json_extract(NULLIF(metadata_json, ''), ?) = ?`);
+      // json_valid first: a stored value SQLite cannot read (too deep for its parser) never matches
+      // instead of failing the whole listing.
+      where.push(`json_extract(CASE WHEN json_valid(metadata_json) THEN metadata_json END, ?) = ?`);
       params.push(`$.${JSON.stringify(condition.key)}`, condition.value);
     }
     const rows = this.sql(`SELECT ${RECORD_COLUMNS} FROM documents WHERE ${where.join(' AND ')} ORDER BY document_id LIMIT ?`)
