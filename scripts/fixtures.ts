@@ -232,6 +232,115 @@ export function slowPdf(pages = 3000): Buffer {
   return pdf(Array.from({ length: pages }, () => textPage(lines)), { deflate: true });
 }
 
+// ---------------------------------------------------------------- hostile PDFs (issue 11)
+
+/** Writes bits LSB-first, as DEFLATE packs them; Huffman codes are given MSB-first. */
+class BitWriter {
+  readonly #bytes: number[] = [];
+  #bit = 0;
+  bits(value: number, count: number): this {
+    for (let i = 0; i < count; i++) this.#push((value >> i) & 1);
+    return this;
+  }
+  code(code: string): this {
+    for (const c of code) this.#push(c === '1' ? 1 : 0);
+    return this;
+  }
+  #push(b: number): void {
+    if (this.#bit === 0) this.#bytes.push(0);
+    if (b) this.#bytes[this.#bytes.length - 1]! |= 1 << this.#bit;
+    this.#bit = (this.#bit + 1) & 7;
+  }
+  /** The bytes so far; the last one is padded with zero bits. */
+  get bytes(): Buffer {
+    return Buffer.from(this.#bytes);
+  }
+}
+
+/**
+ * A zlib stream that inflates to spaces for as long as it has bytes: one dynamic-Huffman DEFLATE
+ * block whose only codes are a literal ' ', "repeat 258 bytes at distance 1" (1 bit) and its
+ * distance (1 bit), so after a 13-byte header every zero byte inflates to 4 × 258 = 1,032 bytes.
+ * The block never ends (no end-of-block code, no checksum): `size` bytes inflate to ~1,032 × size.
+ * Built by hand because zlib takes ~4.4 s to compress each GiB.
+ */
+export function endlessDeflate(size: number): Buffer {
+  const w = new BitWriter();
+  w.bits(0, 1).bits(2, 2); // not final; dynamic Huffman
+  w.bits(286 - 257, 5).bits(1 - 1, 5).bits(18 - 4, 4); // HLIT, HDIST, HCLEN
+  // Code-length code lengths in RFC 1951 order 16,17,18,0,8,7,9,6,10,5,11,4,12,3,13,2,14,1: 18→1, 2→2, 1→2.
+  for (const len of [0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 2]) w.bits(len, 3);
+  // Canonical code-length codes: 18 = '0', 1 = '10', 2 = '11'.
+  const zeros = (n: number) => w.code('0').bits(n - 11, 7); // symbol 18: 11-138 zeros
+  zeros(32); // literals 0-31
+  w.code('11'); // ' ' (32): length 2
+  zeros(138);
+  zeros(85); // 33-255
+  w.code('11'); // end of block (256): length 2
+  zeros(28); // 257-284
+  w.code('10'); // 285 (length 258): length 1
+  w.code('10'); // distance code 0 (distance 1): length 1
+  // Literal/length codes: 285 = '0', 32 = '10', 256 = '11'; distance 0 = '0'.
+  w.code('10'); // one ' '
+  for (let i = 0; i < 3; i++) w.code('00'); // pad to a byte boundary with repeats
+  const head = Buffer.concat([Buffer.from([0x78, 0x9c]), w.bytes]);
+  return Buffer.concat([head, Buffer.alloc(Math.max(0, size - head.length))]); // each zero byte: 4 more repeats
+}
+
+/**
+ * One page whose content stream is `endlessDeflate`: `size` bytes of PDF that inflate to ~1,032 ×
+ * as many spaces (1 MiB → ~1 GiB). The parser holds what it inflates.
+ */
+export function flateBombPdf(size = 1024 * 1024): Buffer {
+  const stream = endlessDeflate(size);
+  const page = Buffer.concat([Buffer.from(`<< /Length ${stream.length} /Filter /FlateDecode >>\nstream\n`, 'latin1'), stream, Buffer.from('\nendstream', 'latin1')]);
+  return rawPdf([
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << >> /Contents 4 0 R >>',
+    page,
+  ]);
+}
+
+/**
+ * A one-page PDF whose outline nests `depth` deep (each entry the only child of the one before),
+ * written without recursion. Engines that walk outlines recursively overflow their stack.
+ */
+export function deepOutlinePdf(depth = 50_000): Buffer {
+  const first = 5; // objects 1-4: catalog, pages, page, outline root; entries from 5 on
+  const objects: (string | Buffer)[] = [
+    '<< /Type /Catalog /Pages 2 0 R /Outlines 4 0 R /PageMode /UseOutlines >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 ${first + depth} 0 R >> >> /Contents ${first + depth + 1} 0 R >>`,
+    `<< /Type /Outlines /First ${first} 0 R /Last ${first} 0 R /Count ${depth} >>`,
+  ];
+  for (let i = 0; i < depth; i++) {
+    const id = first + i;
+    const child = i < depth - 1 ? ` /First ${id + 1} 0 R /Last ${id + 1} 0 R /Count ${depth - i - 1}` : '';
+    objects.push(`<< /Title (Level ${i + 1}) /Parent ${i === 0 ? 4 : id - 1} 0 R /Dest [3 0 R /XYZ null null null]${child} >>`);
+  }
+  objects.push('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>');
+  const content = Buffer.from(textPage(['A page under a very deep outline.']), 'latin1');
+  objects.push(Buffer.concat([Buffer.from(`<< /Length ${content.length} >>\nstream\n`, 'latin1'), content, Buffer.from('\nendstream', 'latin1')]));
+  return rawPdf(objects);
+}
+
+/** Numbers the objects from 1 (the first is the catalog) and writes the xref table and trailer. */
+function rawPdf(objects: readonly (string | Buffer)[]): Buffer {
+  const chunks: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
+  const offsets: number[] = [];
+  let length = chunks[0]!.length;
+  objects.forEach((body, i) => {
+    offsets.push(length);
+    const obj = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`, 'latin1'), Buffer.isBuffer(body) ? body : Buffer.from(body, 'latin1'), Buffer.from('\nendobj\n', 'latin1')]);
+    chunks.push(obj);
+    length += obj.length;
+  });
+  const xref = `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  chunks.push(Buffer.from(`${xref}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`, 'latin1'));
+  return Buffer.concat(chunks);
+}
+
 // ---------------------------------------------------------------- CLI
 
 export const FIXTURES: Record<string, () => Buffer> = {
@@ -243,6 +352,8 @@ export const FIXTURES: Record<string, () => Buffer> = {
   'simple.pdf': () => textPdf(),
   'heavy.pdf': () => heavyPdf(),
   'slow.pdf': () => slowPdf(),
+  'flate-bomb.pdf': () => flateBombPdf(),
+  'deep-outline.pdf': () => deepOutlinePdf(),
 };
 
 if (process.argv[1]?.endsWith('fixtures.js')) {

@@ -23,6 +23,7 @@ export interface ExtractConfig {
   readonly workers: number;
   readonly timeoutMs: number;
   readonly maxHeapMb: number;
+  readonly maxBufferMb: number;
   readonly queueMax: number;
 }
 
@@ -149,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       workers: integer('EXTRACT_WORKERS', 1, 256) ?? Math.max(1, os.availableParallelism()),
       timeoutMs: integer('EXTRACT_TIMEOUT_MS', 100, 3_600_000) ?? 60_000,
       maxHeapMb: integer('EXTRACT_MAX_HEAP_MB', 32, 65_536) ?? 512,
+      maxBufferMb: integer('EXTRACT_MAX_BUFFER_MB', 16, 65_536) ?? 256,
       queueMax: integer('EXTRACT_QUEUE_MAX', 0, 100_000) ?? 64,
     }),
     demoSeed: bool('DEMO_SEED'),

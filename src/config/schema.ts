@@ -59,6 +59,13 @@ export const VARIABLES: readonly VariableSpec[] = [
     default: '512',
   },
   {
+    name: 'EXTRACT_MAX_BUFFER_MB',
+    description:
+      'Memory outside the heap one parse may hold (ArrayBuffers, WASM memory), e.g. a stream that inflates without end; ' +
+      'past it the file gets 422 EXTRACTION_RESOURCE_LIMIT.',
+    default: '256',
+  },
+  {
     name: 'EXTRACT_QUEUE_MAX',
     description: 'Files that may wait for a worker; past it uploads get 503 with Retry-After.',
     default: '64',

@@ -4,6 +4,7 @@ import { draftSection, hasText, pruneEmpty, type DraftDocument, type DraftSectio
 import { garbledWarning, normalizeText, type ExtractionWarning } from './text-normalize.js';
 import { asBuffer } from './sniff.js';
 import { cleanTitle } from './title.js';
+import { watchStrayRejections, type StrayRejections } from './stray-rejections.js';
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 type PDFDocumentProxy = import('pdfjs-dist/types/src/display/api.js').PDFDocumentProxy;
@@ -47,10 +48,12 @@ export async function extractPdf(bytes: Uint8Array, sha256: string): Promise<Dra
     stopAtErrors: false,
     verbosity: 0,
   });
+  const engine = watchStrayRejections();
   let doc: PDFDocumentProxy;
   try {
-    doc = await task.promise;
+    doc = await engine.guard(task.promise);
   } catch (err) {
+    engine.close();
     await task.destroy();
     const name = (err as { name?: string }).name;
     if (name === 'PasswordException') throw new ExtractionError('ENCRYPTED', 'the PDF is encrypted with a user password; upload it without one');
@@ -60,8 +63,8 @@ export async function extractPdf(bytes: Uint8Array, sha256: string): Promise<Dra
     const pages: string[] = [];
     let firstPageItems: TextItem[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
-      const page = await doc.getPage(n);
-      const content = await page.getTextContent();
+      const page = await engine.guard(doc.getPage(n));
+      const content = await engine.guard(page.getTextContent());
       const items = content.items.filter((i): i is TextItem => 'str' in i);
       if (n === 1) firstPageItems = items;
       pages.push(normalizeText(joinItems(items)));
@@ -71,11 +74,15 @@ export async function extractPdf(bytes: Uint8Array, sha256: string): Promise<Dra
       throw new ExtractionError('NO_TEXT', 'the PDF has no text layer; it looks scanned');
     }
 
-    const outline = await readOutline(doc);
+    const warnings: ExtractionWarning[] = [];
+    const outline = await readOutline(doc, engine).catch((err: unknown) => {
+      warnings.push({ code: 'OUTLINE_UNREADABLE', message: `the PDF's outline could not be read (${(err as Error).message}); sections follow the pages` });
+      return [];
+    });
     const sections = pruneEmpty(outline.length > 0 ? outlineSections(outline, pages) : pageSections(pages));
     if (!hasText(sections)) throw new ExtractionError('NO_TEXT', 'the PDF has no text layer; it looks scanned');
 
-    const { info } = (await doc.getMetadata().catch(() => ({ info: {} }))) as { info: Record<string, unknown> };
+    const { info } = (await engine.guard(doc.getMetadata()).catch(() => ({ info: {} }))) as { info: Record<string, unknown> };
     const str = (k: string) => (typeof info[k] === 'string' && (info[k] as string).trim() !== '' ? (info[k] as string).trim() : undefined);
     const date = (k: string) => {
       const d = str(k) && PDFDateString.toDateObject(str(k)!);
@@ -83,7 +90,6 @@ export async function extractPdf(bytes: Uint8Array, sha256: string): Promise<Dra
     };
     const title = cleanTitle(str('Title')) ?? cleanTitle(outline[0]?.title) ?? largestTextOnPage(firstPageItems) ?? '';
 
-    const warnings: ExtractionWarning[] = [];
     const garbled = garbledWarning(pages);
     if (garbled) warnings.push(garbled);
     if (encrypted) {
@@ -106,8 +112,14 @@ export async function extractPdf(bytes: Uint8Array, sha256: string): Promise<Dra
       sections,
       warnings,
     };
+  } catch (err) {
+    // A stray rejection from inside the engine (a damaged stream, a stack overflow) that ended
+    // this parse: the file cannot be read.
+    if (err instanceof ExtractionError) throw err;
+    throw new ExtractionError('CORRUPT', `the PDF cannot be read: ${(err as Error).message}`);
   } finally {
     await doc.destroy();
+    engine.close();
   }
 }
 
@@ -172,15 +184,21 @@ interface OutlineEntry {
   children: OutlineEntry[];
 }
 
-async function readOutline(doc: PDFDocumentProxy): Promise<OutlineEntry[]> {
-  const raw = await doc.getOutline().catch(() => null);
+/**
+ * The outline, its depth capped at 32. pdf.js builds the whole tree first and overflows its stack
+ * on outlines nested thousands deep, leaving getOutline() unsettled: the stray rejection ends the
+ * wait (the caller then does without the outline).
+ */
+async function readOutline(doc: PDFDocumentProxy, engine: StrayRejections): Promise<OutlineEntry[]> {
+  const raw = await engine.guard(doc.getOutline());
   if (!raw || raw.length === 0) return [];
   type RawItem = { title: string; dest: unknown; items: RawItem[] };
   const resolve = async (items: RawItem[], depth: number): Promise<OutlineEntry[]> => {
     if (depth > 32) return [];
     const out: OutlineEntry[] = [];
     for (const item of items) {
-      out.push({ title: normalizeText(item.title ?? ''), page: await destinationPage(doc, item.dest), children: await resolve(item.items ?? [], depth + 1) });
+      const page = await engine.guard(destinationPage(doc, item.dest));
+      out.push({ title: normalizeText(item.title ?? ''), page, children: await resolve(item.items ?? [], depth + 1) });
     }
     return out;
   };

@@ -1,10 +1,18 @@
 import { readlinkSync } from 'node:fs';
 import os from 'node:os';
-import type { MessagePort } from 'node:worker_threads';
+import { workerData, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { GatewayError, type ErrorCode } from '../errors/index.js';
 import { buildDocument, type BuiltDocument, type ExtractionTask } from './build-document.js';
+import { installMemoryGuard, memoryLimitHit, resetMemoryGuard } from './memory-guard.js';
 import { loadPdfJs } from './pdf.js';
+import { dispatchStrayRejection } from './stray-rejections.js';
+
+/** What the pool tells every worker at start. */
+export interface ExtractionWorkerData {
+  /** EXTRACT_MAX_BUFFER_MB in bytes: memory outside the heap one parse may hold. */
+  readonly maxBufferBytes: number;
+}
 
 /**
  * Parsing runs at a lower CPU priority (nice 10) than the event loop. With both cores parsing, the
@@ -29,6 +37,20 @@ function lowerThreadPriority(): void {
 }
 
 lowerThreadPriority();
+installMemoryGuard((workerData as ExtractionWorkerData).maxBufferBytes);
+
+/**
+ * A parser may leave a promise rejection behind that nothing awaits (pdf.js does for some damaged
+ * files, after the document has been answered, and when its outline walk overflows the stack). By
+ * default an unhandled rejection ends a worker thread — and with it whatever upload that worker
+ * was parsing next, someone else's. Here it goes to the parse that is running (which fails, or
+ * does without the part that failed), or is dropped when it belongs to a parse already answered.
+ * (Uncaught exceptions still end the worker; the pool retries the task it was running.)
+ */
+process.on('unhandledRejection', dispatchStrayRejection);
+
+/** Two turns of the event loop: rejections an engine's clean-up leaves behind surface now. */
+const settle = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
 // While the worker waits for its first task (a failed import surfaces in that task's parse).
 loadPdfJs().catch(() => {});
 
@@ -50,13 +72,27 @@ type Moved = ReturnType<typeof Piscina.move>;
 export default async function extractInWorker({ task, started }: WorkerInput): Promise<WorkerOutput | Moved> {
   started.postMessage('started');
   started.close();
+  resetMemoryGuard();
   try {
-    return movingDocument({ ok: true, value: await buildDocument(task) });
+    const value = await buildDocument(task);
+    const limit = memoryLimitHit();
+    if (limit) return resourceLimit(limit.message);
+    return movingDocument({ ok: true, value });
   } catch (err) {
+    // The engine may have turned the refused allocation into an error of its own ("bad stream").
+    const limit = memoryLimitHit();
+    if (limit) return resourceLimit(limit.message);
     if (err instanceof GatewayError) return { ok: false, code: err.code, message: err.message, extra: { ...err.extra } };
     const why = err instanceof Error ? err.message : String(err);
     return { ok: false, code: 'EXTRACTION_FAILED', message: `the file could not be extracted: ${why}`, extra: {} };
+  } finally {
+    // The engine's document is destroyed by now; its pending promises settle before the answer.
+    await settle();
   }
+}
+
+function resourceLimit(why: string): WorkerOutput {
+  return { ok: false, code: 'EXTRACTION_RESOURCE_LIMIT', message: `${why} (EXTRACT_MAX_BUFFER_MB); the parse was stopped`, extra: {} };
 }
 
 /**
