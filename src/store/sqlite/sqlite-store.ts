@@ -46,9 +46,14 @@ const RETRY_MAX_MS = 50;
 /**
  * SQLite could not get a lock another connection holds (SQLITE_BUSY, SQLITE_LOCKED and their
  * extended codes), or gave up on the WAL's shared-memory locks (SQLITE_PROTOCOL): worth retrying.
+ * Recognised by its code alone, not `instanceof Database.SqliteError` (nor Error): the native
+ * addon keeps the SqliteError class of the first copy of better-sqlite3 that loaded it, so a
+ * second module instance in the process (Jest gives every test file its own modules and globals)
+ * throws errors of another class.
  */
 export function isLockError(err: unknown): boolean {
-  return err instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED|PROTOCOL)/.test(err.code);
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|PROTOCOL)/.test(code);
 }
 
 export interface SqliteStoreOptions {
