@@ -25,6 +25,7 @@ export function openStore(config: Config, use: 'server' | 'forCommand' = 'server
     file: path.join(config.dataDir, DATABASE_FILE),
     quotaDefaults: config.quotaDefaults,
     backgroundCheckpoint: use === 'server',
+    lockWaitMs: config.sqliteLockWaitMs,
   });
 }
 

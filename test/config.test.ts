@@ -48,4 +48,11 @@ describe('configuration', () => {
     expect(message).toContain('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"');
     expect(message).toContain('SHUTDOWN_GRACE_MS must be an integer from 0 to 3600000, got "10s"');
   });
+
+  it('reads SQLITE_LOCK_WAIT_MS, and names a wrong one', () => {
+    expect(loadConfig({}).sqliteLockWaitMs).toBe(5000);
+    expect(loadConfig({ SQLITE_LOCK_WAIT_MS: '0' }).sqliteLockWaitMs).toBe(0);
+    expect(problems({ SQLITE_LOCK_WAIT_MS: '5s' })).toContain('SQLITE_LOCK_WAIT_MS must be an integer from 0 to 600000, got "5s"');
+    expect(problems({ SQLITE_LOCK_WAIT_MS: '600001' })).toContain('SQLITE_LOCK_WAIT_MS must be an integer');
+  });
 });

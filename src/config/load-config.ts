@@ -35,6 +35,8 @@ export interface Config {
   readonly host: string;
   readonly dataDir: string;
   readonly maxUploadBytes: number;
+  /** How long a write waits for SQLite's write lock held by another process (see SqliteStore). */
+  readonly sqliteLockWaitMs: number;
   readonly jwt: JwtConfig;
   readonly quotaDefaults: QuotaDefaults;
   readonly extract: ExtractConfig;
@@ -132,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: get('HOST') ?? '0.0.0.0',
     dataDir: path.resolve(get('DATA_DIR') ?? './data'),
     maxUploadBytes: integer('MAX_UPLOAD_BYTES', 1, 1024 * 1024 * 1024) ?? 10 * 1024 * 1024,
+    sqliteLockWaitMs: integer('SQLITE_LOCK_WAIT_MS', 0, 600_000) ?? 5000,
     jwt: Object.freeze({
       jwksUrl,
       publicKeyFile,

@@ -20,6 +20,13 @@ export const VARIABLES: readonly VariableSpec[] = [
     default: '10485760',
   },
   {
+    name: 'SQLITE_LOCK_WAIT_MS',
+    description:
+      'Longest a write waits for the database while another process holds its write lock (without blocking ' +
+      'other requests); past it the request gets 503 UNAVAILABLE with Retry-After and nothing is stored.',
+    default: '5000',
+  },
+  {
     name: 'JWT_JWKS_URL',
     description: 'Verify tokens with this remote JWKS (cached; an unknown kid refetches at most once per 30 s).',
   },

@@ -65,7 +65,7 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
   const dataDir = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, JWT_JWKS_URL: jwks.url, EXTRACT_WORKERS: '2', ...env });
   const dbFile = path.join(dataDir, 'corpusgate.db');
-  const store = new SqliteStore({ file: dbFile, quotaDefaults: config.quotaDefaults });
+  const store = new SqliteStore({ file: dbFile, quotaDefaults: config.quotaDefaults, lockWaitMs: config.sqliteLockWaitMs });
   await store.createCorpus({ customerId: CUSTOMER, corpusId: CORPUS, name: 'test' });
   const extractor = createExtractionPool(config.extract);
   const readiness = gatewayReadiness({ store, extractor, dataDir });

@@ -220,7 +220,9 @@ function responses(op: Operation): Json {
     else if (typeof body === 'string') out[status] = { description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${body}` } } } };
     else out[status] = { description: 'OK', content: Object.fromEntries(Object.entries(body).map(([type, schema]) => [type, { schema }])) };
   }
-  for (const status of [...op.errors, 500]) {
+  // Every credentialed operation reads or writes the database: 503 UNAVAILABLE when another
+  // process holds its lock past SQLITE_LOCK_WAIT_MS.
+  for (const status of new Set([...op.errors, ...(op.auth === false ? [] : [503]), 500])) {
     const codes = codesWithStatus(status);
     out[String(status)] = {
       description: `${STATUS_TEXT[status] ?? 'Error'}: ${codes.join(', ')}`,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { unpackDocument, type PackedEncoding } from '../../document/index.js';
-import { ConflictError } from '../../errors/index.js';
+import { ConflictError, UnavailableError } from '../../errors/index.js';
 import type { QuotaDefaults } from '../../config/index.js';
 import { assertWithinQuota } from '../../quota/index.js';
 import type {
@@ -37,6 +37,24 @@ import {
 } from './rows.js';
 
 const STATEMENT_CACHE_MAX = 100;
+/** Default of SqliteStoreOptions.lockWaitMs (SQLITE_LOCK_WAIT_MS). */
+export const DEFAULT_LOCK_WAIT_MS = 5000;
+/** Pauses between attempts to get a lock: doubling from the first, capped, with jitter. */
+const RETRY_FIRST_MS = 2;
+const RETRY_MAX_MS = 50;
+
+/**
+ * SQLite could not get a lock another connection holds (SQLITE_BUSY, SQLITE_LOCKED and their
+ * extended codes), or gave up on the WAL's shared-memory locks (SQLITE_PROTOCOL): worth retrying.
+ * Recognised by its code alone, not `instanceof Database.SqliteError` (nor Error): the native
+ * addon keeps the SqliteError class of the first copy of better-sqlite3 that loaded it, so a
+ * second module instance in the process (Jest gives every test file its own modules and globals)
+ * throws errors of another class.
+ */
+export function isLockError(err: unknown): boolean {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|PROTOCOL)/.test(code);
+}
 
 export interface SqliteStoreOptions {
   /** Path of the database file; its directory is created when missing. */
@@ -44,27 +62,43 @@ export interface SqliteStoreOptions {
   readonly quotaDefaults: QuotaDefaults;
   /** Checkpoint the WAL from a worker thread (default), not inside commits on the event loop. */
   readonly backgroundCheckpoint?: boolean;
+  /**
+   * How long an operation waits for a lock held by another connection (another process's write
+   * transaction) before it fails with UnavailableError; default DEFAULT_LOCK_WAIT_MS.
+   */
+  readonly lockWaitMs?: number;
 }
 
 /**
  * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous, so each method
  * runs to completion on the event loop; writes use BEGIN IMMEDIATE so that several processes on
- * the same file also serialise (busy_timeout makes the others wait instead of failing).
+ * the same file also serialise.
+ *
+ * Waiting for another process's lock must not block the event loop: SQLite's busy_timeout sleeps
+ * on the calling thread (with another process holding the write lock for 7 s, /healthz stalled
+ * for 4.9 s). So the connection does not wait (busy_timeout 0) and every operation goes through
+ * withLock(), which retries a refused attempt after an asynchronous pause until lockWaitMs, then
+ * gives up with 503 UNAVAILABLE. A refused BEGIN IMMEDIATE has run nothing, so a retry, or giving
+ * up, leaves nothing half done.
  */
 export class SqliteStore implements DocumentStore {
   private readonly db: Database.Database;
   private readonly checkpointer: WalCheckpointer | undefined;
   /** Prepared statements by SQL text (see sql()). */
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly lockWaitMs: number;
 
   constructor(private readonly options: SqliteStoreOptions) {
     fs.mkdirSync(path.dirname(options.file), { recursive: true });
-    this.db = new Database(options.file);
+    this.lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
+    // Opening runs before the gateway serves anything: there, SQLite's own (blocking) wait is fine.
+    this.db = new Database(options.file, { timeout: this.lockWaitMs });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
     this.migrate();
+    // From here on a lock held elsewhere fails at once, and withLock() waits without blocking.
+    this.db.pragma('busy_timeout = 0');
     if (options.backgroundCheckpoint ?? true) {
       this.db.pragma('wal_autocheckpoint = 0');
       this.checkpointer = new WalCheckpointer(options.file, (why) => {
@@ -91,6 +125,41 @@ export class SqliteStore implements DocumentStore {
     return statement;
   }
 
+  /**
+   * Runs `operation` (synchronous SQL: reads, or one transaction begun IMMEDIATE); while another
+   * connection holds a lock it needs, tries again after a growing pause (2, 4, 8 … 50 ms,
+   * jittered) that leaves the event loop free. After lockWaitMs: UnavailableError.
+   */
+  private async withLock<T>(kind: 'read' | 'write', operation: () => T): Promise<T> {
+    const deadline = Date.now() + this.lockWaitMs;
+    for (let pause = RETRY_FIRST_MS; ; pause = Math.min(pause * 2, RETRY_MAX_MS)) {
+      try {
+        return operation();
+      } catch (err) {
+        if (!isLockError(err)) throw err;
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          throw new UnavailableError(
+            `the database is locked by another process${kind === 'write' ? '; nothing was stored' : ''}`,
+            Math.min(5, Math.max(1, Math.ceil(this.lockWaitMs / 1000))),
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(left, pause * (0.5 + Math.random() / 2))));
+        if (!this.db.open) throw new UnavailableError('the database was closed while waiting for its lock');
+      }
+    }
+  }
+
+  /** `body` as one write transaction (BEGIN IMMEDIATE), through withLock(). */
+  private write<T>(body: () => T): Promise<T> {
+    return this.withLock('write', () => this.db.transaction(body).immediate());
+  }
+
+  /** Reads through withLock(): in WAL mode they rarely meet a lock (recovery, a WAL restart). */
+  private read<T>(body: () => T): Promise<T> {
+    return this.withLock('read', body);
+  }
+
   private migrate(): void {
     const current = this.db.pragma('user_version', { simple: true }) as number;
     if (current > MIGRATIONS.length) {
@@ -112,22 +181,22 @@ export class SqliteStore implements DocumentStore {
 
   async createCorpus(input: CorpusRef & { name: string }): Promise<{ created: boolean }> {
     const now = new Date().toISOString();
-    return this.db
-      .transaction(() => {
-        this.sql('INSERT INTO customers (customer_id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING')
-          .run(input.customerId, now);
-        const result = this.sql(
-          'INSERT INTO corpora (customer_id, corpus_id, name, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-        )
-          .run(input.customerId, input.corpusId, input.name, now);
-        return { created: result.changes === 1 };
-      })
-      .immediate();
+    return this.write(() => {
+      this.sql('INSERT INTO customers (customer_id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING')
+        .run(input.customerId, now);
+      const result = this.sql(
+        'INSERT INTO corpora (customer_id, corpus_id, name, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      )
+        .run(input.customerId, input.corpusId, input.name, now);
+      return { created: result.changes === 1 };
+    });
   }
 
   async getCorpus(ref: CorpusRef): Promise<CorpusRecord | null> {
-    const row = this.sql('SELECT name, created_at FROM corpora WHERE customer_id = ? AND corpus_id = ?')
-      .get(ref.customerId, ref.corpusId) as { name: string; created_at: string } | undefined;
+    const row = await this.read(
+      () => this.sql('SELECT name, created_at FROM corpora WHERE customer_id = ? AND corpus_id = ?')
+        .get(ref.customerId, ref.corpusId) as { name: string; created_at: string } | undefined,
+    );
     return row ? { ...ref, name: row.name, createdAt: row.created_at } : null;
   }
 
@@ -138,12 +207,11 @@ export class SqliteStore implements DocumentStore {
     if (limits.maxChars !== undefined) (sets.push('max_chars = ?'), values.push(limits.maxChars));
     if (limits.maxDocs !== undefined) (sets.push('max_docs = ?'), values.push(limits.maxDocs));
     if (sets.length === 0) return (await this.getUsage(ref)) !== null;
-    const result = this.sql(`UPDATE ${table} SET ${sets.join(', ')} WHERE ${where}`).run(...values, ...params);
-    return result.changes === 1;
+    return this.write(() => this.sql(`UPDATE ${table} SET ${sets.join(', ')} WHERE ${where}`).run(...values, ...params).changes === 1);
   }
 
   async getUsage(ref: { customerId: string; corpusId?: string }): Promise<UsageReport | null> {
-    const row = this.usageRow(ref);
+    const row = await this.read(() => this.usageRow(ref));
     if (!row) return null;
     return {
       ...toScopeUsage(ref.corpusId === undefined ? 'customer' : 'corpus', row),
@@ -159,7 +227,7 @@ export class SqliteStore implements DocumentStore {
   }
 
   async findDocument(key: DocumentKey): Promise<StoredDocumentSummary | null> {
-    return this.findSummary(key);
+    return this.read(() => this.findSummary(key));
   }
 
   private findSummary(key: DocumentKey): StoredDocumentSummary | null {
@@ -169,16 +237,20 @@ export class SqliteStore implements DocumentStore {
   }
 
   async findDocumentByContentHash(ref: CorpusRef, contentHash: string): Promise<StoredDocumentSummary | null> {
-    const row = this.sql(
-      `SELECT ${SUMMARY_COLUMNS} FROM documents WHERE customer_id = ? AND corpus_id = ? AND content_hash = ? LIMIT 1`,
-    )
-      .get(ref.customerId, ref.corpusId, contentHash) as SummaryRow | undefined;
+    const row = await this.read(
+      () => this.sql(
+        `SELECT ${SUMMARY_COLUMNS} FROM documents WHERE customer_id = ? AND corpus_id = ? AND content_hash = ? LIMIT 1`,
+      )
+        .get(ref.customerId, ref.corpusId, contentHash) as SummaryRow | undefined,
+    );
     return row ? toSummary(row) : null;
   }
 
   async getDocument(key: DocumentKey): Promise<Uint8Array | null> {
-    const row = this.sql('SELECT document, document_encoding FROM documents WHERE customer_id = ? AND corpus_id = ? AND document_id = ?')
-      .get(key.customerId, key.corpusId, key.documentId) as { document: Buffer; document_encoding: PackedEncoding } | undefined;
+    const row = await this.read(
+      () => this.sql('SELECT document, document_encoding FROM documents WHERE customer_id = ? AND corpus_id = ? AND document_id = ?')
+        .get(key.customerId, key.corpusId, key.documentId) as { document: Buffer; document_encoding: PackedEncoding } | undefined,
+    );
     return row ? unpackDocument({ bytes: row.document, encoding: row.document_encoding }) : null;
   }
 
@@ -186,36 +258,34 @@ export class SqliteStore implements DocumentStore {
     const { key, charge } = doc;
     const { bytes, encoding } = doc.document;
     const blob = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return this.db
-      .transaction((): PutOutcome => {
-        const existing = this.findSummary(key);
-        if (existing) {
-          if (existing.contentHash === doc.contentHash) return { status: 'replayed', stored: existing };
-          throw new ConflictError(key.documentId);
-        }
-        // Customer before corpus: the 507 names the wider scope when both would overflow.
-        for (const ref of [{ customerId: key.customerId }, key]) {
-          const row = this.usageRow(ref);
-          if (!row) throw new Error(`corpus ${key.corpusId} of customer ${key.customerId} vanished during the upload`);
-          assertWithinQuota(toScopeUsage('corpusId' in ref ? 'corpus' : 'customer', row), charge, this.options.quotaDefaults);
-        }
-        const createdAt = new Date().toISOString();
-        this.sql(
-          `INSERT INTO documents (customer_id, corpus_id, document_id, content_hash, document, num_chars,
-             num_metadata_chars, source_sha256, source_size, source_format, uploader, created_at,
-             title, metadata_json, extractor, extraction_ms, document_encoding)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-          .run(
-            key.customerId, key.corpusId, key.documentId, doc.contentHash, blob,
-            charge.numChars, charge.numMetadataChars, doc.provenance.sourceSha256, doc.provenance.sourceSize,
-            doc.provenance.sourceFormat, doc.provenance.uploader, createdAt,
-            doc.title, doc.metadataJson, doc.provenance.extractor, Math.round(doc.provenance.extractionMs), encoding,
-          );
-        this.addUsage(key, charge.numChars, charge.numMetadataChars, 1);
-        return { status: 'created', stored: { key, contentHash: doc.contentHash, charge, createdAt } };
-      })
-      .immediate();
+    return this.write((): PutOutcome => {
+      const existing = this.findSummary(key);
+      if (existing) {
+        if (existing.contentHash === doc.contentHash) return { status: 'replayed', stored: existing };
+        throw new ConflictError(key.documentId);
+      }
+      // Customer before corpus: the 507 names the wider scope when both would overflow.
+      for (const ref of [{ customerId: key.customerId }, key]) {
+        const row = this.usageRow(ref);
+        if (!row) throw new Error(`corpus ${key.corpusId} of customer ${key.customerId} vanished during the upload`);
+        assertWithinQuota(toScopeUsage('corpusId' in ref ? 'corpus' : 'customer', row), charge, this.options.quotaDefaults);
+      }
+      const createdAt = new Date().toISOString();
+      this.sql(
+        `INSERT INTO documents (customer_id, corpus_id, document_id, content_hash, document, num_chars,
+           num_metadata_chars, source_sha256, source_size, source_format, uploader, created_at,
+           title, metadata_json, extractor, extraction_ms, document_encoding)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+        .run(
+          key.customerId, key.corpusId, key.documentId, doc.contentHash, blob,
+          charge.numChars, charge.numMetadataChars, doc.provenance.sourceSha256, doc.provenance.sourceSize,
+          doc.provenance.sourceFormat, doc.provenance.uploader, createdAt,
+          doc.title, doc.metadataJson, doc.provenance.extractor, Math.round(doc.provenance.extractionMs), encoding,
+        );
+      this.addUsage(key, charge.numChars, charge.numMetadataChars, 1);
+      return { status: 'created', stored: { key, contentHash: doc.contentHash, charge, createdAt } };
+    });
   }
 
   /** Adds (or with negative numbers gives back) a document's charge in both quota scopes. */
@@ -241,64 +311,73 @@ export class SqliteStore implements DocumentStore {
       where.push(`json_extract(CASE WHEN json_valid(metadata_json) THEN metadata_json END, ?) = ?`);
       params.push(`$.${JSON.stringify(condition.key)}`, condition.value);
     }
-    const rows = this.sql(`SELECT ${RECORD_COLUMNS} FROM documents WHERE ${where.join(' AND ')} ORDER BY document_id LIMIT ?`)
-      .all(...params, query.limit + 1) as RecordRow[];
+    const rows = await this.read(
+      () => this.sql(`SELECT ${RECORD_COLUMNS} FROM documents WHERE ${where.join(' AND ')} ORDER BY document_id LIMIT ?`)
+        .all(...params, query.limit + 1) as RecordRow[],
+    );
     return { documents: rows.slice(0, query.limit).map(toRecord), hasMore: rows.length > query.limit };
   }
 
   async getDocumentRecord(key: DocumentKey): Promise<DocumentRecord | null> {
-    const row = this.sql(`SELECT ${RECORD_COLUMNS} FROM documents WHERE customer_id = ? AND corpus_id = ? AND document_id = ?`)
-      .get(key.customerId, key.corpusId, key.documentId) as RecordRow | undefined;
+    const row = await this.read(
+      () => this.sql(`SELECT ${RECORD_COLUMNS} FROM documents WHERE customer_id = ? AND corpus_id = ? AND document_id = ?`)
+        .get(key.customerId, key.corpusId, key.documentId) as RecordRow | undefined,
+    );
     return row ? toRecord(row) : null;
   }
 
   async deleteDocument(key: DocumentKey): Promise<boolean> {
-    return this.db
-      .transaction((): boolean => {
-        const existing = this.findSummary(key);
-        if (!existing) return false;
-        this.sql('DELETE FROM documents WHERE customer_id = ? AND corpus_id = ? AND document_id = ?')
-          .run(key.customerId, key.corpusId, key.documentId);
-        this.addUsage(key, -existing.charge.numChars, -existing.charge.numMetadataChars, -1);
-        return true;
-      })
-      .immediate();
+    return this.write((): boolean => {
+      const existing = this.findSummary(key);
+      if (!existing) return false;
+      this.sql('DELETE FROM documents WHERE customer_id = ? AND corpus_id = ? AND document_id = ?')
+        .run(key.customerId, key.corpusId, key.documentId);
+      this.addUsage(key, -existing.charge.numChars, -existing.charge.numMetadataChars, -1);
+      return true;
+    });
   }
 
   async listCorpora(customerId: string): Promise<CorpusRecord[]> {
-    const rows = this.sql('SELECT corpus_id, name, created_at FROM corpora WHERE customer_id = ? ORDER BY length(corpus_id), corpus_id')
-      .all(customerId) as { corpus_id: string; name: string; created_at: string }[];
+    const rows = await this.read(
+      () => this.sql('SELECT corpus_id, name, created_at FROM corpora WHERE customer_id = ? ORDER BY length(corpus_id), corpus_id')
+        .all(customerId) as { corpus_id: string; name: string; created_at: string }[],
+    );
     return rows.map((r) => ({ customerId, corpusId: r.corpus_id, name: r.name, createdAt: r.created_at }));
   }
 
   async createApiKey(key: ApiKeyRecord): Promise<void> {
-    this.sql(
-      `INSERT INTO api_keys (key_id, customer_id, corpus_ids, role, secret_sha256, name, created_at, expires_at, revoked_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-      .run(
-        key.keyId, key.customerId, key.corpusIds === null ? null : JSON.stringify(key.corpusIds), key.role,
-        key.secretSha256, key.name, key.createdAt, key.expiresAt, key.revokedAt,
-      );
+    await this.write(() => {
+      this.sql(
+        `INSERT INTO api_keys (key_id, customer_id, corpus_ids, role, secret_sha256, name, created_at, expires_at, revoked_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+        .run(
+          key.keyId, key.customerId, key.corpusIds === null ? null : JSON.stringify(key.corpusIds), key.role,
+          key.secretSha256, key.name, key.createdAt, key.expiresAt, key.revokedAt,
+        );
+    });
   }
 
   async getApiKey(keyId: string): Promise<ApiKeyRecord | null> {
-    const row = this.sql('SELECT * FROM api_keys WHERE key_id = ?').get(keyId) as ApiKeyRow | undefined;
+    const row = await this.read(() => this.sql('SELECT * FROM api_keys WHERE key_id = ?').get(keyId) as ApiKeyRow | undefined);
     return row ? toApiKey(row) : null;
   }
 
   async listApiKeys(customerId?: string): Promise<ApiKeyRecord[]> {
-    const rows = (
-      customerId === undefined
-        ? this.sql('SELECT * FROM api_keys ORDER BY created_at DESC, key_id').all()
-        : this.sql('SELECT * FROM api_keys WHERE customer_id = ? ORDER BY created_at DESC, key_id').all(customerId)
-    ) as ApiKeyRow[];
+    const rows = await this.read(
+      () => (
+        customerId === undefined
+          ? this.sql('SELECT * FROM api_keys ORDER BY created_at DESC, key_id').all()
+          : this.sql('SELECT * FROM api_keys WHERE customer_id = ? ORDER BY created_at DESC, key_id').all(customerId)
+      ) as ApiKeyRow[],
+    );
     return rows.map(toApiKey);
   }
 
   async revokeApiKey(keyId: string, at: string): Promise<boolean> {
-    const result = this.sql('UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE key_id = ?').run(at, keyId);
-    return result.changes === 1;
+    return this.write(
+      () => this.sql('UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE key_id = ?').run(at, keyId).changes === 1,
+    );
   }
 
   async close(): Promise<void> {
