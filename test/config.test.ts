@@ -48,4 +48,17 @@ describe('configuration', () => {
     expect(message).toContain('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"');
     expect(message).toContain('SHUTDOWN_GRACE_MS must be an integer from 0 to 3600000, got "10s"');
   });
+
+  it('reads the slow-client timeouts, and names a wrong one', () => {
+    expect(loadConfig({}).http).toEqual({ headersTimeoutMs: 20_000, bodyIdleTimeoutMs: 20_000, uploadDeadlineMs: 120_000 });
+    expect(loadConfig({ HEADERS_TIMEOUT_MS: '500', BODY_IDLE_TIMEOUT_MS: '800', UPLOAD_DEADLINE_MS: '3000' }).http).toEqual({
+      headersTimeoutMs: 500,
+      bodyIdleTimeoutMs: 800,
+      uploadDeadlineMs: 3_000,
+    });
+    const message = problems({ HEADERS_TIMEOUT_MS: '20s', BODY_IDLE_TIMEOUT_MS: '0', UPLOAD_DEADLINE_MS: '-1' });
+    expect(message).toContain('HEADERS_TIMEOUT_MS must be an integer from 100 to 3600000, got "20s"');
+    expect(message).toContain('BODY_IDLE_TIMEOUT_MS must be an integer from 100 to 3600000, got "0"');
+    expect(message).toContain('UPLOAD_DEADLINE_MS must be an integer from 100 to 86400000, got "-1"');
+  });
 });

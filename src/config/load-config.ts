@@ -26,6 +26,13 @@ export interface ExtractConfig {
   readonly queueMax: number;
 }
 
+/** Slow-client bounds of the HTTP server (see src/http/http-server.ts). */
+export interface HttpLimits {
+  readonly headersTimeoutMs: number;
+  readonly bodyIdleTimeoutMs: number;
+  readonly uploadDeadlineMs: number;
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -34,6 +41,7 @@ export interface Config {
   readonly host: string;
   readonly dataDir: string;
   readonly maxUploadBytes: number;
+  readonly http: HttpLimits;
   readonly jwt: JwtConfig;
   readonly quotaDefaults: QuotaDefaults;
   readonly extract: ExtractConfig;
@@ -131,6 +139,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: get('HOST') ?? '0.0.0.0',
     dataDir: path.resolve(get('DATA_DIR') ?? './data'),
     maxUploadBytes: integer('MAX_UPLOAD_BYTES', 1, 1024 * 1024 * 1024) ?? 10 * 1024 * 1024,
+    http: Object.freeze({
+      headersTimeoutMs: integer('HEADERS_TIMEOUT_MS', 100, 3_600_000) ?? 20_000,
+      bodyIdleTimeoutMs: integer('BODY_IDLE_TIMEOUT_MS', 100, 3_600_000) ?? 20_000,
+      uploadDeadlineMs: integer('UPLOAD_DEADLINE_MS', 100, 86_400_000) ?? 120_000,
+    }),
     jwt: Object.freeze({
       jwksUrl,
       publicKeyFile,
