@@ -209,8 +209,9 @@ const PATHS: Record<string, Record<string, Operation>> = {
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad request', 401: 'Missing or invalid credential', 403: 'Not allowed for this credential', 404: 'Not found',
-  406: 'Not acceptable', 409: 'Conflict', 413: 'Payload too large', 415: 'Unsupported media type',
-  422: 'The file could not be extracted', 500: 'Internal error', 503: 'Busy; retry after Retry-After seconds', 507: 'Quota exceeded',
+  406: 'Not acceptable', 408: 'The request arrived too slowly', 409: 'Conflict', 413: 'Payload too large',
+  415: 'Unsupported media type', 422: 'The file could not be extracted', 431: 'Request headers too large',
+  500: 'Internal error', 503: 'Busy; retry after Retry-After seconds', 507: 'Quota exceeded',
 };
 
 function responses(op: Operation): Json {
@@ -220,7 +221,10 @@ function responses(op: Operation): Json {
     else if (typeof body === 'string') out[status] = { description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${body}` } } } };
     else out[status] = { description: 'OK', content: Object.fromEntries(Object.entries(body).map(([type, schema]) => [type, { schema }])) };
   }
-  for (const status of [...op.errors, 500]) {
+  // Any route may refuse headers over 32 KiB (431); any route with a body answers a client that
+  // sends it too slowly with 408 (src/http/http-server.ts).
+  const always = op.body ? [408, 431, 500] : [431, 500];
+  for (const status of [...op.errors, ...always]) {
     const codes = codesWithStatus(status);
     out[String(status)] = {
       description: `${STATUS_TEXT[status] ?? 'Error'}: ${codes.join(', ')}`,
