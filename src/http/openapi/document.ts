@@ -38,7 +38,7 @@ const UPLOAD: Operation = {
   parameters: [
     query('c', 'customer id (or form field c)', { type: 'string', pattern: '^\\d+$' }),
     query('o', 'corpus id (or form field o)', { type: 'string', pattern: '^\\d+$' }),
-    query('d', 'true/false/1/0: return the stored document', { type: 'string' }),
+    query('d', 'true/false/1/0: return the stored document (or form field d)', { type: 'string' }),
     customerHeader(false),
   ],
   body: {
@@ -50,8 +50,9 @@ const UPLOAD: Operation = {
           properties: {
             file: { type: 'string', format: 'binary', description: 'exactly one; its filename is the id of raw files' },
             doc_metadata: { type: 'string', description: 'a JSON object, at most 64 KiB (also doc-metadata, or a file part)' },
-            c: { type: 'string' },
-            o: { type: 'string' },
+            c: { type: 'string', description: 'customer id, when the query has no c; at most once' },
+            o: { type: 'string', description: 'corpus id, when the query has no o; at most once' },
+            d: { type: 'string', description: 'true/false/1/0, when the query has no d; at most once' },
           },
           required: ['file'],
         },
