@@ -65,7 +65,7 @@ export async function startServer(
     metrics: createMetrics({ processMetrics: true }),
     readiness,
   });
-  const server = createHttpServer(app);
+  const server = createHttpServer(app, config.http);
   const requests = trackRequests(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

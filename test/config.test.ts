@@ -55,4 +55,17 @@ describe('configuration', () => {
     expect(problems({ SQLITE_LOCK_WAIT_MS: '5s' })).toContain('SQLITE_LOCK_WAIT_MS must be an integer from 0 to 600000, got "5s"');
     expect(problems({ SQLITE_LOCK_WAIT_MS: '600001' })).toContain('SQLITE_LOCK_WAIT_MS must be an integer');
   });
+
+  it('reads the slow-client timeouts, and names a wrong one', () => {
+    expect(loadConfig({}).http).toEqual({ headersTimeoutMs: 20_000, bodyIdleTimeoutMs: 20_000, uploadDeadlineMs: 120_000 });
+    expect(loadConfig({ HEADERS_TIMEOUT_MS: '500', BODY_IDLE_TIMEOUT_MS: '800', UPLOAD_DEADLINE_MS: '3000' }).http).toEqual({
+      headersTimeoutMs: 500,
+      bodyIdleTimeoutMs: 800,
+      uploadDeadlineMs: 3_000,
+    });
+    const message = problems({ HEADERS_TIMEOUT_MS: '20s', BODY_IDLE_TIMEOUT_MS: '0', UPLOAD_DEADLINE_MS: '-1' });
+    expect(message).toContain('HEADERS_TIMEOUT_MS must be an integer from 100 to 3600000, got "20s"');
+    expect(message).toContain('BODY_IDLE_TIMEOUT_MS must be an integer from 100 to 3600000, got "0"');
+    expect(message).toContain('UPLOAD_DEADLINE_MS must be an integer from 100 to 86400000, got "-1"');
+  });
 });

@@ -93,6 +93,37 @@ describe('POST /v1/upload', () => {
     expect(res.body.details).toContain(details);
   });
 
+  it.each([
+    ['o twice in the form', '/v1/upload?c=' + CUSTOMER, [['o', CORPUS], ['o', '152']], 'o must be given once'],
+    ['o twice in the form, same value', '/v1/upload?c=' + CUSTOMER, [['o', CORPUS], ['o', CORPUS]], 'o must be given once'],
+    ['c twice in the form', '/v1/upload?o=' + CORPUS, [['c', CUSTOMER], ['c', CUSTOMER]], 'c must be given once'],
+    ['d twice in the form', url, [['d', 'true'], ['d', 'false']], 'd must be given once'],
+    ['o twice in the query', `/v1/upload?c=${CUSTOMER}&o=${CORPUS}&o=152`, [], 'o must be given once'],
+    ['d twice in the query', `${url}&d=true&d=true`, [], 'd must be given once'],
+    ['d in the query and the form, disagreeing', `${url}&d=true`, [['d', '0']], 'd is true in the query but false in the form'],
+    ['c in the query and the form, disagreeing', url, [['c', '654321']], 'c is 123456 in the query but 654321 in the form'],
+  ])('answers 400 INVALID_PARAMETER for %s, storing nothing', async (_name, path, fields, details) => {
+    let req = upload(path);
+    for (const [name, value] of fields) req = req.field(name!, value!);
+    const res = await req.attach('file', Buffer.from('repeated'), 'repeated.txt');
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ httpCode: 400, internalCode: 'INVALID_PARAMETER' });
+    expect(res.body.details).toContain(details);
+    expect(await gw.store.getUsage({ customerId: CUSTOMER, corpusId: CORPUS })).toMatchObject({ usedDocs: 0 });
+  });
+
+  it('reads d from a form field when the query has none, and accepts a query and form d that agree', async () => {
+    const fromForm = await upload().field('d', 'TRUE').attach('file', Buffer.from('form d'), 'form-d.txt');
+    expect(fromForm.status).toBe(200);
+    expect(fromForm.body.document).toMatchObject({ documentId: 'form-d.txt' });
+    const agree = await upload(`${url}&d=1`).field('d', 'true').attach('file', Buffer.from('agree d'), 'agree-d.txt');
+    expect(agree.status).toBe(200);
+    expect(agree.body.document).toMatchObject({ documentId: 'agree-d.txt' });
+    const bad = await upload().field('d', 'yes').attach('file', Buffer.from('bad d'), 'bad-d.txt');
+    expect(bad.status).toBe(400);
+    expect(bad.body.details).toContain('d must be true, false, 1 or 0');
+  });
+
   it('accepts the largest ids in range', async () => {
     const big = '9223372036854775807';
     await gw.store.createCorpus({ customerId: big, corpusId: '4294967295', name: 'max' });

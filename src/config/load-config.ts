@@ -27,6 +27,13 @@ export interface ExtractConfig {
   readonly queueMax: number;
 }
 
+/** Slow-client bounds of the HTTP server (see src/http/http-server.ts). */
+export interface HttpLimits {
+  readonly headersTimeoutMs: number;
+  readonly bodyIdleTimeoutMs: number;
+  readonly uploadDeadlineMs: number;
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -37,6 +44,7 @@ export interface Config {
   readonly maxUploadBytes: number;
   /** How long a write waits for SQLite's write lock held by another process (see SqliteStore). */
   readonly sqliteLockWaitMs: number;
+  readonly http: HttpLimits;
   readonly jwt: JwtConfig;
   readonly quotaDefaults: QuotaDefaults;
   readonly extract: ExtractConfig;
@@ -135,6 +143,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(get('DATA_DIR') ?? './data'),
     maxUploadBytes: integer('MAX_UPLOAD_BYTES', 1, 1024 * 1024 * 1024) ?? 10 * 1024 * 1024,
     sqliteLockWaitMs: integer('SQLITE_LOCK_WAIT_MS', 0, 600_000) ?? 5000,
+    http: Object.freeze({
+      headersTimeoutMs: integer('HEADERS_TIMEOUT_MS', 100, 3_600_000) ?? 20_000,
+      bodyIdleTimeoutMs: integer('BODY_IDLE_TIMEOUT_MS', 100, 3_600_000) ?? 20_000,
+      uploadDeadlineMs: integer('UPLOAD_DEADLINE_MS', 100, 86_400_000) ?? 120_000,
+    }),
     jwt: Object.freeze({
       jwksUrl,
       publicKeyFile,

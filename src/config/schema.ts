@@ -27,6 +27,23 @@ export const VARIABLES: readonly VariableSpec[] = [
     default: '5000',
   },
   {
+    name: 'HEADERS_TIMEOUT_MS',
+    description: 'A client must send its request headers within this time of connecting (or of starting the request); past it 408 and the connection is closed.',
+    default: '20000',
+  },
+  {
+    name: 'BODY_IDLE_TIMEOUT_MS',
+    description:
+      'While the gateway reads a request body, this long without a byte (a stalled client, or a Content-Length larger than the body) gets 408 and the connection is closed.',
+    default: '20000',
+  },
+  {
+    name: 'UPLOAD_DEADLINE_MS',
+    description:
+      'A request body (an upload) must have arrived this long after its headers, however steadily it trickles; past it 408 and the connection is closed.',
+    default: '120000',
+  },
+  {
     name: 'JWT_JWKS_URL',
     description: 'Verify tokens with this remote JWKS (cached; an unknown kid refetches at most once per 30 s).',
   },

@@ -41,6 +41,7 @@ export type ErrorCode =
   | 'UNAVAILABLE'
   | 'REQUEST_TIMEOUT'
   | 'HEADERS_TOO_LARGE'
+  | 'MALFORMED_REQUEST'
   | 'QUOTA_EXCEEDED'
   | 'INTERNAL';
 
@@ -198,6 +199,20 @@ export class UnavailableError extends GatewayError implements Retryable {
 export class RequestTimeoutError extends GatewayError {
   constructor(message: string) {
     super('REQUEST_TIMEOUT', message);
+  }
+}
+
+/** The request's headers are larger than the server parses (HTTP's own limit, before any route). */
+export class HeadersTooLargeError extends GatewayError {
+  constructor(limitBytes: number) {
+    super('HEADERS_TOO_LARGE', `the request headers are larger than the limit of ${limitBytes} bytes (e.g. a huge token or cookie)`);
+  }
+}
+
+/** The bytes on the connection are not a valid HTTP/1.1 request (request line, headers, chunking). */
+export class MalformedRequestError extends GatewayError {
+  constructor(reason: string) {
+    super('MALFORMED_REQUEST', `the HTTP request cannot be parsed: ${reason}`);
   }
 }
 

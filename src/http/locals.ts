@@ -7,7 +7,8 @@ import type { MultipartUpload } from './multipart.js';
 export interface UploadQuery {
   readonly customerId: string | undefined;
   readonly corpusId: string | undefined;
-  readonly returnDocument: boolean;
+  /** d, when the query has it. */
+  readonly returnDocument: boolean | undefined;
 }
 
 /** What guards learn, step by step, kept on res.locals under typed accessors. */
@@ -18,6 +19,8 @@ interface RequestState {
   query?: UploadQuery;
   form?: MultipartUpload;
   target?: CorpusRef;
+  /** d, from the query or the form (false when neither has it). */
+  returnDocument?: boolean;
 }
 
 export function requestState(res: Response): RequestState {

@@ -9,7 +9,7 @@ import type { UploadedFile } from '../ingest/index.js';
 
 export interface MultipartUpload {
   readonly file: UploadedFile;
-  /** Text fields this gateway reads (c, o); unknown fields are ignored. */
+  /** Text fields this gateway reads (c, o, d), each given at most once; unknown fields are ignored. */
   readonly fields: ReadonlyMap<string, string>;
   /** Raw doc_metadata (text field or file part), not yet parsed. */
   readonly docMetadata: string | undefined;
@@ -17,7 +17,7 @@ export interface MultipartUpload {
 
 const FILE_FIELD = 'file';
 const METADATA_FIELDS = new Set(['doc_metadata', 'doc-metadata']);
-const KEPT_FIELDS = new Set(['c', 'o']);
+const KEPT_FIELDS = new Set(['c', 'o', 'd']);
 
 /** Structural limits: generous for real clients, small enough that a hostile form costs little. */
 const LIMITS = { files: 8, fields: 64, parts: 72, headerPairs: 32, fieldNameSize: 256 } as const;
@@ -121,7 +121,9 @@ export function readMultipart(req: IncomingMessage, maxFileBytes: number, spoolD
       } else if (name === FILE_FIELD) {
         fail(new InvalidRequestError('MISSING_FILE', `the "${FILE_FIELD}" part has no filename; send it as a file (curl -F ${FILE_FIELD}=@path)`));
       } else if (KEPT_FIELDS.has(name)) {
-        fields.set(name, value);
+        // A second value is refused rather than one of them silently winning (which corpus?).
+        if (fields.has(name)) fail(new InvalidRequestError('INVALID_PARAMETER', `${name} must be given once; the form has it more than once`));
+        else fields.set(name, value);
       }
     });
 

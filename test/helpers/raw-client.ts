@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Express } from 'express';
+import { loadConfig, type HttpLimits } from '../../src/config/index.js';
 import { createHttpServer } from '../../src/http/http-server.js';
 
 /** The app on a real port, recording how many bytes the server read from each connection. */
@@ -12,8 +13,9 @@ export interface ListeningApp {
   close(): Promise<void>;
 }
 
-export async function listen(app: Express): Promise<ListeningApp> {
-  const server = createHttpServer(app);
+/** `limits`: the slow-client timeouts (TestGateway.config.http); the defaults when omitted. */
+export async function listen(app: Express, limits: HttpLimits = loadConfig({}).http): Promise<ListeningApp> {
+  const server = createHttpServer(app, limits);
   const closedBytesRead: number[] = [];
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {

@@ -38,7 +38,7 @@ const UPLOAD: Operation = {
   parameters: [
     query('c', 'customer id (or form field c)', { type: 'string', pattern: '^\\d+$' }),
     query('o', 'corpus id (or form field o)', { type: 'string', pattern: '^\\d+$' }),
-    query('d', 'true/false/1/0: return the stored document', { type: 'string' }),
+    query('d', 'true/false/1/0: return the stored document (or form field d)', { type: 'string' }),
     customerHeader(false),
   ],
   body: {
@@ -50,8 +50,9 @@ const UPLOAD: Operation = {
           properties: {
             file: { type: 'string', format: 'binary', description: 'exactly one; its filename is the id of raw files' },
             doc_metadata: { type: 'string', description: 'a JSON object, at most 64 KiB (also doc-metadata, or a file part)' },
-            c: { type: 'string' },
-            o: { type: 'string' },
+            c: { type: 'string', description: 'customer id, when the query has no c; at most once' },
+            o: { type: 'string', description: 'corpus id, when the query has no o; at most once' },
+            d: { type: 'string', description: 'true/false/1/0, when the query has no d; at most once' },
           },
           required: ['file'],
         },
@@ -209,8 +210,9 @@ const PATHS: Record<string, Record<string, Operation>> = {
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad request', 401: 'Missing or invalid credential', 403: 'Not allowed for this credential', 404: 'Not found',
-  406: 'Not acceptable', 409: 'Conflict', 413: 'Payload too large', 415: 'Unsupported media type',
-  422: 'The file could not be extracted', 500: 'Internal error', 503: 'Busy; retry after Retry-After seconds', 507: 'Quota exceeded',
+  406: 'Not acceptable', 408: 'The request arrived too slowly', 409: 'Conflict', 413: 'Payload too large',
+  415: 'Unsupported media type', 422: 'The file could not be extracted', 431: 'Request headers too large',
+  500: 'Internal error', 503: 'Busy; retry after Retry-After seconds', 507: 'Quota exceeded',
 };
 
 function responses(op: Operation): Json {
@@ -220,9 +222,12 @@ function responses(op: Operation): Json {
     else if (typeof body === 'string') out[status] = { description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${body}` } } } };
     else out[status] = { description: 'OK', content: Object.fromEntries(Object.entries(body).map(([type, schema]) => [type, { schema }])) };
   }
-  // Every credentialed operation reads or writes the database: 503 UNAVAILABLE when another
-  // process holds its lock past SQLITE_LOCK_WAIT_MS.
-  for (const status of new Set([...op.errors, ...(op.auth === false ? [] : [503]), 500])) {
+  // Any route may refuse headers over 32 KiB (431); any route with a body answers a client that
+  // sends it too slowly with 408 (src/http/http-server.ts). Every credentialed operation reads or
+  // writes the database: 503 UNAVAILABLE when another process holds its lock past
+  // SQLITE_LOCK_WAIT_MS.
+  const always = [...(op.body ? [408] : []), 431, ...(op.auth === false ? [] : [503]), 500];
+  for (const status of new Set([...op.errors, ...always])) {
     const codes = codesWithStatus(status);
     out[String(status)] = {
       description: `${STATUS_TEXT[status] ?? 'Error'}: ${codes.join(', ')}`,

@@ -24,21 +24,12 @@ export function rejectDeclaredOversize(maxUploadBytes: number): RequestHandler {
   };
 }
 
-/** c, o and d from the query string (c and o may instead come as form fields). */
+/** c, o and d from the query string (each may instead come as a form field). */
 export const parseUploadQuery: RequestHandler = (req, res, next) => {
-  const d = queryValue(req, 'd');
-  let returnDocument = false;
-  if (d !== undefined) {
-    const value = d.toLowerCase();
-    if (value !== 'true' && value !== 'false' && value !== '1' && value !== '0') {
-      throw new InvalidRequestError('INVALID_PARAMETER', `d must be true, false, 1 or 0, got "${d}"`);
-    }
-    returnDocument = value === 'true' || value === '1';
-  }
   uploadState(res).query = {
     customerId: parseId(queryValue(req, 'c'), 'c'),
     corpusId: parseId(queryValue(req, 'o'), 'o'),
-    returnDocument,
+    returnDocument: parseFlag(queryValue(req, 'd'), 'd'),
   };
   next();
 };
@@ -80,6 +71,26 @@ export const resolveTarget: RequestHandler = (req, res, next) => {
   uploadState(res).target = target;
   next();
 };
+
+/** d: the query's value, else the form's; both must agree. */
+export const resolveReturnDocument: RequestHandler = (_req, res, next) => {
+  const fromQuery = required(res, 'query').returnDocument;
+  const fromField = parseFlag(required(res, 'form').fields.get('d'), 'd');
+  if (fromQuery !== undefined && fromField !== undefined && fromQuery !== fromField) {
+    throw new InvalidRequestError('INVALID_PARAMETER', `d is ${fromQuery} in the query but ${fromField} in the form`);
+  }
+  uploadState(res).returnDocument = fromQuery ?? fromField ?? false;
+  next();
+};
+
+function parseFlag(raw: string | undefined, name: string): boolean | undefined {
+  if (raw === undefined) return undefined;
+  const value = raw.toLowerCase();
+  if (value !== 'true' && value !== 'false' && value !== '1' && value !== '0') {
+    throw new InvalidRequestError('INVALID_PARAMETER', `${name} must be true, false, 1 or 0, got "${raw}"`);
+  }
+  return value === 'true' || value === '1';
+}
 
 const ID_RULES = {
   c: { max: MAX_CUSTOMER_ID, what: 'customer id', range: '1 … 9223372036854775807' },

@@ -12,6 +12,7 @@ import {
   parseUploadQuery,
   readUploadForm,
   rejectDeclaredOversize,
+  resolveReturnDocument,
   resolveTarget,
 } from './guards.js';
 
@@ -40,6 +41,7 @@ export function uploadRouter(deps: UploadRouteDeps): Router {
     authorizeQueryTarget, //                                 403 before the body is read
     readUploadForm(deps.maxUploadBytes, deps.spoolDir), //                  413 | 400
     resolveTarget, //                                        400 | 403
+    resolveReturnDocument, //                                400
     async (req, res) => {
       const form = required(res, 'form');
       annotateRequest(req, { ...required(res, 'target'), fileBytes: form.file.size }); // log context
@@ -48,7 +50,7 @@ export function uploadRouter(deps: UploadRouteDeps): Router {
         target: required(res, 'target'),
         file: form.file,
         docMetadata: form.docMetadata === undefined ? undefined : parseDocMetadata(form.docMetadata),
-        returnDocument: required(res, 'query').returnDocument,
+        returnDocument: required(res, 'returnDocument'),
       });
       res.status(200).json(uploadResponse(result));
     },
