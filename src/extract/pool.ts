@@ -49,7 +49,7 @@ function dispatch(task: ExtractionTask): Dispatch {
   const { buffer } = bytes;
   const whole = buffer instanceof ArrayBuffer && (ownsBuffer || (bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength));
   if (whole && bytes.byteLength > COPY_FOR_RETRY_MAX_BYTES) return { task, transferList: [buffer], retryable: false };
-  const copy = bytes.slice();
+  const copy = new Uint8Array(bytes); // a copy: Buffer#slice would be a view of the same memory
   return { task: { ...task, source: { bytes: copy, ownsBuffer: true } }, transferList: [copy.buffer], retryable: true };
 }
 

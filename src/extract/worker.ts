@@ -102,7 +102,7 @@ function resourceLimit(why: string): WorkerOutput {
  */
 function movingDocument(output: WorkerOutput & { ok: true }): Moved {
   const { bytes, encoding } = output.value.document;
-  const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+  const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes); // a copy (Buffer#slice is a view)
   const value: WorkerOutput = { ok: true, value: { ...output.value, document: { bytes: owned, encoding } } };
   const transferable = { [Piscina.transferableSymbol]: [owned.buffer], [Piscina.valueSymbol]: value };
   return Piscina.move(transferable as unknown as Parameters<typeof Piscina.move>[0]);

@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, type TestGateway } from './helpers/gateway.js';
+import { CORPUS_DIR, loadManifest } from './helpers/corpus.js';
+import { deepOutlinePdf, flateBombPdf, textPdf } from '../scripts/fixtures.js';
+import { mutateBytes, STRAY_REJECTION_SEEDS, STRAY_REJECTION_SOURCE } from '../scripts/fuzz.js';
+
+/**
+ * Issue 11 items 3-5: what one hostile PDF does is charged to that upload alone — a promise it
+ * leaves rejected, memory it inflates, an outline nested past the stack — and never to the next
+ * upload on the same worker.
+ */
+const url = `/v1/upload?c=${CUSTOMER}&o=${CORPUS}`;
+let gw: TestGateway;
+let token: string;
+
+afterEach(() => gw?.close());
+afterAll(() => closeTestIssuer());
+
+const upload = (name: string, bytes: Buffer) =>
+  request(gw.app).post(url).set('Authorization', `Bearer ${token}`).attach('file', bytes, { filename: name, contentType: 'application/octet-stream' });
+
+const stored = (documentId: string) => gw.store.findDocument({ customerId: CUSTOMER, corpusId: CORPUS, documentId });
+
+async function start(env: Record<string, string>) {
+  gw = await startGateway(env);
+  token = await gw.token();
+}
+
+const haveCorpus = loadManifest() !== null; // throws when CI=true and the corpus is missing
+
+describe('a PDF that leaves a promise rejection behind', () => {
+  (haveCorpus ? it : it.skip)('is answered, and the next upload on the same worker still succeeds', async () => {
+    await start({ EXTRACT_WORKERS: '1' });
+    const source = fs.readFileSync(path.join(CORPUS_DIR, STRAY_REJECTION_SOURCE));
+    for (const seed of STRAY_REJECTION_SEEDS) {
+      const hostile = await upload(`fuzzed-${seed}.pdf`, mutateBytes(source, seed));
+      expect(hostile.status).toBe(422);
+      expect(hostile.body.internalCode).not.toBe('EXTRACTION_FAILED');
+      // At once, and again after the rejection has had time to surface.
+      expect((await upload(`after-${seed}.pdf`, textPdf(1, `after ${seed}`))).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await upload(`later-${seed}.pdf`, textPdf(1, `later ${seed}`))).status).toBe(200);
+    }
+    expect(gw.extractor.stopped.crash).toBe(0);
+  });
+
+  (haveCorpus ? it : it.skip)('fails no other client while hostile uploads keep arriving (2 workers)', async () => {
+    await start({ EXTRACT_WORKERS: '2' });
+    const source = fs.readFileSync(path.join(CORPUS_DIR, STRAY_REJECTION_SOURCE));
+    const good: Promise<request.Response>[] = [];
+    const bad: Promise<request.Response>[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const seed of STRAY_REJECTION_SEEDS) bad.push(upload(`r${round}-fuzzed-${seed}.pdf`, mutateBytes(source, seed)));
+      for (let i = 0; i < 3; i++) good.push(upload(`r${round}-good-${i}.pdf`, textPdf(1, `good ${round} ${i}`)));
+    }
+    const goodStatuses = (await Promise.all(good)).map((r) => r.status);
+    const badStatuses = (await Promise.all(bad)).map((r) => r.status);
+    expect(goodStatuses).toEqual(goodStatuses.map(() => 200));
+    expect(badStatuses).toEqual(badStatuses.map(() => 422));
+  });
+});
+
+describe('a PDF whose content stream inflates without end', () => {
+  it.each([
+    ['1 MiB (inflating to ~1 GiB, in memory)', 1024 * 1024 - 2048],
+    ['10 MiB (inflating to ~10 GiB, spooled to disk)', 10 * 1024 * 1024 - 4096],
+  ])('of %s is 422 EXTRACTION_RESOURCE_LIMIT, stores nothing, and the worker serves on', async (_what, size) => {
+    await start({ EXTRACT_WORKERS: '1', EXTRACT_MAX_BUFFER_MB: '128', EXTRACT_TIMEOUT_MS: '30000' });
+    const res = await upload('bomb.pdf', flateBombPdf(size));
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ internalCode: 'EXTRACTION_RESOURCE_LIMIT' });
+    expect(res.body.details).toContain('EXTRACT_MAX_BUFFER_MB');
+    expect(await stored('bomb.pdf')).toBeNull();
+    expect((await upload('after-bomb.pdf', textPdf(2))).status).toBe(200);
+  }, 60_000);
+
+  it('is not refused because of an earlier bomb: the cap counts what the parse holds, not garbage', async () => {
+    await start({ EXTRACT_WORKERS: '1', EXTRACT_MAX_BUFFER_MB: '64' });
+    for (let i = 0; i < 3; i++) expect((await upload(`bomb-${i}.pdf`, flateBombPdf(256 * 1024))).status).toBe(422);
+    // A legitimate 5 MB text file right after: well under the cap once the bombs' buffers are collected.
+    const big = Buffer.from('All work and no play makes Jack a dull boy.\n'.repeat(120_000));
+    expect((await upload('big.txt', big)).status).toBe(200);
+  }, 60_000);
+});
+
+describe('a PDF whose outline nests 50,000 deep', () => {
+  it('is stored with its pages as sections and a warning; no worker dies', async () => {
+    await start({ EXTRACT_WORKERS: '1' });
+    const res = await upload('deep-outline.pdf', deepOutlinePdf(50_000)).query({ d: 'true' });
+    expect(res.status).toBe(200);
+    expect(res.body.warnings).toEqual([expect.objectContaining({ code: 'OUTLINE_UNREADABLE' })]);
+    expect(JSON.stringify(res.body.document.section)).toContain('A page under a very deep outline.');
+    expect((await upload('after-outline.pdf', textPdf(1))).status).toBe(200);
+    expect(gw.extractor.stopped).toMatchObject({ crash: 0, timeout: 0 });
+  }, 60_000);
+
+  it('keeps an outline nested 40 deep, cut at 32 levels', async () => {
+    await start({ EXTRACT_WORKERS: '1' });
+    const res = await upload('outline-40.pdf', deepOutlinePdf(40)).query({ d: 'true' });
+    expect(res.status).toBe(200);
+    expect(res.body.warnings ?? []).toEqual([]);
+    let depth = 0;
+    for (let s = res.body.document.section[0]; s; s = s.section?.[0]) depth++;
+    expect(depth).toBe(33); // entries at depth 0 … 32
+  });
+});
