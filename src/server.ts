@@ -53,7 +53,7 @@ export async function startServer(
   const keySource = resolveKeySource(config);
   const extractor = createExtractionPool(config.extract, (message, err) => logger.error({ err }, message));
   const spoolDir = prepareSpoolDir(path.join(config.dataDir, SPOOL_DIR));
-  const readiness = gatewayReadiness({ store, extractor, dataDir: config.dataDir });
+  const readiness = gatewayReadiness({ store, extractor, dataDir: config.dataDir, ...(keySource.kind === 'jwks' ? { keySet: keySource.keySet } : {}) });
   const app = buildApp({
     store,
     extractor,

@@ -1,9 +1,11 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, testIssuer, type TestGateway } from './helpers/gateway.js';
-import { rsaIssuer, signHs256, signRs256, unsignedToken, WRITE_CLAIMS } from './helpers/keys.js';
+import { rsaIssuer, signHs256, signRs256, startJwksServer, unsignedToken, WRITE_CLAIMS } from './helpers/keys.js';
 
 const url = `/v1/upload?c=${CUSTOMER}&o=${CORPUS}`;
 let gw: TestGateway;
@@ -268,5 +270,59 @@ describe('strict claims, with every key source', () => {
       expect(Buffer.from(tweaked.split('.')[2]!, 'base64url').equals(Buffer.from(s, 'base64url'))).toBe(true);
       expectInvalidToken(await uploadWith(null, `Bearer ${tweaked}`, 'bits.txt'), 'malformed token');
     });
+  });
+});
+
+/** Issue 11 item 8: a JWKS that cannot be fetched is the gateway's trouble (503), not the token's. */
+describe('an unreachable JWKS', () => {
+  async function closedPortUrl(): Promise<string> {
+    const server = http.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return `http://127.0.0.1:${port}/.well-known/jwks.json`;
+  }
+
+  it('answers a valid token 503 UNAVAILABLE with Retry-After, and /readyz says why', async () => {
+    gw = await startGateway({ JWT_JWKS_URL: await closedPortUrl() });
+    const { issuer } = await testIssuer();
+    const res = await uploadWith(gw.app, `Bearer ${await signRs256(issuer, WRITE_CLAIMS())}`, 'jwks-down.txt');
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ internalCode: 'UNAVAILABLE' });
+    expect(res.body.details).toContain('cannot be fetched');
+    expect(res.headers['retry-after']).toBe('5');
+    const ready = await request(gw.app).get('/readyz');
+    expect(ready.status).toBe(503);
+    expect(ready.body.checks.jwks).toMatch(/cannot be fetched: ECONNREFUSED/);
+  });
+
+  it('answers 503 when the JWKS URL serves something that is not a key set', async () => {
+    const server = http.createServer((_req, res) => res.writeHead(500).end('down for maintenance'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      gw = await startGateway({ JWT_JWKS_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks` });
+      const { issuer } = await testIssuer();
+      const res = await uploadWith(gw.app, `Bearer ${await signRs256(issuer, WRITE_CLAIMS())}`, 'jwks-500.txt');
+      expect(res.status).toBe(503);
+      expect((await request(gw.app).get('/readyz')).body.checks.jwks).toMatch(/cannot be fetched/);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('still answers a forged or malformed token 401 while the JWKS is down', async () => {
+    gw = await startGateway({ JWT_JWKS_URL: await closedPortUrl() });
+    expectInvalidToken(await uploadWith(gw.app, 'Bearer not.a.jwt'));
+    expectInvalidToken(await uploadWith(gw.app, `Bearer ${unsignedToken(WRITE_CLAIMS())}`));
+  });
+
+  it('keeps verifying with cached keys, and /readyz stays ready, when the JWKS goes down later', async () => {
+    const issuer = await rsaIssuer('cached-key');
+    const jwks = await startJwksServer([issuer]);
+    gw = await startGateway({ JWT_JWKS_URL: jwks.url });
+    expect((await uploadWith(gw.app, `Bearer ${await signRs256(issuer, WRITE_CLAIMS())}`, 'first.txt')).status).toBe(200);
+    await jwks.close();
+    expect((await uploadWith(gw.app, `Bearer ${await signRs256(issuer, WRITE_CLAIMS())}`, 'second.txt')).status).toBe(200);
+    expect((await request(gw.app).get('/readyz')).body.checks.jwks).toBe('ok');
   });
 });

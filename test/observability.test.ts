@@ -148,7 +148,7 @@ describe('/healthz and /readyz', () => {
     expect((await request(gw!.app).get('/healthz')).body).toEqual({ status: 'ok' });
     const ready = await request(gw!.app).get('/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ status: 'ready', checks: { database: 'ok', workers: 'ok', disk: 'ok' } });
+    expect(ready.body).toEqual({ status: 'ready', checks: { database: 'ok', workers: 'ok', disk: 'ok', jwks: 'ok' } });
     expect((await request(gw!.app).post('/readyz')).status).toBe(405);
   });
 

@@ -1,5 +1,5 @@
 import * as jose from 'jose';
-import { AuthenticationError } from '../errors/index.js';
+import { AuthenticationError, UnavailableError } from '../errors/index.js';
 import type { Config } from '../config/index.js';
 import { assertCanonicalCompactJws, principalFromClaims } from './jwt-claims.js';
 import type { KeySource } from './key-source.js';
@@ -7,10 +7,6 @@ import type { Principal } from './principal.js';
 
 /** Clock skew tolerated on exp/nbf/iat. */
 const CLOCK_TOLERANCE_S = 30;
-/** A token naming an unknown kid refetches the JWKS at most this often. */
-const JWKS_COOLDOWN_MS = 30_000;
-/** Keys are refetched at least this often, so rotated-out keys stop working. */
-const JWKS_MAX_AGE_MS = 10 * 60_000;
 
 type KeyInput = Parameters<typeof jose.jwtVerify>[1];
 
@@ -18,11 +14,7 @@ type KeyInput = Parameters<typeof jose.jwtVerify>[1];
 export function createJwtVerifier(source: KeySource, jwt: Config['jwt']): (bearer: string | undefined) => Promise<Principal> {
   const key: KeyInput =
     source.kind === 'jwks'
-      ? jose.createRemoteJWKSet(source.url, {
-          cooldownDuration: JWKS_COOLDOWN_MS,
-          cacheMaxAge: JWKS_MAX_AGE_MS,
-          timeoutDuration: 5_000,
-        })
+      ? source.keySet.getKey
       : source.kind === 'public-key'
         ? source.key
         : source.secret;
@@ -41,6 +33,7 @@ export function createJwtVerifier(source: KeySource, jwt: Config['jwt']): (beare
     try {
       ({ payload } = await jose.jwtVerify(bearer, key as Parameters<typeof jose.jwtVerify>[1], options));
     } catch (err) {
+      if (err instanceof UnavailableError) throw err;
       throw new AuthenticationError(`invalid token: ${describeJoseError(err)}`);
     }
     return principalFromClaims(payload);
@@ -53,9 +46,6 @@ function describeJoseError(err: unknown): string {
   if (err instanceof jose.errors.JOSEAlgNotAllowed) return 'signing algorithm not allowed';
   if (err instanceof jose.errors.JWKSNoMatchingKey) return 'no key matches the token (unknown kid)';
   if (err instanceof jose.errors.JWSSignatureVerificationFailed) return 'signature verification failed';
-  if (err instanceof jose.errors.JWKSTimeout || (err as { code?: string }).code === 'ERR_JOSE_GENERIC') {
-    return 'the key set could not be fetched';
-  }
   if (err instanceof jose.errors.JOSEError) return err.message;
   return 'malformed token';
 }

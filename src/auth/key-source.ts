@@ -2,10 +2,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/index.js';
+import { RemoteKeySet } from './remote-key-set.js';
 
 /** Where token signatures are verified from: exactly one source is in force. */
 export type KeySource =
-  | { readonly kind: 'jwks'; readonly url: URL; readonly algorithms: readonly string[] }
+  | { readonly kind: 'jwks'; readonly url: URL; readonly keySet: RemoteKeySet; readonly algorithms: readonly string[] }
   | { readonly kind: 'public-key'; readonly key: crypto.KeyObject; readonly file: string; readonly algorithms: readonly string[] }
   | {
       readonly kind: 'secret';
@@ -26,7 +27,8 @@ const ASYMMETRIC_DEFAULT = ['RS256', 'ES256', 'EdDSA'];
 export function resolveKeySource(config: Config): KeySource {
   const { jwt } = config;
   if (jwt.jwksUrl !== null) {
-    return { kind: 'jwks', url: new URL(jwt.jwksUrl), algorithms: jwt.algorithms ?? ASYMMETRIC_DEFAULT };
+    const url = new URL(jwt.jwksUrl);
+    return { kind: 'jwks', url, keySet: new RemoteKeySet(url), algorithms: jwt.algorithms ?? ASYMMETRIC_DEFAULT };
   }
   if (jwt.publicKeyFile !== null) {
     let key: crypto.KeyObject;

@@ -88,9 +88,23 @@ export function directoryWritable(dir: string): ReadinessCheck {
   };
 }
 
-/** The gateway's checks: the database, the extraction workers and, when given, the data directory. */
-export function gatewayReadiness(parts: { store: DocumentStore; extractor: Extractor; dataDir?: string }): Readiness {
+/** Keys cached, or fetchable now: without them no token can be verified. */
+export function keySetReachable(keySet: { check(): Promise<void> }): ReadinessCheck {
+  return { name: 'jwks', check: () => keySet.check() };
+}
+
+/**
+ * The gateway's checks: the database, the extraction workers and, when given, the data directory
+ * and the remote JWKS.
+ */
+export function gatewayReadiness(parts: {
+  store: DocumentStore;
+  extractor: Extractor;
+  dataDir?: string;
+  keySet?: { check(): Promise<void> };
+}): Readiness {
   const checks = [databaseReachable(parts.store), workersAlive(parts.extractor)];
   if (parts.dataDir !== undefined) checks.push(directoryWritable(parts.dataDir));
+  if (parts.keySet !== undefined) checks.push(keySetReachable(parts.keySet));
   return new Readiness(checks);
 }

@@ -68,12 +68,13 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
   const store = new SqliteStore({ file: dbFile, quotaDefaults: config.quotaDefaults, lockWaitMs: config.sqliteLockWaitMs });
   await store.createCorpus({ customerId: CUSTOMER, corpusId: CORPUS, name: 'test' });
   const extractor = createExtractionPool(config.extract);
-  const readiness = gatewayReadiness({ store, extractor, dataDir });
+  const keySource = resolveKeySource(config);
+  const readiness = gatewayReadiness({ store, extractor, dataDir, ...(keySource.kind === 'jwks' ? { keySet: keySource.keySet } : {}) });
   const spoolDir = prepareSpoolDir(path.join(dataDir, SPOOL_DIR));
   const app = recordResponses(buildApp({
     store,
     extractor,
-    authenticator: createAuthenticator(resolveKeySource(config), config.jwt, store),
+    authenticator: createAuthenticator(keySource, config.jwt, store),
     maxUploadBytes: config.maxUploadBytes,
     spoolDir,
     quotaDefaults: config.quotaDefaults,
