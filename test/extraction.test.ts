@@ -75,7 +75,7 @@ describe('extraction of generated files', () => {
     expect(doc.title).toBe('A Generated Report');
     expect(doc.section.map((s: { metadataJson: string }) => JSON.parse(s.metadataJson))).toEqual([{ page: 1 }, { page: 2 }]);
     expect(doc.section[1].text).toBe('Page 2 of the generated PDF.\nThe quick brown fox jumps over the lazy dog.');
-    expect(JSON.parse(doc.metadataJson)).toMatchObject({ title: 'A Generated Report', pages: 2, mime_type: 'application/pdf', extractor: 'pdfjs-dist@5.5.207' });
+    expect(JSON.parse(doc.metadataJson)).toMatchObject({ title: 'A Generated Report', pages: 2, mime_type: 'application/pdf', extractor: '@embedpdf/pdfium@2.15.1' });
   });
 
   it('detects the type by content, whatever the name says', async () => {

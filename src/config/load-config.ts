@@ -25,6 +25,8 @@ export interface ExtractConfig {
   readonly maxHeapMb: number;
   readonly maxBufferMb: number;
   readonly queueMax: number;
+  /** PDF_ENGINE: auto (PDFium, pdf.js where it fails), pdfium or pdfjs. */
+  readonly pdfEngine: 'auto' | 'pdfium' | 'pdfjs';
 }
 
 /** Slow-client bounds of the HTTP server (see src/http/http-server.ts). */
@@ -168,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxHeapMb: integer('EXTRACT_MAX_HEAP_MB', 32, 65_536) ?? 512,
       maxBufferMb: integer('EXTRACT_MAX_BUFFER_MB', 16, 65_536) ?? 256,
       queueMax: integer('EXTRACT_QUEUE_MAX', 0, 100_000) ?? 64,
+      pdfEngine: oneOf('PDF_ENGINE', ['auto', 'pdfium', 'pdfjs'] as const, 'auto'),
     }),
     demoSeed: bool('DEMO_SEED'),
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),

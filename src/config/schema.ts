@@ -90,6 +90,13 @@ export const VARIABLES: readonly VariableSpec[] = [
     default: '256',
   },
   {
+    name: 'PDF_ENGINE',
+    description:
+      'PDF text engine: auto (PDFium, with pdf.js for files PDFium cannot read or whose fonts it cannot map to Unicode), ' +
+      'pdfium or pdfjs (that engine only).',
+    default: 'auto',
+  },
+  {
     name: 'EXTRACT_QUEUE_MAX',
     description: 'Files that may wait for a worker; past it uploads get 503 with Retry-After.',
     default: '64',

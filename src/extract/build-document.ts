@@ -20,7 +20,7 @@ import {
 import { computeCharge, type Charge } from '../quota/index.js';
 import type { DraftDocument, DraftSection } from './draft.js';
 import type { InputFormat } from './formats.js';
-import { extractPdf } from './pdf.js';
+import { extractPdf, type PdfEngineChoice } from './pdf/extract-pdf.js';
 import { isEncryptedOffice, sniff, SUPPORTED_TYPES } from './sniff.js';
 import { extractText } from './text.js';
 import type { ExtractionWarning } from './text-normalize.js';
@@ -71,7 +71,12 @@ export interface BuiltDocument {
  * The whole parse of one upload, run inside an extraction worker: bytes in, the encoded Document
  * and its charge out, so the event loop never parses anything.
  */
-export async function buildDocument(task: ExtractionTask): Promise<BuiltDocument> {
+/** How this worker parses: set once from the pool's configuration. */
+export interface ParseOptions {
+  readonly pdfEngine: PdfEngineChoice;
+}
+
+export async function buildDocument(task: ExtractionTask, options: ParseOptions = { pdfEngine: 'auto' }): Promise<BuiltDocument> {
   const { format, source } = task;
   const started = performance.now();
   const bytes = 'bytes' in source ? source.bytes : asUint8Array(await readFile(source.spooledTo));
@@ -84,7 +89,7 @@ export async function buildDocument(task: ExtractionTask): Promise<BuiltDocument
     document.documentId = normalizeDocumentId(document.documentId, "the Document's document_id");
     allSections(document).forEach((s, i) => parseMetadataJson(s.metadataJson, `section ${s.id || i + 1}'s`));
   } else {
-    const draft = await extractRaw(format.name, bytes, task.sha256);
+    const draft = await extractRaw(format.name, bytes, task.sha256, options);
     if (format.name === 'zip') detectedType = 'docx';
     document = fromDraft(draft, task.filenameId ?? '');
     warnings = draft.warnings;
@@ -108,10 +113,10 @@ export async function buildDocument(task: ExtractionTask): Promise<BuiltDocument
   };
 }
 
-async function extractRaw(name: 'pdf' | 'zip' | 'ole2' | 'text', bytes: Uint8Array, sha256: string): Promise<DraftDocument> {
+async function extractRaw(name: 'pdf' | 'zip' | 'ole2' | 'text', bytes: Uint8Array, sha256: string, options: ParseOptions): Promise<DraftDocument> {
   switch (name) {
     case 'pdf':
-      return extractPdf(bytes, sha256);
+      return extractPdf(bytes, sha256, options.pdfEngine);
     case 'zip':
       // Loaded on first use: a worker that never sees a docx never loads mammoth.
       return (await import('./docx.js')).extractZip(bytes, sha256);

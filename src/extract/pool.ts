@@ -86,7 +86,7 @@ export function createExtractionPool(config: ExtractConfig, log: (message: strin
     minThreads: config.workers,
     maxThreads: config.workers,
     concurrentTasksPerWorker: 1,
-    workerData: { maxBufferBytes: config.maxBufferMb * 1024 * 1024 } satisfies ExtractionWorkerData,
+    workerData: { maxBufferBytes: config.maxBufferMb * 1024 * 1024, pdfEngine: config.pdfEngine } satisfies ExtractionWorkerData,
     idleTimeout: 60_000,
     resourceLimits: {
       maxOldGenerationSizeMb: config.maxHeapMb,

@@ -5,14 +5,20 @@ import { Piscina } from 'piscina';
 import { GatewayError, type ErrorCode } from '../errors/index.js';
 import { buildDocument, type BuiltDocument, type ExtractionTask } from './build-document.js';
 import { installMemoryGuard, memoryLimitHit, resetMemoryGuard } from './memory-guard.js';
-import { loadPdfJs } from './pdf.js';
+import type { PdfEngineChoice } from './pdf/extract-pdf.js';
+import { loadPdfium } from './pdf/pdfium-engine.js';
+import { loadPdfJs } from './pdf/pdfjs-engine.js';
 import { dispatchStrayRejection } from './stray-rejections.js';
 
 /** What the pool tells every worker at start. */
 export interface ExtractionWorkerData {
   /** EXTRACT_MAX_BUFFER_MB in bytes: memory outside the heap one parse may hold. */
   readonly maxBufferBytes: number;
+  /** PDF_ENGINE. */
+  readonly pdfEngine: PdfEngineChoice;
 }
+
+const options = workerData as ExtractionWorkerData;
 
 /**
  * Parsing runs at a lower CPU priority (nice 10) than the event loop. With both cores parsing, the
@@ -37,7 +43,7 @@ function lowerThreadPriority(): void {
 }
 
 lowerThreadPriority();
-installMemoryGuard((workerData as ExtractionWorkerData).maxBufferBytes);
+installMemoryGuard(options.maxBufferBytes);
 
 /**
  * A parser may leave a promise rejection behind that nothing awaits (pdf.js does for some damaged
@@ -51,8 +57,10 @@ process.on('unhandledRejection', dispatchStrayRejection);
 
 /** Two turns of the event loop: rejections an engine's clean-up leaves behind surface now. */
 const settle = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
-// While the worker waits for its first task (a failed import surfaces in that task's parse).
-loadPdfJs().catch(() => {});
+// The engine is loaded while the worker waits for its first task (a failure surfaces in that
+// task's parse). In auto mode pdf.js, the fallback, loads on first use: most workers never need it.
+if (options.pdfEngine === 'pdfjs') loadPdfJs().catch(() => {});
+else loadPdfium().catch(() => {});
 
 export interface WorkerInput {
   readonly task: ExtractionTask;
@@ -74,7 +82,7 @@ export default async function extractInWorker({ task, started }: WorkerInput): P
   started.close();
   resetMemoryGuard();
   try {
-    const value = await buildDocument(task);
+    const value = await buildDocument(task, { pdfEngine: options.pdfEngine });
     const limit = memoryLimitHit();
     if (limit) return resourceLimit(limit.message);
     return movingDocument({ ok: true, value });

@@ -1,0 +1,287 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { init, type WrappedPdfiumModule } from '@embedpdf/pdfium';
+import { ExtractionError } from '../../errors/index.js';
+import { MAX_OUTLINE_DEPTH, MAX_OUTLINE_ENTRIES, type PdfContent, type PdfInfo, type PdfLine, type PdfOutlineEntry, type PdfPage } from './model.js';
+import { pdfDateToIso } from './pdf-date.js';
+
+export const PDFIUM_VERSION = '2.15.1';
+const require = createRequire(import.meta.url);
+
+/** FPDF_GetLastError codes (fpdfview.h). */
+const FPDF_ERR_PASSWORD = 4;
+/** A char whose font is at least this heavy counts as bold (CSS weights: 400 normal, 700 bold). */
+const BOLD_WEIGHT = 600;
+/**
+ * Characters sampled per page for FPDFText_HasUnicodeMapError (a call per character would cost
+ * ~1 µs each: 0.7 s on the 352-page book for a share that a sample estimates well).
+ */
+const UNICODE_SAMPLE_PER_PAGE = 200;
+/**
+ * A module whose linear memory grew past this is dropped after the parse (WASM memory never
+ * shrinks): the next parse starts a fresh one (~60 ms) instead of the worker keeping the peak.
+ */
+const RECYCLE_AFTER_BYTES = 192 * 1024 * 1024;
+
+type Pdfium = WrappedPdfiumModule;
+/** Emscripten's views of the linear memory (re-read each time: growing the memory replaces them). */
+interface Heaps {
+  readonly HEAPU8: Uint8Array;
+  readonly HEAP32: Int32Array;
+  readonly HEAPF32: Float32Array;
+  readonly HEAPF64: Float64Array;
+}
+const heaps = (pdfium: Pdfium): Heaps => pdfium.pdfium as unknown as Heaps;
+let loading: Promise<Pdfium> | null = null;
+
+/**
+ * PDFium, instantiated once per worker from the package's own .wasm file (never the package's
+ * default CDN URL: nothing is fetched at run time).
+ */
+export function loadPdfium(): Promise<Pdfium> {
+  loading ??= (async () => {
+    const wasmBinary = fs.readFileSync(require.resolve('@embedpdf/pdfium/pdfium.wasm'));
+    const module = await init({ wasmBinary: wasmBinary.buffer.slice(wasmBinary.byteOffset, wasmBinary.byteOffset + wasmBinary.byteLength) });
+    module.PDFiumExt_Init();
+    return module;
+  })();
+  loading.catch(() => {
+    loading = null;
+  });
+  return loading;
+}
+
+/** PDFium's share of sampled characters whose glyphs have no usable Unicode mapping. */
+export interface PdfiumContent extends PdfContent {
+  readonly unicodeMapErrorShare: number;
+}
+
+export const pdfiumEngine: { readonly name: 'pdfium'; read(bytes: Uint8Array): Promise<PdfiumContent> } = {
+  name: 'pdfium',
+  async read(bytes) {
+    const pdfium = await loadPdfium();
+    try {
+      return readWith(pdfium, bytes);
+    } catch (err) {
+      // An abort inside the WASM (e.g. out of memory under EXTRACT_MAX_BUFFER_MB) leaves the
+      // module unusable: the next parse instantiates a new one.
+      if (!(err instanceof ExtractionError)) loading = null;
+      throw err;
+    } finally {
+      if (heaps(pdfium).HEAPU8.byteLength > RECYCLE_AFTER_BYTES) loading = null;
+    }
+  },
+};
+
+function readWith(pdfium: Pdfium, bytes: Uint8Array): PdfiumContent {
+  const heap = new Heap(pdfium);
+  try {
+    const data = heap.copyIn(bytes);
+    const doc = pdfium.FPDF_LoadMemDocument(data, bytes.length, '');
+    if (!doc) {
+      if (pdfium.FPDF_GetLastError() === FPDF_ERR_PASSWORD) {
+        throw new ExtractionError('ENCRYPTED', 'the PDF is encrypted with a user password; upload it without one');
+      }
+      throw new ExtractionError('CORRUPT', `the PDF cannot be read (PDFium error ${pdfium.FPDF_GetLastError()})`);
+    }
+    try {
+      const count = pdfium.FPDF_GetPageCount(doc);
+      if (count <= 0) throw new ExtractionError('CORRUPT', 'the PDF has no pages that can be read');
+      const pages: PdfPage[] = [];
+      const sample = { chars: 0, errors: 0 };
+      for (let i = 0; i < count; i++) pages.push(readPage(pdfium, heap, doc, i, sample));
+      return {
+        pages,
+        outline: readOutline(pdfium, heap, doc),
+        info: readInfo(pdfium, heap, doc),
+        engine: `@embedpdf/pdfium@${PDFIUM_VERSION}`,
+        warnings: [],
+        unicodeMapErrorShare: sample.chars === 0 ? 0 : sample.errors / sample.chars,
+      };
+    } finally {
+      pdfium.FPDF_CloseDocument(doc);
+    }
+  } finally {
+    heap.freeAll();
+  }
+}
+
+/** malloc'd blocks of one parse, freed together. */
+class Heap {
+  readonly #blocks: number[] = [];
+  constructor(private readonly pdfium: Pdfium) {}
+  alloc(size: number): number {
+    const ptr = this.pdfium.pdfium.wasmExports.malloc(size);
+    if (!ptr) throw new ExtractionError('EXTRACTION_RESOURCE_LIMIT', 'PDFium ran out of memory');
+    this.#blocks.push(ptr);
+    return ptr;
+  }
+  copyIn(bytes: Uint8Array): number {
+    const ptr = this.alloc(bytes.length);
+    heaps(this.pdfium).HEAPU8.set(bytes, ptr);
+    return ptr;
+  }
+  f64(ptr: number): number {
+    return heaps(this.pdfium).HEAPF64[ptr / 8]!;
+  }
+  freeAll(): void {
+    for (const ptr of this.#blocks) this.pdfium.pdfium.wasmExports.free(ptr);
+    this.#blocks.length = 0;
+  }
+}
+
+/**
+ * A page's text with PDFium's own line breaks (it inserts "\r\n" where a line ends), each line
+ * measured by its first and last characters: four calls a line rather than four a character.
+ */
+function readPage(pdfium: Pdfium, heap: Heap, doc: number, index: number, sample: { chars: number; errors: number }): PdfPage {
+  const page = pdfium.FPDF_LoadPage(doc, index);
+  if (!page) return { lines: [] };
+  const textPage = pdfium.FPDFText_LoadPage(page);
+  try {
+    if (!textPage) return { lines: [] };
+    const count = pdfium.FPDFText_CountChars(textPage);
+    if (count <= 0) return { lines: [] };
+    const buffer = heap.alloc((count + 1) * 2);
+    const written = pdfium.FPDFText_GetText(textPage, 0, count, buffer);
+    const text = written > 0 ? pdfium.pdfium.UTF16ToString(buffer) : '';
+    const stride = Math.max(1, Math.floor(count / UNICODE_SAMPLE_PER_PAGE));
+    for (let c = 0; c < count; c += stride) {
+      if (pdfium.FPDFText_IsGenerated(textPage, c)) continue;
+      sample.chars++;
+      if (pdfium.FPDFText_HasUnicodeMapError(textPage, c) === 1) sample.errors++;
+    }
+    // Text drawn outside the visible page (crop box ∩ media box) is not on the page: pdf.js and
+    // poppler leave it out too (pypdf__imagemagick-images.pdf draws "Background" above its box).
+    const bounds = heap.alloc(16);
+    const visible = pdfium.FPDF_GetPageBoundingBox(page, bounds)
+      ? { left: heaps(pdfium).HEAPF32[bounds / 4]!, top: heaps(pdfium).HEAPF32[bounds / 4 + 1]!, right: heaps(pdfium).HEAPF32[bounds / 4 + 2]!, bottom: heaps(pdfium).HEAPF32[bounds / 4 + 3]! }
+      : null;
+    const lines = splitLines(pdfium, heap, textPage, text);
+    if (!visible) return { lines };
+    return { lines: lines.filter((l) => l.right >= visible.left && l.x <= visible.right && l.top >= visible.bottom && l.bottom <= visible.top) };
+  } finally {
+    if (textPage) pdfium.FPDFText_ClosePage(textPage);
+    pdfium.FPDF_ClosePage(page);
+  }
+}
+
+function splitLines(pdfium: Pdfium, heap: Heap, textPage: number, text: string): PdfLine[] {
+  const box = heap.alloc(32);
+  const measure = (char: number) => {
+    pdfium.FPDFText_GetCharBox(textPage, char, box, box + 8, box + 16, box + 24);
+    return { left: heap.f64(box), right: heap.f64(box + 8), bottom: heap.f64(box + 16), top: heap.f64(box + 24) };
+  };
+  const lines: PdfLine[] = [];
+  // Char indices count code points; the text is UTF-16.
+  let charIndex = 0;
+  let lineStart = 0;
+  let lineText = '';
+  const flush = (end: number) => {
+    const first = lineStart + (lineText.length - lineText.trimStart().length);
+    const trimmed = lineText.trim();
+    if (trimmed !== '') {
+      const last = Math.max(first, end - 1 - (lineText.length - lineText.trimEnd().length));
+      const a = measure(first);
+      const b = measure(last);
+      lines.push({
+        text: trimmed,
+        x: Math.min(a.left, b.left),
+        right: Math.max(a.right, b.right),
+        top: Math.max(a.top, b.top),
+        bottom: Math.min(a.bottom, b.bottom),
+        size: pdfium.FPDFText_GetFontSize(textPage, first),
+        bold: pdfium.FPDFText_GetFontWeight(textPage, first) >= BOLD_WEIGHT,
+      });
+    }
+    lineText = '';
+  };
+  for (let i = 0; i < text.length; ) {
+    const cp = text.codePointAt(i)!;
+    const units = cp > 0xffff ? 2 : 1;
+    if (cp === 0x0d && text.charCodeAt(i + 1) === 0x0a) {
+      flush(charIndex);
+      charIndex += 2;
+      i += 2;
+      lineStart = charIndex;
+      continue;
+    }
+    if (cp === 0x0a || cp === 0x0d) {
+      flush(charIndex);
+      charIndex += 1;
+      i += 1;
+      lineStart = charIndex;
+      continue;
+    }
+    lineText += text.slice(i, i + units);
+    charIndex += 1;
+    i += units;
+  }
+  flush(charIndex);
+  return lines;
+}
+
+/** UTF-16LE text of a PDFium getter that answers the byte length it needs (terminator included). */
+function readUtf16(pdfium: Pdfium, heap: Heap, get: (buffer: number, length: number) => number): string {
+  const needed = get(0, 0);
+  if (needed <= 2) return '';
+  const buffer = heap.alloc(needed);
+  get(buffer, needed);
+  return pdfium.pdfium.UTF16ToString(buffer);
+}
+
+/**
+ * The bookmark tree, walked without recursion: depth cut at MAX_OUTLINE_DEPTH, at most
+ * MAX_OUTLINE_ENTRIES entries, and every bookmark visited once (outlines may form cycles).
+ */
+function readOutline(pdfium: Pdfium, heap: Heap, doc: number): PdfOutlineEntry[] {
+  type Mutable = { title: string; page: number | null; top: number | null; children: Mutable[] };
+  const root: Mutable[] = [];
+  const seen = new Set<number>();
+  const location = heap.alloc(24);
+  const stack: { handle: number; into: Mutable[]; depth: number }[] = [];
+  const first = pdfium.FPDFBookmark_GetFirstChild(doc, 0);
+  if (first) stack.push({ handle: first, into: root, depth: 0 });
+  while (stack.length > 0 && seen.size < MAX_OUTLINE_ENTRIES) {
+    const { handle, into, depth } = stack.pop()!;
+    if (seen.has(handle)) continue;
+    seen.add(handle);
+    const entry: Mutable = { title: readUtf16(pdfium, heap, (b, l) => pdfium.FPDFBookmark_GetTitle(handle, b, l)).trim(), page: null, top: null, children: [] };
+    let dest = pdfium.FPDFBookmark_GetDest(doc, handle);
+    if (!dest) {
+      const action = pdfium.FPDFBookmark_GetAction(handle);
+      if (action) dest = pdfium.FPDFAction_GetDest(doc, action);
+    }
+    if (dest) {
+      const page = pdfium.FPDFDest_GetDestPageIndex(doc, dest);
+      entry.page = page >= 0 ? page : null;
+      if (pdfium.FPDFDest_GetLocationInPage(dest, location, location + 4, location + 8, location + 12, location + 16, location + 20)) {
+        const hasY = heaps(pdfium).HEAP32[(location + 4) / 4] !== 0;
+        if (hasY) entry.top = heaps(pdfium).HEAPF32[(location + 16) / 4]!;
+      }
+    }
+    into.push(entry);
+    // Siblings after this entry, then its children first (pushed last, popped first): document order.
+    const next = pdfium.FPDFBookmark_GetNextSibling(doc, handle);
+    if (next) stack.push({ handle: next, into, depth });
+    const child = depth + 1 <= MAX_OUTLINE_DEPTH ? pdfium.FPDFBookmark_GetFirstChild(doc, handle) : 0;
+    if (child) stack.push({ handle: child, into: entry.children, depth: depth + 1 });
+  }
+  return root;
+}
+
+function readInfo(pdfium: Pdfium, heap: Heap, doc: number): PdfInfo {
+  const field = (tag: string) => {
+    const value = readUtf16(pdfium, heap, (b, l) => pdfium.FPDF_GetMetaText(doc, tag, b, l)).trim();
+    return value === '' ? undefined : value;
+  };
+  const info: Record<string, string | undefined> = {
+    title: field('Title'),
+    author: field('Author'),
+    subject: field('Subject'),
+    keywords: field('Keywords'),
+    created: pdfDateToIso(field('CreationDate')),
+    modified: pdfDateToIso(field('ModDate')),
+  };
+  return Object.fromEntries(Object.entries(info).filter(([, v]) => v !== undefined)) as PdfInfo;
+}
