@@ -137,7 +137,9 @@ describe('worker limits', () => {
   });
 
   it('stops a parse past EXTRACT_MAX_HEAP_MB with 422 EXTRACTION_RESOURCE_LIMIT and keeps serving', async () => {
-    await start({ EXTRACT_MAX_HEAP_MB: '64', EXTRACT_WORKERS: '1', EXTRACT_TIMEOUT_MS: '120000' });
+    // pdf.js holds what it parses on the V8 heap; PDFium holds it in WASM memory, which
+    // EXTRACT_MAX_BUFFER_MB caps (test/extraction-isolation.test.ts).
+    await start({ EXTRACT_MAX_HEAP_MB: '64', EXTRACT_WORKERS: '1', EXTRACT_TIMEOUT_MS: '120000', PDF_ENGINE: 'pdfjs' });
     const res = await upload('heavy.pdf', heavyPdf(40));
     expect(res.status).toBe(422);
     expect(res.body.internalCode).toBe('EXTRACTION_RESOURCE_LIMIT');

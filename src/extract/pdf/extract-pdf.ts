@@ -1,5 +1,6 @@
 import { ExtractionError } from '../../errors/index.js';
 import { hasText, type DraftDocument } from '../draft.js';
+import { memoryLimitHit } from '../memory-guard.js';
 import { asBuffer } from '../sniff.js';
 import { garbledWarning, type ExtractionWarning } from '../text-normalize.js';
 import { cleanTitle } from '../title.js';
@@ -25,8 +26,9 @@ async function readPdf(bytes: Uint8Array, choice: PdfEngineChoice): Promise<PdfC
   try {
     content = await pdfiumEngine.read(bytes);
   } catch (err) {
-    // A password stays a password; anything else PDFium cannot read, pdf.js may (it repairs more).
-    if (err instanceof ExtractionError && (err.code === 'ENCRYPTED' || err.code === 'EXTRACTION_RESOURCE_LIMIT')) throw err;
+    // A password stays a password, and a file past the memory cap would pass it again; anything
+    // else PDFium cannot read, pdf.js may (it repairs more).
+    if (memoryLimitHit() || (err instanceof ExtractionError && (err.code === 'ENCRYPTED' || err.code === 'EXTRACTION_RESOURCE_LIMIT'))) throw err;
     return pdfjsEngine.read(bytes);
   }
   if (content.unicodeMapErrorShare > UNICODE_MAP_ERROR_FALLBACK || !content.pages.some((p) => p.lines.length > 0)) {

@@ -41,7 +41,13 @@ let loading: Promise<Pdfium> | null = null;
 export function loadPdfium(): Promise<Pdfium> {
   loading ??= (async () => {
     const wasmBinary = fs.readFileSync(require.resolve('@embedpdf/pdfium/pdfium.wasm'));
-    const module = await init({ wasmBinary: wasmBinary.buffer.slice(wasmBinary.byteOffset, wasmBinary.byteOffset + wasmBinary.byteLength) });
+    const module = await init({
+      wasmBinary: wasmBinary.buffer.slice(wasmBinary.byteOffset, wasmBinary.byteOffset + wasmBinary.byteLength),
+      // Emscripten writes to stderr when a memory growth is refused (EXTRACT_MAX_BUFFER_MB): the
+      // parse's answer says so already.
+      print: () => {},
+      printErr: () => {},
+    });
     module.PDFiumExt_Init();
     return module;
   })();
