@@ -44,10 +44,10 @@ async function readPdf(bytes: Uint8Array, choice: PdfEngineChoice): Promise<PdfC
 export async function extractPdf(bytes: Uint8Array, sha256: string, choice: PdfEngineChoice = 'auto'): Promise<DraftDocument> {
   const encrypted = asBuffer(bytes).includes('/Encrypt');
   const content = await readPdf(bytes, choice);
-  const { title, sections, pageTexts } = layOut(content);
+  const { title, sections, pageTexts, warnings: layoutWarnings } = layOut(content);
   if (!hasText(sections)) throw new ExtractionError('NO_TEXT', 'the PDF has no text layer; it looks scanned');
 
-  const warnings: ExtractionWarning[] = [...content.warnings];
+  const warnings: ExtractionWarning[] = [...content.warnings, ...layoutWarnings];
   const garbled = garbledWarning(pageTexts);
   if (garbled) warnings.push(garbled);
   if (encrypted) {

@@ -1,0 +1,113 @@
+import type { PdfLine } from './model.js';
+
+/**
+ * Pieces of one printed line that an engine reports apart — author names between superscript
+ * marks, a word after a footnote sign — joined back: a piece that starts where the previous one
+ * ends, on the same baseline. A space goes between pieces that are apart.
+ */
+export function mergeLineFragments(lines: readonly PdfLine[]): PdfLine[] {
+  const out: PdfLine[] = [];
+  for (const line of lines) {
+    const prev = out[out.length - 1];
+    const size = Math.max(prev?.size ?? 0, line.size, 1);
+    if (
+      prev &&
+      Math.abs(prev.bottom - line.bottom) <= size * 0.4 &&
+      line.x >= prev.right - size * 0.5 &&
+      line.x - prev.right <= size * 3
+    ) {
+      const gap = line.x - prev.right;
+      out[out.length - 1] = {
+        ...prev,
+        text: gap > size * 0.15 && !/^[,.;:!?)\]]/.test(line.text) ? `${prev.text} ${line.text}` : prev.text + line.text,
+        right: Math.max(prev.right, line.right),
+        top: Math.max(prev.top, line.top),
+        bottom: Math.min(prev.bottom, line.bottom),
+        // The larger font leads: a superscript does not make the line smaller.
+        size: Math.max(prev.size, line.size),
+      };
+    } else {
+      out.push(line);
+    }
+  }
+  return out;
+}
+
+/** Lower-case words of 3+ letters, for deciding whether a line-end hyphen is part of the word. */
+export function wordsOf(text: string, into: Set<string>): void {
+  for (const m of text.toLowerCase().matchAll(/\p{L}{3,}/gu)) into.add(m[0]);
+}
+
+const LIST_ITEM = /^(?:[•\-–—*·▪◦●○■□➢►]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\(?[ivxlc]{1,5}[.)])\s/i;
+/** A paragraph-joining decision past this many lines on one page would be quadratic: keep lines. */
+const MAX_LINES_TO_JOIN = 2000;
+
+/**
+ * A page's lines as paragraphs: the lines of one paragraph joined with a space, paragraphs on
+ * lines of their own. A paragraph ends at a vertical gap larger than the line spacing, a change
+ * of font size or weight, a line that starts outside the paragraph's left edge, a line that ends
+ * well short of its column's right edge, or a line that starts like a list item. Short aligned
+ * lines (tables, lists, code) therefore stay one per line. A line-end hyphen is dropped when the
+ * joined word occurs elsewhere in the document without it ("com-" + "pile"), else kept
+ * ("well-" + "known").
+ */
+export function paragraphsOf(lines: readonly PdfLine[], documentWords: ReadonlySet<string>): string[] {
+  if (lines.length > MAX_LINES_TO_JOIN) return lines.map((l) => l.text);
+  const rightEdges = lines.map((line) => columnRight(line, lines));
+  const paragraphs: string[] = [];
+  let text = '';
+  let prev: PdfLine | null = null;
+  let prevRight = 0;
+  let left = 0;
+  let count = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (prev && continues(prev, prevRight, line, left, count)) {
+      text = join(text, line.text, documentWords);
+      // The paragraph's left edge is its second line's (the first may be indented).
+      if (count === 1) left = line.x;
+      count++;
+    } else {
+      if (text !== '') paragraphs.push(text);
+      text = line.text;
+      left = line.x;
+      count = 1;
+    }
+    prev = line;
+    prevRight = rightEdges[i]!;
+  }
+  if (text !== '') paragraphs.push(text);
+  return paragraphs;
+}
+
+/** The right edge of the column a line is in: the furthest right of lines starting near it. */
+function columnRight(line: PdfLine, lines: readonly PdfLine[]): number {
+  const near = line.size * 3;
+  let right = line.right;
+  for (const other of lines) if (Math.abs(other.x - line.x) <= near && other.right > right) right = other.right;
+  return right;
+}
+
+function continues(prev: PdfLine, prevColumnRight: number, line: PdfLine, left: number, count: number): boolean {
+  const size = Math.max(prev.size, 1);
+  if (Math.abs(line.size - prev.size) > size * 0.15 || line.bold !== prev.bold) return false;
+  const step = prev.bottom - line.bottom; // baseline to baseline, downwards
+  if (step <= size * 0.3 || step > size * 1.75) return false;
+  // Left edge: the paragraph's body (or, after its first line, where the first line may be indented).
+  const edge = count === 1 ? Math.min(left, line.x) : left;
+  if (Math.abs(line.x - edge) > size * (count === 1 ? 3 : 0.8)) return false;
+  if (count === 1 && line.x > left + size * 0.8) return false; // an indented second line starts something new
+  if (prev.right < prevColumnRight - size * 3) return false;
+  if (LIST_ITEM.test(line.text)) return false;
+  return true;
+}
+
+function join(text: string, next: string, documentWords: ReadonlySet<string>): string {
+  const hyphen = /(\p{L}+)-$/u.exec(text);
+  const head = /^(\p{Ll}\p{L}*)/u.exec(next);
+  if (hyphen && head) {
+    const joined = (hyphen[1]! + head[1]!).toLowerCase();
+    return documentWords.has(joined) ? text.slice(0, -1) + next : text + next;
+  }
+  return `${text} ${next}`;
+}
