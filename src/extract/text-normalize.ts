@@ -4,8 +4,9 @@ export interface ExtractionWarning {
   readonly message: string;
 }
 
-// C0 controls except tab (09) and newline (0A), plus DEL: never meaningful in indexed text.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+// C0 controls except tab (09) and newline (0A), DEL, and the noncharacters U+FFFE/U+FFFF (PDFium
+// marks line-end hyphens with U+FFFE): never meaningful in indexed text.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f\ufffe\uffff]/g;
 
 /** NFC, controls dropped, spaces at line ends trimmed, runs of blank lines collapsed. */
 export function normalizeText(text: string): string {

@@ -20,8 +20,8 @@ const MAX_HEADING_SHARE = 0.25;
 
 /**
  * Lines set as headings in a PDF without an outline: short, not ending like a sentence, with a
- * letter in them, and either in a font clearly larger than the body text or bold at body size
- * where the body is not bold. Consecutive heading lines of one style are one (wrapped) heading.
+ * letter in them, and either in a font clearly larger than the body text (1.3×) or bold (at body
+ * size or larger) where the body is not bold. Consecutive heading lines of one style are one (wrapped) heading.
  * Levels follow the font size, larger first; bold body-size headings nest below all larger ones.
  */
 export function findHeadings(pages: readonly (readonly PdfLine[])[]): Heading[] {
@@ -35,8 +35,10 @@ export function findHeadings(pages: readonly (readonly PdfLine[])[]): Heading[] 
     lines.forEach((line, i) => {
       if (!looksLikeHeadingText(line.text) || line.size < 3) return;
       const larger = line.size >= body.size * LARGER;
-      const boldAtBodySize = line.bold && !body.bold && Math.abs(line.size - body.size) <= body.size * 0.15 && standsAlone(lines, i);
-      if (larger || boldAtBodySize) candidates.push({ page, line: i, size: round(line.size), bold: line.bold, text: line.text });
+      // Bold, at body size or somewhat larger, on its own line: "1. Introduction" in 11 pt bold
+      // over 9 pt body text.
+      const boldHeading = line.bold && !body.bold && line.size >= body.size * 0.85 && standsAlone(lines, i);
+      if (larger || boldHeading) candidates.push({ page, line: i, size: round(line.size), bold: line.bold, text: line.text });
     });
   });
   if (candidates.length === 0 || candidates.length > lineTotal * MAX_HEADING_SHARE) return [];
@@ -52,13 +54,14 @@ export function findHeadings(pages: readonly (readonly PdfLine[])[]): Heading[] 
       merged.push({ ...c, lineCount: 1 });
     }
   }
-  const sizes = [...new Set(merged.filter((h) => h.size >= body.size * LARGER).map((h) => h.size))].sort((a, b) => b - a);
+  // Levels: larger first; at one size, bold before regular.
+  const styles = [...new Set(merged.map((h) => h.size * 2 + (h.bold ? 1 : 0)))].sort((a, b) => b - a);
   return merged.map((h) => ({
     page: h.page,
     line: h.line,
     lineCount: h.lineCount,
     title: normalizeText(h.text).replace(/\s+/g, ' '),
-    level: h.size >= body.size * LARGER ? sizes.indexOf(h.size) : sizes.length,
+    level: styles.indexOf(h.size * 2 + (h.bold ? 1 : 0)),
   }));
 }
 
@@ -85,7 +88,7 @@ function looksLikeHeadingText(text: string): boolean {
   const t = text.trim();
   if (t.length < 2 || t.length > MAX_HEADING_CHARS) return false;
   if (!/\p{L}{2,}/u.test(t)) return false;
-  if (/[.,;:]$/.test(t) && !/\.\.\.$/.test(t)) return false;
+  if (/[.,;:\-]$/.test(t) && !/\.\.\.$/.test(t)) return false;
   return /^[\p{Lu}\p{N}\p{Lo}]/u.test(t);
 }
 

@@ -2,7 +2,7 @@ import { draftSection, pruneEmpty, type DraftSection } from '../draft.js';
 import { normalizeText, type ExtractionWarning } from '../text-normalize.js';
 import { cleanTitle } from '../title.js';
 import { findHeadings, type Heading } from './headings.js';
-import { mergeLineFragments, paragraphsOf, wordsOf } from './lines.js';
+import { documentWords, mergeLineFragments, paragraphsOf } from './lines.js';
 import type { PdfContent, PdfLine, PdfOutlineEntry } from './model.js';
 import { dropRunningLines } from './running-lines.js';
 
@@ -33,8 +33,7 @@ interface Cut {
 export function layOut(content: PdfContent): PdfLayout {
   const merged = content.pages.map((p) => mergeLineFragments(p.lines));
   const { pages, dropped } = dropRunningLines(merged);
-  const words = new Set<string>();
-  for (const page of pages) for (const line of page) wordsOf(line.text, words);
+  const words = documentWords(pages);
   const render = (from: Cut, to: Cut) => renderSpan(pages, from, to, words);
   const pageTexts = pages.map((_, i) => render({ page: i, line: 0 }, { page: i + 1, line: 0 }));
 
@@ -88,16 +87,20 @@ function comparable(text: string): string {
   return text.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
+/** Without a leading section number ("2.1 ", "IV. ", "A. "), which outline titles often leave out. */
+const unnumbered = (text: string) => text.replace(/^\s*(?:\d+(?:\.\d+)*|[IVXLC]+|[A-Z])[.)]?\s+(?=\p{L})/u, '');
+
 /** The entry's title among the page's lines from `start` on: its index, or -1. */
 function findTitleLine(title: string, lines: readonly PdfLine[], start: number, top: number | null): number {
-  const wanted = comparable(title);
+  const wanted = comparable(unnumbered(title));
   if (wanted.length < 2) return -1;
   for (let i = start; i < lines.length; i++) {
     const line = lines[i]!;
     if (top !== null && line.bottom > top + line.size * 2) continue; // above the destination
-    const have = comparable(line.text);
+    const have = comparable(unnumbered(line.text));
     if (have.length === 0) continue;
-    if (have.startsWith(wanted) || (have.length >= Math.min(8, wanted.length) && wanted.startsWith(have))) return i;
+    // The whole line is the title (a heading), or the title's start (a heading that wraps).
+    if (have === wanted || (have.length >= Math.min(8, wanted.length) && wanted.startsWith(have))) return i;
   }
   return -1;
 }

@@ -33,9 +33,24 @@ export function mergeLineFragments(lines: readonly PdfLine[]): PdfLine[] {
   return out;
 }
 
-/** Lower-case words of 3+ letters, for deciding whether a line-end hyphen is part of the word. */
-export function wordsOf(text: string, into: Set<string>): void {
-  for (const m of text.toLowerCase().matchAll(/\p{L}{3,}/gu)) into.add(m[0]);
+/**
+ * Lower-case words of 3+ letters in the document, for deciding whether a line-end hyphen is part
+ * of the word. The pieces around a line-end hyphen are not counted: "Work-" / "ers" would
+ * otherwise vouch for themselves.
+ */
+export function documentWords(pages: readonly (readonly PdfLine[])[]): Set<string> {
+  const words = new Set<string>();
+  for (const lines of pages) {
+    let afterHyphen = false;
+    for (const line of lines) {
+      let text = line.text.toLowerCase().replace(/\ufffe/g, ' ');
+      if (afterHyphen) text = text.replace(/^\p{L}+/u, '');
+      afterHyphen = /\p{L}-$/u.test(text);
+      if (afterHyphen) text = text.replace(/\p{L}+-$/u, '');
+      for (const m of text.matchAll(/\p{L}{3,}/gu)) words.add(m[0]);
+    }
+  }
+  return words;
 }
 
 const LIST_ITEM = /^(?:[•\-–—*·▪◦●○■□➢►]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\(?[ivxlc]{1,5}[.)])\s/i;
@@ -46,13 +61,13 @@ const MAX_LINES_TO_JOIN = 2000;
  * A page's lines as paragraphs: the lines of one paragraph joined with a space, paragraphs on
  * lines of their own. A paragraph ends at a vertical gap larger than the line spacing, a change
  * of font size or weight, a line that starts outside the paragraph's left edge, a line that ends
- * well short of its column's right edge, or a line that starts like a list item. Short aligned
- * lines (tables, lists, code) therefore stay one per line. A line-end hyphen is dropped when the
- * joined word occurs elsewhere in the document without it ("com-" + "pile"), else kept
- * ("well-" + "known").
+ * well short of its column's right edge, or a line that starts like a list item — unless the text
+ * plainly goes on (a line ending in a lower-case letter, comma or hyphen, the next starting lower
+ * case). Short aligned lines (tables, lists, code) therefore stay one per line. A line-end hyphen
+ * is kept only where both halves are words and the joined word is not (see keepsHyphen).
  */
 export function paragraphsOf(lines: readonly PdfLine[], documentWords: ReadonlySet<string>): string[] {
-  if (lines.length > MAX_LINES_TO_JOIN) return lines.map((l) => l.text);
+  if (lines.length > MAX_LINES_TO_JOIN) return lines.map((l) => joinMarkedHyphens(l.text, documentWords));
   const rightEdges = lines.map((line) => columnRight(line, lines));
   const paragraphs: string[] = [];
   let text = '';
@@ -62,14 +77,16 @@ export function paragraphsOf(lines: readonly PdfLine[], documentWords: ReadonlyS
   let count = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
+    const lineText = joinMarkedHyphens(line.text, documentWords);
     if (prev && continues(prev, prevRight, line, left, count)) {
-      text = join(text, line.text, documentWords);
-      // The paragraph's left edge is its second line's (the first may be indented).
-      if (count === 1) left = line.x;
+      text = join(text, lineText, documentWords);
+      // The paragraph's left edge is its second line's (the first may be indented), or the new
+      // column's.
+      if (count === 1 || line.bottom > prev.bottom) left = line.x;
       count++;
     } else {
       if (text !== '') paragraphs.push(text);
-      text = line.text;
+      text = lineText;
       left = line.x;
       count = 1;
     }
@@ -91,23 +108,48 @@ function columnRight(line: PdfLine, lines: readonly PdfLine[]): number {
 function continues(prev: PdfLine, prevColumnRight: number, line: PdfLine, left: number, count: number): boolean {
   const size = Math.max(prev.size, 1);
   if (Math.abs(line.size - prev.size) > size * 0.15 || line.bold !== prev.bold) return false;
+  if (LIST_ITEM.test(line.text)) return false;
   const step = prev.bottom - line.bottom; // baseline to baseline, downwards
-  if (step <= size * 0.3 || step > size * 1.75) return false;
+  // A sentence or word that plainly goes on ("… the" / "com-" followed by a lower-case start)
+  // continues whatever the line lengths and indents say, within a normal line step or into the
+  // next column.
+  const goesOn = /[\p{Ll},;\-]$/u.test(prev.text) && /^\p{Ll}/u.test(line.text);
+  // The next column: the text goes on at the top of a column to the right.
+  if (step < 0 && line.x >= prev.right - size) return goesOn || prev.right >= prevColumnRight - size * 3;
+  if (step <= size * 0.3 || step > size * (goesOn ? 2.5 : 1.75)) return false;
+  if (goesOn) return true;
   // Left edge: the paragraph's body (or, after its first line, where the first line may be indented).
   const edge = count === 1 ? Math.min(left, line.x) : left;
   if (Math.abs(line.x - edge) > size * (count === 1 ? 3 : 0.8)) return false;
   if (count === 1 && line.x > left + size * 0.8) return false; // an indented second line starts something new
-  if (prev.right < prevColumnRight - size * 3) return false;
-  if (LIST_ITEM.test(line.text)) return false;
-  return true;
+  return prev.right >= prevColumnRight - size * 3;
+}
+
+/**
+ * PDFium joins a word hyphenated at a line end into one line and marks the hyphen U+FFFE: the
+ * same rule as across lines decides whether it stays.
+ */
+function joinMarkedHyphens(text: string, documentWords: ReadonlySet<string>): string {
+  if (!text.includes('\ufffe')) return text;
+  return text
+    .replace(/(\p{L}+)\ufffe\s*(\p{L}+)/gu, (_, a: string, b: string) => (keepsHyphen(a, b, documentWords) ? `${a}-${b}` : a + b))
+    .replace(/\ufffe/g, '-');
 }
 
 function join(text: string, next: string, documentWords: ReadonlySet<string>): string {
   const hyphen = /(\p{L}+)-$/u.exec(text);
   const head = /^(\p{Ll}\p{L}*)/u.exec(next);
-  if (hyphen && head) {
-    const joined = (hyphen[1]! + head[1]!).toLowerCase();
-    return documentWords.has(joined) ? text.slice(0, -1) + next : text + next;
-  }
+  if (hyphen && head) return keepsHyphen(hyphen[1]!, head[1]!, documentWords) ? text + next : text.slice(0, -1) + next;
   return `${text} ${next}`;
+}
+
+/**
+ * A line-end hyphen stays ("well-" + "known") when the joined word occurs nowhere else in the
+ * document and both halves are words of their own (found elsewhere, or of one or two letters:
+ * "commodity-by-commodity"); otherwise it only split a word ("com-" + "pile", "Work-" + "ers").
+ */
+function keepsHyphen(before: string, after: string, documentWords: ReadonlySet<string>): boolean {
+  if (documentWords.has((before + after).toLowerCase())) return false;
+  const isWord = (w: string) => w.length <= 2 || documentWords.has(w.toLowerCase());
+  return isWord(before) && isWord(after);
 }

@@ -15,7 +15,7 @@ export interface PdfLine {
   readonly bottom: number;
   /** Font size of the line's first character (points, as scaled on the page). */
   readonly size: number;
-  /** The first character's font is bold (weight ≥ 600), where the engine knows. */
+  /** The line's first and last characters are bold (weight ≥ 600), where the engine knows. */
   readonly bold: boolean;
 }
 

@@ -178,9 +178,20 @@ function splitLines(pdfium: Pdfium, heap: Heap, textPage: number, text: string):
     pdfium.FPDFText_GetCharBox(textPage, char, box, box + 8, box + 16, box + 24);
     return { left: heap.f64(box), right: heap.f64(box + 8), bottom: heap.f64(box + 16), top: heap.f64(box + 24) };
   };
+  // FPDFText_GetFontSize is the size in text space (the Tf operand); a page that sets "1 Tf" and
+  // scales with the text matrix (pdfjs__freeculture.pdf) would report 1 pt everywhere. The
+  // character's matrix gives the scale that applies.
+  const matrix = heap.alloc(24);
+  const effectiveSize = (char: number) => {
+    const size = pdfium.FPDFText_GetFontSize(textPage, char);
+    if (!pdfium.FPDFText_GetMatrix(textPage, char, matrix)) return size;
+    const f32 = heaps(pdfium).HEAPF32;
+    const scale = Math.hypot(f32[matrix / 4 + 2]!, f32[matrix / 4 + 3]!);
+    return scale > 0 ? size * scale : size;
+  };
   const lines: PdfLine[] = [];
-  // Char indices count code points; the text is UTF-16.
-  let charIndex = 0;
+  // PDFium's character indices count UTF-16 code units (a character outside the BMP, such as the
+  // math italic 𝑉, is two), so an index into the text is an index into PDFium's characters.
   let lineStart = 0;
   let lineText = '';
   const flush = (end: number) => {
@@ -196,34 +207,31 @@ function splitLines(pdfium: Pdfium, heap: Heap, textPage: number, text: string):
         right: Math.max(a.right, b.right),
         top: Math.max(a.top, b.top),
         bottom: Math.min(a.bottom, b.bottom),
-        size: pdfium.FPDFText_GetFontSize(textPage, first),
-        bold: pdfium.FPDFText_GetFontWeight(textPage, first) >= BOLD_WEIGHT,
+        size: effectiveSize(first),
+        // Bold from both ends: a paragraph that starts with a bold run-in ("Guards. Each …") is
+        // not a bold line.
+        bold: pdfium.FPDFText_GetFontWeight(textPage, first) >= BOLD_WEIGHT && pdfium.FPDFText_GetFontWeight(textPage, last) >= BOLD_WEIGHT,
       });
     }
     lineText = '';
   };
-  for (let i = 0; i < text.length; ) {
-    const cp = text.codePointAt(i)!;
-    const units = cp > 0xffff ? 2 : 1;
-    if (cp === 0x0d && text.charCodeAt(i + 1) === 0x0a) {
-      flush(charIndex);
-      charIndex += 2;
-      i += 2;
-      lineStart = charIndex;
-      continue;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0d || c === 0x0a) {
+      flush(i);
+      if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
+      lineStart = i + 1;
+    } else if (c === 0xfffe) {
+      // PDFium joins a word hyphenated at a line end into one line and marks the hyphen U+FFFE:
+      // the printed lines are split again (each with its own box), the hyphen kept for the layout.
+      lineText += '-';
+      flush(i + 1);
+      lineStart = i + 1;
+    } else {
+      lineText += text[i];
     }
-    if (cp === 0x0a || cp === 0x0d) {
-      flush(charIndex);
-      charIndex += 1;
-      i += 1;
-      lineStart = charIndex;
-      continue;
-    }
-    lineText += text.slice(i, i + units);
-    charIndex += 1;
-    i += units;
   }
-  flush(charIndex);
+  flush(text.length);
   return lines;
 }
 
