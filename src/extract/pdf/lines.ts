@@ -113,7 +113,11 @@ function continues(prev: PdfLine, prevColumnRight: number, line: PdfLine, left: 
   // A sentence or word that plainly goes on ("… the" / "com-" followed by a lower-case start)
   // continues whatever the line lengths and indents say, within a normal line step or into the
   // next column.
-  const goesOn = /[\p{Ll},;\-]$/u.test(prev.text) && /^\p{Ll}/u.test(line.text);
+  // (A lower-case or comma end only from a line that fills most of its column: short rows of a
+  // table do not run on; a word broken by a hyphen always does.)
+  const wide = prev.right - prev.x >= 0.6 * (prevColumnRight - Math.min(prev.x, left));
+  const startsLower = /^\p{Ll}/u.test(line.text);
+  const goesOn = startsLower && (/\p{L}-$/u.test(prev.text) || (wide && /[\p{Ll},;]$/u.test(prev.text)));
   // The next column: the text goes on at the top of a column to the right.
   if (step < 0 && line.x >= prev.right - size) return goesOn || prev.right >= prevColumnRight - size * 3;
   if (step <= size * 0.3 || step > size * (goesOn ? 2.5 : 1.75)) return false;
