@@ -101,6 +101,8 @@ describe('headings for PDFs without an outline', () => {
       body(`And it continues about ${word[n]} on a second line,`, 659, { size: 9 }),
       body(`a third line and a fourth line on ${word[n]},`, 648, { size: 9 }),
       body(`until the paragraph on ${word[n]} ends.`, 637, { size: 9, right: 300 }),
+      body(`A second paragraph on ${word[n]} starts after a gap`, 610, { size: 9 }),
+      body(`and ends on its second line about ${word[n]}.`, 599, { size: 9, right: 300 }),
     ];
     const { sections, warnings } = layOut(content([page(0), page(1), page(2), page(3)]));
     expect(sections.map((s) => s.title)).toEqual(['', 'A Paper Title']);

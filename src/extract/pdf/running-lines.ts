@@ -16,8 +16,10 @@ const key = (text: string) => text.replace(/\d+/g, '#').replace(/\s+/g, ' ').tri
  */
 export function dropRunningLines(pages: readonly (readonly PdfLine[])[]): { pages: PdfLine[][]; dropped: number } {
   if (pages.length < MIN_PAGES) return { pages: pages.map((p) => [...p]), dropped: 0 };
+  // A page of a few lines is all edges: its lines are its text (a slide, a generated page), not
+  // headers and footers, so such pages are left alone.
   const edges = (lines: readonly PdfLine[]) =>
-    lines.length <= 2 * EDGE_LINES ? lines.map((_, i) => i) : [...Array(EDGE_LINES).keys(), ...Array.from({ length: EDGE_LINES }, (_, i) => lines.length - EDGE_LINES + i)];
+    lines.length <= 2 * EDGE_LINES ? [] : [...Array(EDGE_LINES).keys(), ...Array.from({ length: EDGE_LINES }, (_, i) => lines.length - EDGE_LINES + i)];
   const pagesWith = new Map<string, number>();
   for (const lines of pages) {
     const seen = new Set(edges(lines).map((i) => key(lines[i]!.text)));
