@@ -138,7 +138,7 @@ describe('read paths', () => {
       title: '',
       metadataJson: legacyMetadata,
       charge: { numChars: 3, numMetadataChars: 0 },
-      provenance: { sourceSha256: 'x', sourceSize: 1, sourceFormat: 'text', uploader: 'test', extractor: 'test', extractionMs: 0 },
+      provenance: { sourceSha256: '0'.repeat(64), sourceSize: 1, sourceFormat: 'text', uploader: 'test', extractor: 'test', extractionMs: 0 },
     });
     await uploadText(gw.app, key, 'normal.txt', 'normal', { lang: 'en' });
 
