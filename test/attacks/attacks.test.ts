@@ -72,14 +72,15 @@ const GIVE_UP_MS = BUDGET_MS + 30_000;
  * The gateway process's peak RSS (workers included) must stay under this, so the suite sets
  * limits whose sum fits in it; what the cap then catches is an attack that escapes its limits.
  * What the limits allow: ~160 MB for the process with two idle workers, and per worker a heap of
- * EXTRACT_MAX_HEAP_MB (+16 MB young generation) and buffers of EXTRACT_MAX_BUFFER_MB, of which,
- * after a refused Flate bomb, up to ~1.8 × stays resident in the idle worker (measured: 380-450
- * MB at the default 256). So 2 × (192 + 16 + 1.8 × 128) + 160 ≈ 1,030 MB at worst, ~700 MB seen.
- * The defaults (512 MB heap, 256 MB buffers) allow well over 1 GiB with two workers: two Flate
- * bombs in a row, one per worker, took this suite's gateway to 1,054 MB.
+ * EXTRACT_MAX_HEAP_MB (+8 MB young generation at this size) and buffers of EXTRACT_MAX_BUFFER_MB,
+ * of which, after a refused Flate bomb, up to ~1.8 × stays resident in the idle worker (measured:
+ * 380-450 MB at the default 256). So 2 × (128 + 8 + 1.8 × 128) + 160 ≈ 890 MB at worst; 615-666
+ * MB seen. The defaults (512 MB heap, 256 MB buffers) allow well over 1 GiB with two workers:
+ * two Flate bombs in a row, one per worker, took this suite's gateway to 1,054 MB. A small heap
+ * also makes the heavy PDF reach its cap in seconds; no file here needs more.
  */
 const RSS_CAP_MB = 1024;
-const EXTRACT_MAX_HEAP_MB = 192;
+const EXTRACT_MAX_HEAP_MB = 128;
 const EXTRACT_MAX_BUFFER_MB = 128;
 
 const JWT_SECRET = crypto.randomBytes(32).toString('base64url');
