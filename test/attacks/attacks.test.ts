@@ -74,7 +74,7 @@ const GIVE_UP_MS = BUDGET_MS + 30_000;
  * What the limits allow: ~160 MB for the process with two idle workers, and per worker a heap of
  * EXTRACT_MAX_HEAP_MB (+8 MB young generation at this size) and buffers of EXTRACT_MAX_BUFFER_MB,
  * of which, after a refused Flate bomb, up to ~1.8 × stays resident in the idle worker (measured:
- * 380-450 MB at the default 256). So 2 × (128 + 8 + 1.8 × 128) + 160 ≈ 890 MB at worst; 615-666
+ * 380-450 MB at the default 256). So 2 × (128 + 8 + 1.8 × 128) + 160 ≈ 890 MB at worst; 615-719
  * MB seen. The defaults (512 MB heap, 256 MB buffers) allow well over 1 GiB with two workers:
  * two Flate bombs in a row, one per worker, took this suite's gateway to 1,054 MB. A small heap
  * also makes the heavy PDF reach its cap in seconds; no file here needs more.
@@ -540,6 +540,8 @@ describe('attack suite', () => {
     const bomb = (name: string, expect: number[] | undefined, code?: string | string[]): Attack => ({ kind: 'bomb', name, ...(expect ? { expect } : {}), ...(code ? { code } : {}) });
     await fileAttack(bomb('flate-bomb-1MiB.pdf', [422], 'EXTRACTION_RESOURCE_LIMIT'), flateBombPdf(1024 * 1024));
     await fileAttack(bomb('flate-bomb-9MiB.pdf', [422], 'EXTRACTION_RESOURCE_LIMIT'), flateBombPdf(9 * 1024 * 1024));
+    // One per worker: what each keeps resident after its refusal adds up.
+    await Promise.all(['a', 'b'].map((lane) => fileAttack(bomb(`flate-bomb-1MiB-two-at-once-${lane}.pdf`, [422], 'EXTRACTION_RESOURCE_LIMIT'), flateBombPdf(1024 * 1024))));
     // The heap fills slowly near its cap: the time limit may stop it first.
     await fileAttack(bomb('heavy-40MB.pdf', [422], ['EXTRACTION_RESOURCE_LIMIT', 'EXTRACTION_TIMEOUT']), heavyPdf(40));
     await fileAttack(bomb('zip-bomb.docx', [422], 'DECOMPRESSION_BOMB'), zipBombDocx());
