@@ -51,7 +51,7 @@ import { Ledger, summary, type Attack } from './ledger.js';
  * Everything is deterministic: fuzzed files come from the shared corpus with fixed seeds (see
  * scripts/attack-files.ts; a case's name says how to rebuild it). Without the corpus (and not in
  * CI, where it is required) only the attacks that need no corpus file run. ATTACKS_TRACE=1
- * prints every hostile file's answer and the peak RSS after it.
+ * prints every hostile request's answer and the peak RSS after it.
  */
 
 const CUSTOMER = '123456';
@@ -84,7 +84,11 @@ const EXTRACT_MAX_HEAP_MB = 128;
 const EXTRACT_MAX_BUFFER_MB = 128;
 
 const JWT_SECRET = crypto.randomBytes(32).toString('base64url');
-const ledger = new Ledger(BUDGET_MS);
+const ledger = new Ledger(BUDGET_MS, (attack, ex) => {
+  if (process.env['ATTACKS_TRACE']) {
+    console.log(`${attack.kind} ${attack.name}: ${ex.status || ex.error} ${summary(ex).slice(0, 100)} (${Math.round(ex.ms)} ms, peak RSS ${gw.peakRssMb()} MB)`);
+  }
+});
 const manifest = loadManifest();
 
 let gw: GatewayProcess;
@@ -209,7 +213,6 @@ async function fileAttack(attack: Attack, bytes: Buffer): Promise<Exchange> {
   const crashes = ((await stoppedParses())['crash'] ?? 0) - crashesBefore;
   if (crashes > 0) deaths.push(`${crashes} under ${attack.kind} ${attack.name} (answered ${ex.status} ${summary(ex).slice(0, 60)})`);
   notePeak(`${attack.kind} ${attack.name}`);
-  if (process.env['ATTACKS_TRACE']) console.log(`${attack.kind} ${attack.name}: ${ex.status} ${summary(ex).slice(0, 100)} (${Math.round(ex.ms)} ms, peak RSS ${gw.peakRssMb()} MB)`);
   await Promise.all([innocent(`after ${id}`), innocent(`after ${id}`)]);
   return ex;
 }

@@ -32,11 +32,16 @@ export class Ledger {
   retryable = 0;
   slowest = { ms: 0, what: '' };
 
-  constructor(private readonly budgetMs: number) {}
+  /** `onAttack` sees every hostile request's answer as it is recorded (e.g. to trace it). */
+  constructor(
+    private readonly budgetMs: number,
+    private readonly onAttack: (attack: Attack, ex: Exchange) => void = () => {},
+  ) {}
 
   /** Records a hostile request's answer; returns it for further checks. */
   attack(attack: Attack, ex: Exchange): Exchange {
     this.tried++;
+    this.onAttack(attack, ex);
     this.byKind.set(attack.kind, (this.byKind.get(attack.kind) ?? 0) + 1);
     const what = `${attack.kind} ${attack.name}`;
     if (ex.ms > this.slowest.ms) this.slowest = { ms: ex.ms, what };
