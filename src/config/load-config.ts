@@ -168,7 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       workers: integer('EXTRACT_WORKERS', 1, 256) ?? Math.max(1, os.availableParallelism()),
       timeoutMs: integer('EXTRACT_TIMEOUT_MS', 100, 3_600_000) ?? 60_000,
       maxHeapMb: integer('EXTRACT_MAX_HEAP_MB', 32, 65_536) ?? 512,
-      maxBufferMb: integer('EXTRACT_MAX_BUFFER_MB', 16, 65_536) ?? 256,
+      maxBufferMb: integer('EXTRACT_MAX_BUFFER_MB', 16, 65_536) ?? 128,
       queueMax: integer('EXTRACT_QUEUE_MAX', 0, 100_000) ?? 64,
       pdfEngine: oneOf('PDF_ENGINE', ['auto', 'pdfium', 'pdfjs'] as const, 'auto'),
     }),

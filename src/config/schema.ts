@@ -87,7 +87,7 @@ export const VARIABLES: readonly VariableSpec[] = [
     description:
       'Memory outside the heap one parse may hold (ArrayBuffers, WASM memory), e.g. a stream that inflates without end; ' +
       'past it the file gets 422 EXTRACTION_RESOURCE_LIMIT.',
-    default: '256',
+    default: '128',
   },
   {
     name: 'PDF_ENGINE',

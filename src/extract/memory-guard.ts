@@ -8,8 +8,7 @@
  * - the typed-array and ArrayBuffer constructors of this worker's global scope are wrapped, and an
  *   allocation of 1 MiB or more that would take this thread's ArrayBuffer memory
  *   (`process.memoryUsage().arrayBuffers`, per worker thread) past the cap throws instead;
- * - `DecompressionStream` (pdf.js inflates content streams with it, in Node's zlib, whose buffers
- *   no JS constructor sees) errors once one stream has put out more than the cap;
+ * - `DecompressionStream` is removed (pdf.js then inflates in JS, through those constructors);
  * - `WebAssembly.Memory.prototype.grow` refuses to grow a memory past the cap (an Emscripten
  *   module then sees malloc fail, as on a machine without memory).
  *
@@ -63,6 +62,11 @@ function refuse(): never {
 let collectGarbage: (() => void) | null = null;
 
 const arrayBufferBytes = (): number => process.memoryUsage().arrayBuffers;
+
+/** A full collection now, where the guard could get one (an engine dropping a large instance). */
+export function collectGarbageNow(): void {
+  collectGarbage?.();
+}
 
 function check(bytes: number): void {
   if (bytes < CHECK_FROM_BYTES || arrayBufferBytes() + bytes <= limitBytes) return;
@@ -123,7 +127,11 @@ export function installMemoryGuard(maxBytes: number): void {
       return Reflect.construct(target, args, newTarget);
     },
   });
-  guardDecompressionStreams(scope);
+  // pdf.js inflates content streams with DecompressionStream when there is one, in Node's zlib,
+  // whose buffers no JS constructor sees, and ~250 MB of that native memory stayed with the
+  // process after a refused Flate bomb (attack suite). Without it pdf.js inflates in JS, through
+  // the guarded constructors; pdf.js is only the fallback engine now (PDFium inflates in WASM).
+  delete scope['DecompressionStream'];
   // Typed here: the build's lib has no WebAssembly declarations.
   const memory = (globalThis as { WebAssembly?: { Memory: { prototype: WasmMemory } } }).WebAssembly?.Memory.prototype;
   if (memory) {
@@ -133,41 +141,4 @@ export function installMemoryGuard(maxBytes: number): void {
       return grow.call(this, delta);
     };
   }
-}
-
-/** Output between two looks at this thread's total ArrayBuffer memory. */
-const DECOMPRESSED_CHECK_STEP = 8 * 1024 * 1024;
-
-/**
- * Wraps the global DecompressionStream: its output passes through a counter that errors the
- * stream past the cap (pdf.js then falls back to its own inflater, which the constructors guard).
- */
-function guardDecompressionStreams(scope: Record<string, unknown>): void {
-  const found = scope['DecompressionStream'] as typeof DecompressionStream | undefined;
-  if (!found) return;
-  const Real = found;
-  class GuardedDecompressionStream {
-    readonly readable: ReadableStream<Uint8Array>;
-    readonly writable: DecompressionStream['writable'];
-    constructor(format: ConstructorParameters<typeof DecompressionStream>[0]) {
-      const inner = new Real(format);
-      let total = 0;
-      let nextCheck = DECOMPRESSED_CHECK_STEP;
-      const counter = new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          total += chunk.byteLength;
-          if (total > limitBytes || (total >= nextCheck && arrayBufferBytes() > limitBytes)) {
-            tripped = new MemoryLimitError(limitBytes);
-            controller.error(tripped);
-            return;
-          }
-          if (total >= nextCheck) nextCheck = total + DECOMPRESSED_CHECK_STEP;
-          controller.enqueue(chunk);
-        },
-      });
-      this.writable = inner.writable;
-      this.readable = inner.readable.pipeThrough(counter);
-    }
-  }
-  scope['DecompressionStream'] = GuardedDecompressionStream;
 }
