@@ -4,7 +4,11 @@ import request from 'supertest';
 import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, type TestGateway } from './helpers/gateway.js';
 import { CORPUS_DIR, loadManifest } from './helpers/corpus.js';
 import { deepOutlinePdf, flateBombPdf, textPdf } from '../scripts/fixtures.js';
-import { mutateBytes, STRAY_REJECTION_SEEDS, STRAY_REJECTION_SOURCE } from '../scripts/fuzz.js';
+import { deepElementsDocx, mutateBytes } from '../scripts/attack-files.js';
+
+/** mutateBytes(pdfjs__standard_fonts.pdf, seed) for these seeds leaves a rejection behind in pdf.js. */
+const STRAY_REJECTION_SEEDS = [17, 23, 30] as const;
+const STRAY_REJECTION_SOURCE = 'pdfjs__standard_fonts.pdf';
 
 /**
  * Issue 11 items 3-5: what one hostile PDF does is charged to that upload alone — a promise it
@@ -118,5 +122,16 @@ describe('a PDF whose outline nests 50,000 deep', () => {
     let depth = 0;
     for (let s = res.body.document.section[0]; s; s = s.section?.[0]) depth++;
     expect(depth).toBe(33); // entries at depth 0 … 32
+  });
+});
+
+describe('a docx whose XML nests 100,000 elements deep', () => {
+  it('is refused before mammoth parses it (whose parse no terminate() could stop)', async () => {
+    await start({ EXTRACT_WORKERS: '1' });
+    const res = await upload('deep-elements.docx', deepElementsDocx(100_000));
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ internalCode: 'EXTRACTION_RESOURCE_LIMIT' });
+    expect(res.body.details).toContain('deeper than 1000 levels');
+    expect(gw.extractor.stopped).toMatchObject({ timeout: 0, crash: 0 });
   });
 });

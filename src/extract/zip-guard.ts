@@ -1,6 +1,7 @@
 import yauzl from 'yauzl';
 import { ExtractionError } from '../errors/index.js';
 import { asBuffer } from './sniff.js';
+import { MAX_XML_DEPTH, xmlNestingDepth } from './xml-depth.js';
 
 /** Bomb limits (DEVELOPERS.md / the extraction issue). */
 export const ZIP_LIMITS = {
@@ -22,6 +23,7 @@ export interface ZipContents {
  * too many entries, too much declared size, or a suspicious ratio. Then it inflates every XML
  * part — the parts mammoth will read — counting the *actual* bytes, because declared sizes lie:
  * yauzl fails an entry that inflates past its declared size, and the running total is capped.
+ * Each XML part's element nesting is measured too (src/extract/xml-depth.ts).
  */
 export async function inspectZip(bytes: Uint8Array, keep: readonly string[] = []): Promise<ZipContents> {
   const zip = await open(bytes);
@@ -33,6 +35,9 @@ export async function inspectZip(bytes: Uint8Array, keep: readonly string[] = []
       if (!/\.(xml|rels)$/i.test(entry.fileName)) continue;
       const data = await readEntry(zip, entry, ZIP_LIMITS.maxTotalUncompressed - inflated);
       inflated += data.length;
+      if (xmlNestingDepth(data, MAX_XML_DEPTH) > MAX_XML_DEPTH) {
+        throw new ExtractionError('EXTRACTION_RESOURCE_LIMIT', `${entry.fileName} nests XML elements deeper than ${MAX_XML_DEPTH} levels`);
+      }
       if (keep.includes(entry.fileName)) parts.set(entry.fileName, data);
     }
     return { names: new Set(entries.map((e) => e.fileName)), parts };

@@ -102,7 +102,8 @@ beforeAll(async () => {
     EXTRACT_TIMEOUT_MS: String(EXTRACT_TIMEOUT_MS),
     BODY_IDLE_TIMEOUT_MS: String(BODY_IDLE_TIMEOUT_MS),
     HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
-    LOG_LEVEL: 'warn',
+    SHUTDOWN_GRACE_MS: '3000',
+    LOG_LEVEL: process.env['ATTACKS_TRACE'] ? 'info' : 'warn',
   });
   await gw.admin(['corpus', 'create', '--customer', CUSTOMER, '--corpus', OTHER_CORPUS, '--name', 'other']);
   await gw.admin(['corpus', 'create', '--customer', FOREIGN_CUSTOMER, '--corpus', '1', '--name', 'foreign']);
@@ -125,7 +126,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gw?.stop();
-});
+}, 60_000);
 
 // ---------------------------------------------------------------- requests
 

@@ -85,13 +85,20 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
     alive: () => child.exitCode === null && child.signalCode === null,
     output: () => output.slice(-OUTPUT_TAIL_BYTES),
     async stop() {
+      let killed = false;
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
-        const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        // SHUTDOWN_GRACE_MS is 3 s in the suite; a process still there after 10 s is killed, and
+        // that is a failure: a worker stuck where terminate() cannot reach kept it alive once.
+        const killer = setTimeout(() => {
+          killed = true;
+          child.kill('SIGKILL');
+        }, 10_000);
         await exited;
         clearTimeout(killer);
       }
       fs.rmSync(dataDir, { recursive: true, force: true });
+      if (killed) throw new Error(`the gateway did not exit within 10 s of SIGTERM; its output ended:\n${output.slice(-2000)}`);
     },
   };
 }
