@@ -141,7 +141,9 @@ function joinMarkedHyphens(text: string, documentWords: ReadonlySet<string>): st
 }
 
 function join(text: string, next: string, documentWords: ReadonlySet<string>): string {
-  const hyphen = /(\p{L}+)-$/u.exec(text);
+  // Only the paragraph's tail is looked at: a regex anchored at the end of the whole (growing)
+  // paragraph scanned it from every position, quadratic in its length (1.5 s of freeculture.pdf).
+  const hyphen = text.endsWith('-') ? /(\p{L}+)-$/u.exec(text.slice(-64)) : null;
   const head = /^(\p{Ll}\p{L}*)/u.exec(next);
   if (hyphen && head) return keepsHyphen(hyphen[1]!, head[1]!, documentWords) ? text + next : text.slice(0, -1) + next;
   return `${text} ${next}`;
