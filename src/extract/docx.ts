@@ -22,6 +22,8 @@ interface Element {
   breakType?: string;
   body?: Element[];
   noteType?: string;
+  /** Images: the description (wp:docPr/@descr, else @title) mammoth reads; the image itself never. */
+  altText?: string;
 }
 interface MammothDocument extends Element {
   notes: { _notes?: Record<string, Element> };
@@ -168,7 +170,9 @@ function inlineText(elements: readonly Element[]): string {
         out += `\n${blockText(e)}\n`;
         break;
       case 'image':
-        break; // never read or decoded
+        // The image is never read or decoded; its description is text a reader is given.
+        if (e.altText?.trim()) out += `\n${e.altText.trim()}\n`;
+        break;
       default:
         if (e.children) out += inlineText(e.children);
     }
