@@ -13,6 +13,7 @@ import {
   simpleDocx,
   slowPdf,
   textPdf,
+  documentXml,
   zip,
   zipBombDocx,
 } from '../scripts/fixtures.js';
@@ -112,7 +113,7 @@ describe('extraction of generated files', () => {
   it.each([
     ['declaring 300 MiB', 'zip-bomb.docx', zipBombDocx, 'declare more than 200 MiB'],
     ['with an entry expanding over 200:1', 'ratio-bomb.docx', ratioBombDocx, 'expands'],
-    ['whose entry inflates past its declared size', 'lying.docx', lyingSizeDocx, 'inflates to more than it declares'],
+    ['whose entry inflates far past its declared size', 'lying.docx', lyingSizeDocx, 'not the 1024 it declares'],
     ['with more than 10,000 entries', 'many.docx', manyEntriesDocx, 'entries (at most 10000)'],
   ])('refuses a docx %s as DECOMPRESSION_BOMB and stores nothing', async (_what, name, make, details) => {
     const res = await upload(name, make());
@@ -120,6 +121,22 @@ describe('extraction of generated files', () => {
     expect(res.body.internalCode).toBe('DECOMPRESSION_BOMB');
     expect(res.body.details).toContain(details);
     await expectNothingStored(name);
+  });
+
+  it.each([
+    ['a little more', 1],
+    ['fewer', -1],
+  ])('calls a docx entry that inflates to %s bytes than it declares CORRUPT, not a bomb', async (_what, delta) => {
+    const document = Buffer.from(documentXml('<w:p><w:r><w:t>Damaged but small.</w:t></w:r></w:p>'));
+    const docx = zip([
+      { name: '[Content_Types].xml', data: Buffer.from('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>') },
+      { name: 'word/document.xml', data: document, declaredSize: document.length - delta * 100 },
+    ]);
+    const res = await upload('damaged.docx', docx);
+    expect(res.status).toBe(422);
+    expect(res.body.internalCode).toBe('CORRUPT');
+    expect(res.body.details).toContain('is damaged');
+    await expectNothingStored('damaged.docx');
   });
 });
 

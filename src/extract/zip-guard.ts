@@ -22,7 +22,8 @@ export interface ZipContents {
  * Reads a ZIP's central directory with yauzl and refuses bombs before anything else opens it:
  * too many entries, too much declared size, or a suspicious ratio. Then it inflates every XML
  * part — the parts mammoth will read — counting the *actual* bytes, because declared sizes lie:
- * yauzl fails an entry that inflates past its declared size, and the running total is capped.
+ * the running total is capped, an entry whose real size disagrees with its declared one is a bomb
+ * past the ratio limit and damaged (CORRUPT) below it.
  * Each XML part's element nesting is measured too (src/extract/xml-depth.ts).
  */
 export async function inspectZip(bytes: Uint8Array, keep: readonly string[] = []): Promise<ZipContents> {
@@ -48,7 +49,9 @@ export async function inspectZip(bytes: Uint8Array, keep: readonly string[] = []
 
 function open(bytes: Uint8Array): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(asBuffer(bytes), { lazyEntries: true, validateEntrySizes: true, strictFileNames: false }, (err, zip) => {
+    // Entry sizes are checked here, not by yauzl: it stops at the first chunk past the declared size,
+    // too early to tell a damaged entry from a bomb.
+    yauzl.fromBuffer(asBuffer(bytes), { lazyEntries: true, validateEntrySizes: false, strictFileNames: false }, (err, zip) => {
       if (err || !zip) reject(new ExtractionError('CORRUPT', `the file is not a readable ZIP container: ${err?.message ?? 'unknown error'}`));
       else resolve(zip);
     });
@@ -100,14 +103,18 @@ function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, budget: number): Prom
         }
         chunks.push(chunk);
       });
-      stream.on('error', (e: Error) =>
-        reject(
-          /too many bytes|expected \d+ bytes|uncompressedSize/i.test(e.message)
-            ? bomb(`entry ${entry.fileName} inflates to more than it declares`)
-            : new ExtractionError('CORRUPT', `ZIP entry ${entry.fileName} is broken: ${e.message}`),
-        ),
-      );
-      stream.on('end', () => resolve(Buffer.concat(chunks, size)));
+      stream.on('error', (e: Error) => reject(new ExtractionError('CORRUPT', `ZIP entry ${entry.fileName} is broken: ${e.message}`)));
+      stream.on('end', () => {
+        if (size === entry.uncompressedSize) return resolve(Buffer.concat(chunks, size));
+        // Sizes that disagree with the directory: a bomb only when what really came out is one
+        // (past the ratio limit); otherwise the entry is damaged, which is no cause for alarm.
+        const ratio = size / Math.max(1, entry.compressedSize);
+        if (size > entry.uncompressedSize && size >= ZIP_LIMITS.ratioCheckFrom && ratio > ZIP_LIMITS.maxRatio) {
+          reject(bomb(`entry ${entry.fileName} inflates to ${size} bytes (${Math.round(ratio)}:1), not the ${entry.uncompressedSize} it declares`));
+        } else {
+          reject(new ExtractionError('CORRUPT', `ZIP entry ${entry.fileName} is damaged: it inflates to ${size} bytes, not the ${entry.uncompressedSize} it declares`));
+        }
+      });
     });
   });
 }
