@@ -43,6 +43,32 @@ describe('Document files (.pb, .pbtxt, .json)', () => {
     for (const blob of blobs) expect(blob.equals(blobs[0]!)).toBe(true);
   });
 
+  it('is one upload in any encoding: the same Document as .json, .pb and .pbtxt replays; other content is 409', async () => {
+    const doc = sampleDocument('one-document', { metadataJson: '{"lang":"en","year":2020}' });
+    const first = await sendRaw([filePart('first.json', asJson(doc))]);
+    expect(first.status).toBe(200);
+    expect(first.body.response.status.code).toBeUndefined();
+    for (const [name, bytes] of [['again.pb', asBinary(doc)], ['again.pbtxt', asText(doc)], ['again.json', asJson(doc, true)]] as const) {
+      const res = await sendRaw([filePart(name, bytes)]);
+      expect({ name, status: res.status, code: res.body.response?.status?.code }).toEqual({ name, status: 200, code: 'ALREADY_EXISTS' });
+    }
+    // Key order inside metadata_json is not content.
+    const reordered = sampleDocument('one-document', { metadataJson: '{"year":2020,  "lang":"en"}' });
+    expect((await sendRaw([filePart('reordered.pb', asBinary(reordered))])).body.response.status.code).toBe('ALREADY_EXISTS');
+    // Through /v1/index too.
+    const indexed = await request(gw.app)
+      .post('/v1/index')
+      .set('Authorization', `Bearer ${token}`)
+      .set('customer-id', CUSTOMER)
+      .send({ customerId: CUSTOMER, corpusId: CORPUS, document: JSON.parse(asJson(doc).toString()) });
+    expect(indexed.status).toBe(200);
+    expect(indexed.body.status?.code ?? indexed.body.response?.status?.code).toBe('ALREADY_EXISTS');
+    const changed = sampleDocument('one-document', { title: 'Another title' });
+    const conflict = await sendRaw([filePart('changed.pbtxt', asText(changed))]);
+    expect(conflict.status).toBe(409);
+    expect((await gw.store.getUsage({ customerId: CUSTOMER, corpusId: CORPUS }))!.usedDocs).toBe(1);
+  });
+
   it.each([
     ['binary garbage as .pb', 'bad.pb', Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]), 'invalid .pb Document'],
     ['a syntax error in .pbtxt', 'bad.pbtxt', Buffer.from('document_id: "x"\nsection { text: }\n'), 'invalid .pbtxt Document'],

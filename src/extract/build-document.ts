@@ -1,11 +1,13 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { create } from '@bufbuild/protobuf';
+import { clone, create } from '@bufbuild/protobuf';
 import { ExtractionError, InvalidRequestError, UnsupportedTypeError } from '../errors/index.js';
 import {
   decodeDocument,
   DocumentSchema,
   encodeDocument,
   allSections,
+  canonicalJson,
   mergeMetadataJson,
   normalizeDocumentId,
   parseMetadataJson,
@@ -65,6 +67,12 @@ export interface BuiltDocument {
   readonly extractor: string;
   /** Time the parse took in the worker (queueing not included). */
   readonly extractionMs: number;
+  /**
+   * Document uploads (.pb, .pbtxt, .json): SHA-256 of the Document as uploaded, in canonical form
+   * (binary, fields in number order, every metadata_json as canonical JSON), so that the same
+   * Document in any encoding is the same upload. Raw files: undefined (their bytes identify them).
+   */
+  readonly canonicalSha256?: string;
 }
 
 /**
@@ -84,10 +92,13 @@ export async function buildDocument(task: ExtractionTask, options: ParseOptions 
   let document: Document;
   let warnings: readonly ExtractionWarning[] = [];
   let detectedType: string = format.name;
+  let canonicalSha256: string | undefined;
   if (format.idFrom === 'document') {
     document = decodeDocument(format.encoding, bytes);
     document.documentId = normalizeDocumentId(document.documentId, "the Document's document_id");
     allSections(document).forEach((s, i) => parseMetadataJson(s.metadataJson, `section ${s.id || i + 1}'s`));
+    parseMetadataJson(document.metadataJson, "the Document's");
+    canonicalSha256 = canonicalDocumentSha256(document);
   } else {
     const draft = await extractRaw(format.name, bytes, task.sha256, options);
     if (format.name === 'zip') detectedType = 'docx';
@@ -110,7 +121,17 @@ export async function buildDocument(task: ExtractionTask, options: ParseOptions 
     metadataJson: document.metadataJson,
     extractor,
     extractionMs: performance.now() - started,
+    ...(canonicalSha256 !== undefined ? { canonicalSha256 } : {}),
   };
+}
+
+/** See BuiltDocument.canonicalSha256. Metadata is valid JSON nested ≤ 64 deep by now. */
+function canonicalDocumentSha256(document: Document): string {
+  const copy = clone(DocumentSchema, document);
+  const canonical = (json: string) => (json.trim() === '' ? '' : canonicalJson(JSON.parse(json)));
+  copy.metadataJson = canonical(copy.metadataJson);
+  for (const section of allSections(copy)) section.metadataJson = canonical(section.metadataJson);
+  return createHash('sha256').update(encodeDocument(copy)).digest('hex');
 }
 
 async function extractRaw(name: 'pdf' | 'zip' | 'ole2' | 'text', bytes: Uint8Array, sha256: string, options: ParseOptions): Promise<DraftDocument> {

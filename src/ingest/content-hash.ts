@@ -10,3 +10,15 @@ export function contentHash(fileSha256: string, docMetadata: JsonObject | undefi
     .update(`corpusgate/v1\n${fileSha256}\n${docMetadata === undefined ? '' : canonicalJson(docMetadata)}`)
     .digest('hex');
 }
+
+/**
+ * The same for a Document upload: the Document's canonical SHA-256 (computed by the extraction
+ * worker) instead of the bytes', so .pb, .pbtxt and .json of one Document are one upload. A
+ * prefix of its own keeps it apart from byte hashes; rows stored with a byte hash still replay on
+ * the same bytes (the check before extraction).
+ */
+export function documentContentHash(canonicalSha256: string, docMetadata: JsonObject | undefined): string {
+  return createHash('sha256')
+    .update(`corpusgate/document-v1\n${canonicalSha256}\n${docMetadata === undefined ? '' : canonicalJson(docMetadata)}`)
+    .digest('hex');
+}

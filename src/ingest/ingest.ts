@@ -5,7 +5,7 @@ import { decodeStoredDocument, normalizeDocumentId, unpackDocument, type Documen
 import { detectFormat, type ExtractionWarning, type Extractor, type FileContent, type InputFormat } from '../extract/index.js';
 import type { Charge } from '../quota/index.js';
 import type { CorpusRef, DocumentStore, StoredDocumentSummary } from '../store/index.js';
-import { contentHash } from './content-hash.js';
+import { contentHash, documentContentHash } from './content-hash.js';
 
 export interface IngestDeps {
   readonly store: DocumentStore;
@@ -78,9 +78,10 @@ export async function ingest(deps: IngestDeps, request: IngestRequest): Promise<
     { format, source: file.content, sha256: file.sha256, filenameId: idFromName, docMetadata: request.docMetadata },
     request.signal,
   );
+  const stored = built.canonicalSha256 === undefined ? hash : documentContentHash(built.canonicalSha256, request.docMetadata);
   const outcome = await store.putIfAbsent({
     key: { ...target, documentId: built.documentId },
-    contentHash: hash,
+    contentHash: stored,
     document: built.document,
     title: built.title,
     metadataJson: built.metadataJson,
