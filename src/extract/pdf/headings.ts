@@ -48,7 +48,7 @@ export function findHeadings(pages: readonly (readonly PdfLine[])[]): Heading[] 
   for (const c of candidates) {
     const last = merged[merged.length - 1];
     if (last && last.page === c.page && last.line + last.lineCount === c.line && last.size === c.size && last.bold === c.bold) {
-      last.text = `${last.text} ${c.text}`;
+      last.text = joinWrapped(last.text, c.text);
       last.lineCount++;
     } else {
       merged.push({ ...c, lineCount: 1 });
@@ -88,7 +88,7 @@ function looksLikeHeadingText(text: string): boolean {
   const t = text.trim();
   if (t.length < 2 || t.length > MAX_HEADING_CHARS) return false;
   if (!/\p{L}{2,}/u.test(t)) return false;
-  if (/[.,;:\-]$/.test(t) && !/\.\.\.$/.test(t)) return false;
+  if (/[.,;:]$/.test(t) && !/\.\.\.$/.test(t)) return false;
   return /^[\p{Lu}\p{N}\p{Lo}]/u.test(t);
 }
 
@@ -96,4 +96,9 @@ function looksLikeHeadingText(text: string): boolean {
 function standsAlone(lines: readonly PdfLine[], i: number): boolean {
   const next = lines[i + 1];
   return next === undefined || !next.bold || next.size !== lines[i]!.size;
+}
+
+/** Lines of one wrapped heading or title: a line-end hyphen joins without a space. */
+export function joinWrapped(text: string, next: string): string {
+  return /\p{L}-$/u.test(text) ? text + next : `${text} ${next}`;
 }

@@ -1,7 +1,7 @@
 import { draftSection, pruneEmpty, type DraftSection } from '../draft.js';
 import { normalizeText, type ExtractionWarning } from '../text-normalize.js';
 import { cleanTitle } from '../title.js';
-import { findHeadings, type Heading } from './headings.js';
+import { findHeadings, joinWrapped, type Heading } from './headings.js';
 import { documentWords, mergeLineFragments, paragraphsOf } from './lines.js';
 import type { PdfContent, PdfLine, PdfOutlineEntry } from './model.js';
 import { dropRunningLines } from './running-lines.js';
@@ -205,6 +205,6 @@ function largestTextOnPage(lines: readonly PdfLine[]): string | null {
   const max = sizes[sizes.length - 1] ?? 0;
   const median = sizes[Math.floor(sizes.length / 2)] ?? 0;
   if (max === 0 || max < median * 1.25) return null;
-  const title = normalizeText(sized.filter((l) => l.size >= max * 0.95).map((l) => l.text).join(' ')).replace(/\s+/g, ' ');
+  const title = normalizeText(sized.filter((l) => l.size >= max * 0.95).map((l) => l.text).reduce(joinWrapped)).replace(/\s+/g, ' ');
   return title.length >= 3 && title.length <= 300 ? title : null;
 }
