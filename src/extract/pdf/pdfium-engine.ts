@@ -4,7 +4,7 @@ import { init, type WrappedPdfiumModule } from '@embedpdf/pdfium';
 import { ExtractionError } from '../../errors/index.js';
 import { collectGarbageNow } from '../memory-guard.js';
 import { MAX_OUTLINE_DEPTH, MAX_OUTLINE_ENTRIES, type PdfContent, type PdfInfo, type PdfLine, type PdfOutlineEntry, type PdfPage } from './model.js';
-import { pdfDateToIso } from './pdf-date.js';
+import { pdfInfo } from './pdf-info.js';
 
 export const PDFIUM_VERSION = '2.15.1';
 const require = createRequire(import.meta.url);
@@ -309,17 +309,5 @@ function readOutline(pdfium: Pdfium, heap: Heap, doc: number): PdfOutlineEntry[]
 }
 
 function readInfo(pdfium: Pdfium, heap: Heap, doc: number): PdfInfo {
-  const field = (tag: string) => {
-    const value = readUtf16(pdfium, heap, (b, l) => pdfium.FPDF_GetMetaText(doc, tag, b, l)).trim();
-    return value === '' ? undefined : value;
-  };
-  const info: Record<string, string | undefined> = {
-    title: field('Title'),
-    author: field('Author'),
-    subject: field('Subject'),
-    keywords: field('Keywords'),
-    created: pdfDateToIso(field('CreationDate')),
-    modified: pdfDateToIso(field('ModDate')),
-  };
-  return Object.fromEntries(Object.entries(info).filter(([, v]) => v !== undefined)) as PdfInfo;
+  return pdfInfo((tag) => readUtf16(pdfium, heap, (b, l) => pdfium.FPDF_GetMetaText(doc, tag, b, l)));
 }

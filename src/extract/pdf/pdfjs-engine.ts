@@ -3,7 +3,7 @@ import { CMAP_DIR, HeldCMapReaderFactory, HeldStandardFontDataFactory, STANDARD_
 import { watchStrayRejections, type StrayRejections } from '../stray-rejections.js';
 import type { ExtractionWarning } from '../text-normalize.js';
 import { MAX_OUTLINE_DEPTH, MAX_OUTLINE_ENTRIES, type PdfContent, type PdfEngine, type PdfInfo, type PdfLine, type PdfOutlineEntry } from './model.js';
-import { pdfDateToIso } from './pdf-date.js';
+import { pdfInfo } from './pdf-info.js';
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 type PDFDocumentProxy = import('pdfjs-dist/types/src/display/api.js').PDFDocumentProxy;
@@ -87,16 +87,7 @@ export const pdfjsEngine: PdfEngine = {
 };
 
 function toInfo(info: Record<string, unknown>): PdfInfo {
-  const str = (k: string) => (typeof info[k] === 'string' && (info[k] as string).trim() !== '' ? (info[k] as string).trim() : undefined);
-  const fields: Record<string, string | undefined> = {
-    title: str('Title'),
-    author: str('Author'),
-    subject: str('Subject'),
-    keywords: str('Keywords'),
-    created: pdfDateToIso(str('CreationDate')),
-    modified: pdfDateToIso(str('ModDate')),
-  };
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as PdfInfo;
+  return pdfInfo((key) => (typeof info[key] === 'string' ? (info[key] as string) : undefined));
 }
 
 /**

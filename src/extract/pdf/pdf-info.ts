@@ -1,3 +1,5 @@
+import type { PdfInfo } from './model.js';
+
 /**
  * A PDF date string (ISO 32000-1 §7.9.4: `D:YYYYMMDDHHmmSSOHH'mm'`, every part after the year
  * optional, O one of + - Z) as ISO 8601, or undefined when it is not one. Lenient where producers
@@ -16,4 +18,24 @@ export function pdfDateToIso(value: string | undefined): string | undefined {
   const ms = Date.UTC(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000;
   const date = new Date(ms);
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+/**
+ * The model's Info fields from a document's Info dictionary, read through `field` (each engine
+ * reads it its own way): text trimmed, empty left out, dates as ISO 8601.
+ */
+export function pdfInfo(field: (key: string) => string | undefined): PdfInfo {
+  const text = (key: string) => {
+    const value = field(key)?.trim();
+    return value === '' ? undefined : value;
+  };
+  const info: Record<string, string | undefined> = {
+    title: text('Title'),
+    author: text('Author'),
+    subject: text('Subject'),
+    keywords: text('Keywords'),
+    created: pdfDateToIso(text('CreationDate')),
+    modified: pdfDateToIso(text('ModDate')),
+  };
+  return Object.fromEntries(Object.entries(info).filter(([, v]) => v !== undefined)) as PdfInfo;
 }
