@@ -43,7 +43,7 @@ export function documentWords(pages: readonly (readonly PdfLine[])[]): Set<strin
   for (const lines of pages) {
     let afterHyphen = false;
     for (const line of lines) {
-      let text = line.text.toLowerCase().replace(/\ufffe/g, ' ');
+      let text = line.text.toLowerCase();
       if (afterHyphen) text = text.replace(/^\p{L}+/u, '');
       afterHyphen = /\p{L}-$/u.test(text);
       if (afterHyphen) text = text.replace(/\p{L}+-$/u, '');
@@ -67,7 +67,7 @@ const MAX_LINES_TO_JOIN = 2000;
  * is kept only where both halves are words and the joined word is not (see keepsHyphen).
  */
 export function paragraphsOf(lines: readonly PdfLine[], documentWords: ReadonlySet<string>): string[] {
-  if (lines.length > MAX_LINES_TO_JOIN) return lines.map((l) => joinMarkedHyphens(l.text, documentWords));
+  if (lines.length > MAX_LINES_TO_JOIN) return lines.map((l) => l.text);
   const rightEdges = lines.map((line) => columnRight(line, lines));
   const paragraphs: string[] = [];
   let text = '';
@@ -77,16 +77,15 @@ export function paragraphsOf(lines: readonly PdfLine[], documentWords: ReadonlyS
   let count = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    const lineText = joinMarkedHyphens(line.text, documentWords);
     if (prev && continues(prev, prevRight, line, left, count)) {
-      text = join(text, lineText, documentWords);
+      text = join(text, line.text, documentWords);
       // The paragraph's left edge is its second line's (the first may be indented), or the new
       // column's.
       if (count === 1 || line.bottom > prev.bottom) left = line.x;
       count++;
     } else {
       if (text !== '') paragraphs.push(text);
-      text = lineText;
+      text = line.text;
       left = line.x;
       count = 1;
     }
@@ -127,17 +126,6 @@ function continues(prev: PdfLine, prevColumnRight: number, line: PdfLine, left: 
   if (Math.abs(line.x - edge) > size * (count === 1 ? 3 : 0.8)) return false;
   if (count === 1 && line.x > left + size * 0.8) return false; // an indented second line starts something new
   return prev.right >= prevColumnRight - size * 3;
-}
-
-/**
- * PDFium joins a word hyphenated at a line end into one line and marks the hyphen U+FFFE: the
- * same rule as across lines decides whether it stays.
- */
-function joinMarkedHyphens(text: string, documentWords: ReadonlySet<string>): string {
-  if (!text.includes('\ufffe')) return text;
-  return text
-    .replace(/(\p{L}+)\ufffe\s*(\p{L}+)/gu, (_, a: string, b: string) => (keepsHyphen(a, b, documentWords) ? `${a}-${b}` : a + b))
-    .replace(/\ufffe/g, '-');
 }
 
 function join(text: string, next: string, documentWords: ReadonlySet<string>): string {
