@@ -96,8 +96,6 @@ export async function buildDocument(task: ExtractionTask, options: ParseOptions 
   if (format.idFrom === 'document') {
     document = decodeDocument(format.encoding, bytes);
     document.documentId = normalizeDocumentId(document.documentId, "the Document's document_id");
-    allSections(document).forEach((s, i) => parseMetadataJson(s.metadataJson, `section ${s.id || i + 1}'s`));
-    parseMetadataJson(document.metadataJson, "the Document's");
     canonicalSha256 = canonicalDocumentSha256(document);
   } else {
     const draft = await extractRaw(format.name, bytes, task.sha256, options);
@@ -125,12 +123,20 @@ export async function buildDocument(task: ExtractionTask, options: ParseOptions 
   };
 }
 
-/** See BuiltDocument.canonicalSha256. Metadata is valid JSON nested ≤ 64 deep by now. */
+/**
+ * See BuiltDocument.canonicalSha256. Every metadata_json is checked on the way (a JSON object,
+ * nested at most 64 deep: INVALID_DOCUMENT otherwise) and hashed in canonical form.
+ */
 function canonicalDocumentSha256(document: Document): string {
   const copy = clone(DocumentSchema, document);
-  const canonical = (json: string) => (json.trim() === '' ? '' : canonicalJson(JSON.parse(json)));
-  copy.metadataJson = canonical(copy.metadataJson);
-  for (const section of allSections(copy)) section.metadataJson = canonical(section.metadataJson);
+  const canonical = (json: string, where: string) => {
+    const parsed = parseMetadataJson(json, where);
+    return parsed === null ? '' : canonicalJson(parsed);
+  };
+  copy.metadataJson = canonical(copy.metadataJson, "the Document's");
+  allSections(copy).forEach((section, i) => {
+    section.metadataJson = canonical(section.metadataJson, `section ${section.id || i + 1}'s`);
+  });
   return createHash('sha256').update(encodeDocument(copy)).digest('hex');
 }
 
