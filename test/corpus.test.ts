@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, type TestGateway } from './helpers/gateway.js';
-import { CODES_FOR_WHY, containsPhrase, CORPUS_DIR, loadManifest, normalizeForMatch, type ManifestEntry } from './helpers/corpus.js';
+import { CODES_FOR_WHY, containsPhrase, CORPUS_DIR, flattenSections, loadManifest, normalizeForMatch, sectionsText, type JsonSection, type ManifestEntry } from './helpers/corpus.js';
 
 /**
  * The shared corpus conformance test: every real-world file of ../shared/corpus/MANIFEST.json
@@ -27,17 +27,6 @@ const CONTRACT_OVERRIDES: Record<string, ManifestEntry['expect']> = {
 const TITLE_OVERRIDES: Record<string, string> = {
   'tika__testJournalParser.pdf': 'Scalability of Controlling Heterogenous Stress-Engineered MEMS Microrobots (MicroStressBots)',
 };
-
-interface JsonSection {
-  title?: string;
-  text?: string;
-  metadataJson?: string;
-  section?: JsonSection[];
-}
-
-function flatten(sections: JsonSection[] = []): JsonSection[] {
-  return sections.flatMap((s) => [s, ...flatten(s.section)]);
-}
 
 function isSubsequence(wanted: string[], actual: string[]): boolean {
   let i = 0;
@@ -77,8 +66,8 @@ if (!manifest) {
         if (expected.ok) {
           expect({ file, status: res.status, body: res.status === 200 ? 'ok' : res.body }).toEqual({ file, status: 200, body: 'ok' });
           const doc = res.body.document as { title?: string; metadataJson?: string; section?: JsonSection[] };
-          const sections = flatten(doc.section);
-          const text = sections.map((s) => `${s.title ?? ''}\n${s.text ?? ''}`).join('\n');
+          const sections = flattenSections(doc.section);
+          const text = sectionsText(sections);
           for (const phrase of [...(expected.phrases ?? []), ...(expected.extra_phrases ?? [])]) {
             expect({ file, phrase, found: containsPhrase(text, phrase) }).toEqual({ file, phrase, found: true });
           }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, type TestGateway } from './helpers/gateway.js';
-import { CORPUS_DIR, loadManifest } from './helpers/corpus.js';
+import { CORPUS_DIR, flattenSections, loadManifest, sectionsText } from './helpers/corpus.js';
 import { fidelity, hyphenBreaks, sentenceBreaks, totalWords, type Fidelity } from './helpers/fidelity.js';
 
 /**
@@ -28,12 +28,6 @@ const EXCESS_ARTIFACTS = new Set(['pypdf__pdflatex-outline.pdf', 'pdfjs__standar
 /** Goal 0 (issue 12): words hyphenated at a line end that still stand across a paragraph break. */
 const HYPHEN_BREAKS_AT_MOST = 3;
 
-interface JsonSection {
-  title?: string;
-  text?: string;
-  section?: JsonSection[];
-}
-const flatten = (sections: JsonSection[] = []): JsonSection[] => sections.flatMap((s) => [s, ...flatten(s.section)]);
 
 interface Row extends Fidelity {
   readonly file: string;
@@ -66,7 +60,7 @@ const files = (manifest ?? []).filter((e) => fs.existsSync(path.join(REFERENCE_D
         .set('Authorization', `Bearer ${token}`)
         .attach('file', fs.readFileSync(path.join(CORPUS_DIR, entry.file)), entry.file);
       expect({ file: entry.file, status: res.status }).toEqual({ file: entry.file, status: 200 });
-      const text = flatten(res.body.document.section).map((s) => `${s.title ?? ''}\n${s.text ?? ''}`).join('\n');
+      const text = sectionsText(flattenSections(res.body.document.section));
       const reference = fs.readFileSync(path.join(REFERENCE_DIR, `${entry.file}.txt`), 'utf8');
       // A docx image's description (wp:docPr/@descr) is text where the image stands (issue 12).
       if (entry.file === 'tika__testWORD_3imgs.docx') expect((text.match(/A description\.\.\./g) ?? []).length).toBeGreaterThanOrEqual(2);

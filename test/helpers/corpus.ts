@@ -60,3 +60,21 @@ export const CODES_FOR_WHY: Record<string, string[]> = {
   empty: ['EMPTY_FILE'],
   'no text': ['NO_TEXT'],
 };
+
+/** A section of a Document as the upload route returns it with d=true (proto3 JSON). */
+export interface JsonSection {
+  title?: string;
+  text?: string;
+  metadataJson?: string;
+  section?: JsonSection[];
+}
+
+/** Every section, depth first. */
+export function flattenSections(sections: JsonSection[] = []): JsonSection[] {
+  return sections.flatMap((s) => [s, ...flattenSections(s.section)]);
+}
+
+/** What the corpus's measures compare: every section's title and text, without the document's title. */
+export function sectionsText(sections: readonly JsonSection[]): string {
+  return sections.map((s) => `${s.title ?? ''}\n${s.text ?? ''}`).join('\n');
+}
