@@ -26,7 +26,7 @@ const REFERENCE_FAULTS = new Set(['tika__testWORD_various.docx']);
  */
 const EXCESS_ARTIFACTS = new Set(['pypdf__pdflatex-outline.pdf', 'pdfjs__standard_fonts.pdf', 'pdfminer__simple1.pdf', 'tika__testPDF_bookmarks.pdf']);
 /** Goal 0 (issue 12): words hyphenated at a line end that still stand across a paragraph break. */
-const HYPHEN_BREAKS_AT_MOST = 3;
+const HYPHEN_BREAKS_AT_MOST = 0;
 
 
 interface Row extends Fidelity {

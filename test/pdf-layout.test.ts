@@ -82,6 +82,35 @@ describe('paragraphs, not printed lines', () => {
     expect(pageTexts[0]).toContain('We compile it. A well-known compile step.');
   });
 
+  it('joins a word broken at a line end across a change of weight or size (a caption, an OCR line)', () => {
+    const { pageTexts } = layOut(
+      content([
+        [
+          body('Figure 11. Fraction of bytecodes executed by inter-', 700, { bold: true }),
+          body('preter and on native traces, which is shown', 688),
+          body('in parentheses. We must im-', 676, { right: 300 }),
+          body('prove our quarters.', 662, { size: 12, right: 200 }),
+          body('An interpreter runs it.', 630, { right: 200 }),
+        ],
+      ]),
+    );
+    expect(pageTexts[0]).toContain('executed by interpreter and on native traces');
+    expect(pageTexts[0]).toContain('We must improve our quarters.');
+  });
+
+  it('joins a word broken at the end of a page to its rest on the next, past the page’s footer', () => {
+    const { sections } = layOut(
+      content([
+        [body('Peace and the National Rifle Association, be-', 700), line('xiv PREFACE', 90, { size: 7 })],
+        [body('tween liberal Olympia Snowe and conservative Ted Stevens.', 700, { right: 300 }), body('A word between two pages.', 680, { right: 200 })],
+      ]),
+    );
+    const text = flatten(sections).map((s) => s.text).join('\n\n');
+    expect(text).toContain('Association, between liberal Olympia Snowe');
+    expect(text).toContain('xiv PREFACE');
+    expect(text).not.toMatch(/be-\s/);
+  });
+
   it('keeps short aligned lines (a table, a list) one per line', () => {
     const { pageTexts } = layOut(
       content([[body('A paragraph as wide as the column, then a table:', 730), line('Name\tValue', 700), line('alpha\t1', 688), line('beta\t2', 676), line('• first item', 664), line('• second item', 652)]]),
@@ -110,6 +139,25 @@ describe('headings for PDFs without an outline', () => {
     expect(sections[1]!.children[1]!.metadata).toEqual({ page: 2 });
     expect(flatten(sections).filter((s) => s.text.includes('Journal of Tests'))).toHaveLength(1);
     expect(warnings).toEqual([expect.objectContaining({ code: 'RUNNING_TEXT_DROPPED' })]);
+  });
+
+  it('takes a wrapped heading whose later line starts lower case as one title, and a line ending in a broken word as none', () => {
+    const title = { size: 24 };
+    const { sections } = layOut(
+      content([
+        [
+          line('Scalability of Controlling MEMS Microrobots', 720, title),
+          line('through Common Control Signal using Electrostatic', 696, title),
+          line('Hysteresis', 672, title),
+          ...Array.from({ length: 10 }, (_, i) => body(`Line ${i + 1} of the body text of the paper, which goes on and on`, 640 - 12 * i)),
+          body('for a line or two, until the paragraph ends.', 628 - 120, { right: 300 }),
+          body('Figure 1. A bold caption that goes on past its line and inter-', 480, { bold: true }),
+          body('rupts the body text, which is not a heading.', 468, { right: 300 }),
+        ],
+      ]),
+    );
+    expect(sections.map((s) => s.title)).toEqual(['Scalability of Controlling MEMS Microrobots through Common Control Signal using Electrostatic Hysteresis']);
+    expect(sections[0]!.text).toContain('A bold caption that goes on past its line and interrupts the body text');
   });
 
   it('keeps one section per page when nothing stands out', () => {

@@ -33,7 +33,11 @@ export function findHeadings(pages: readonly (readonly PdfLine[])[]): Heading[] 
   pages.forEach((lines, page) => {
     lineTotal += lines.length;
     lines.forEach((line, i) => {
-      if (!looksLikeHeadingText(line.text) || line.size < 3) return;
+      if (line.size < 3) return;
+      // The next line of a wrapped heading may start lower case ("… Signal" / "through Common …").
+      const prev = candidates[candidates.length - 1];
+      const wraps = prev !== undefined && prev.page === page && prev.line === i - 1 && prev.size === round(line.size) && prev.bold === line.bold;
+      if (!(looksLikeHeadingText(line.text) || (wraps && looksLikeHeadingContinuation(line.text)))) return;
       const larger = line.size >= body.size * LARGER;
       // Bold, at body size or somewhat larger, on its own line: "1. Introduction" in 11 pt bold
       // over 9 pt body text.
@@ -89,7 +93,16 @@ function looksLikeHeadingText(text: string): boolean {
   if (t.length < 2 || t.length > MAX_HEADING_CHARS) return false;
   if (!/\p{L}{2,}/u.test(t)) return false;
   if (/[.,;:]$/.test(t) && !/\.\.\.$/.test(t)) return false;
+  // A word broken at the line's end: a sentence that goes on ("Figure 11. … by inter-"), not a heading.
+  if (/\p{L}-$/u.test(t)) return false;
   return /^[\p{Lu}\p{N}\p{Lo}]/u.test(t);
+}
+
+/** A wrapped heading's later line: the length and ending rules of a heading, any first letter. */
+function looksLikeHeadingContinuation(text: string): boolean {
+  const t = text.trim();
+  if (t.length < 2 || t.length > MAX_HEADING_CHARS || !/\p{L}{2,}/u.test(t)) return false;
+  return !/[.,;:]$/.test(t) || /\.\.\.$/.test(t);
 }
 
 /** A bold body-size line is a heading when the lines around it are not bold (a run-in word is). */

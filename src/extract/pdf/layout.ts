@@ -2,7 +2,7 @@ import { draftSection, pruneEmpty, type DraftSection } from '../draft.js';
 import { normalizeText, type ExtractionWarning } from '../text-normalize.js';
 import { cleanTitle } from '../title.js';
 import { findHeadings, joinWrapped, type Heading } from './headings.js';
-import { documentWords, mergeLineFragments, paragraphsOf } from './lines.js';
+import { documentWords, joinAcrossPages, mergeLineFragments, paragraphsOf } from './lines.js';
 import type { PdfContent, PdfLine, PdfOutlineEntry } from './model.js';
 import { dropRunningLines } from './running-lines.js';
 
@@ -35,13 +35,17 @@ export function layOut(content: PdfContent): PdfLayout {
   const { pages, dropped } = dropRunningLines(merged);
   const words = documentWords(pages);
   const render = (from: Cut, to: Cut) => renderSpan(pages, from, to, words);
-  const pageTexts = pages.map((_, i) => render({ page: i, line: 0 }, { page: i + 1, line: 0 }));
+  const pageParagraphs = pages.map((lines) => paragraphsOf(lines, words));
+  const pageTexts = pageParagraphs.map((paragraphs) => normalizeText(paragraphs.join('\n')));
 
   let sections: DraftSection[];
   const headings = content.outline.length > 0 ? [] : findHeadings(pages);
   if (content.outline.length > 0) sections = outlineSections(content.outline, pages, render);
   else if (headings.length > 0) sections = headingSections(headings, pages, render);
-  else sections = pageTexts.map((text, i) => draftSection('', text, { page: i + 1 }));
+  else {
+    // One section per page: a word broken at a page's end is joined in the page where it starts.
+    sections = joinAcrossPages(pageParagraphs, words).map((paragraphs, i) => draftSection('', normalizeText(paragraphs.join('\n')), { page: i + 1 }));
+  }
 
   const warnings: ExtractionWarning[] = [];
   if (dropped > 0) {
@@ -54,14 +58,19 @@ export function layOut(content: PdfContent): PdfLayout {
 
 /** The lines from `from` up to (not including) `to`, as paragraphs; pages apart by a blank line. */
 function renderSpan(pages: readonly (readonly PdfLine[])[], from: Cut, to: Cut, words: ReadonlySet<string>): string {
-  const parts: string[] = [];
+  const parts: string[][] = [];
   for (let p = from.page; p <= Math.min(to.page, pages.length - 1); p++) {
     const lines = pages[p]!;
     const start = p === from.page ? from.line : 0;
     const end = p === to.page ? to.line : lines.length;
-    if (end > start) parts.push(paragraphsOf(lines.slice(start, end), words).join('\n'));
+    if (end > start) parts.push(paragraphsOf(lines.slice(start, end), words));
   }
-  return normalizeText(parts.join('\n\n'));
+  return normalizeText(
+    joinAcrossPages(parts, words)
+      .filter((paragraphs) => paragraphs.length > 0)
+      .map((paragraphs) => paragraphs.join('\n'))
+      .join('\n\n'),
+  );
 }
 
 /** `page` / `pages` metadata of the lines from `from` to `to`; `fallback` (0-based) when empty. */

@@ -106,7 +106,11 @@ function columnRight(line: PdfLine, lines: readonly PdfLine[]): number {
 
 function continues(prev: PdfLine, prevColumnRight: number, line: PdfLine, left: number, count: number): boolean {
   const size = Math.max(prev.size, 1);
-  if (Math.abs(line.size - prev.size) > size * 0.15 || line.bold !== prev.bold) return false;
+  const startsLower = /^\p{Ll}/u.test(line.text);
+  // A word broken by a line-end hyphen goes on whatever the styles say: a caption's bold lead
+  // ("Figure 11. … inter-" / "preter …") or an OCR'd line of a slightly different size.
+  const brokenWord = startsLower && /\p{L}-$/u.test(prev.text) && Math.abs(line.size - prev.size) <= size * 0.3;
+  if (!brokenWord && (Math.abs(line.size - prev.size) > size * 0.15 || line.bold !== prev.bold)) return false;
   if (LIST_ITEM.test(line.text)) return false;
   const step = prev.bottom - line.bottom; // baseline to baseline, downwards
   // A sentence or word that plainly goes on ("… the" / "com-" followed by a lower-case start)
@@ -115,8 +119,7 @@ function continues(prev: PdfLine, prevColumnRight: number, line: PdfLine, left: 
   // (A lower-case or comma end only from a line that fills most of its column: short rows of a
   // table do not run on; a word broken by a hyphen always does.)
   const wide = prev.right - prev.x >= 0.6 * (prevColumnRight - Math.min(prev.x, left));
-  const startsLower = /^\p{Ll}/u.test(line.text);
-  const goesOn = startsLower && (/\p{L}-$/u.test(prev.text) || (wide && /[\p{Ll},;]$/u.test(prev.text)));
+  const goesOn = brokenWord || (startsLower && wide && /[\p{Ll},;]$/u.test(prev.text));
   // The next column: the text goes on at the top of a column to the right.
   if (step < 0 && line.x >= prev.right - size) return goesOn || prev.right >= prevColumnRight - size * 3;
   if (step <= size * 0.3 || step > size * (goesOn ? 2.5 : 1.75)) return false;
@@ -126,6 +129,31 @@ function continues(prev: PdfLine, prevColumnRight: number, line: PdfLine, left: 
   if (Math.abs(line.x - edge) > size * (count === 1 ? 3 : 0.8)) return false;
   if (count === 1 && line.x > left + size * 0.8) return false; // an indented second line starts something new
   return prev.right >= prevColumnRight - size * 3;
+}
+
+/** Short paragraphs that may stand between a word broken at a page's end and its rest: a footer. */
+const MAX_TRAILER_CHARS = 40;
+const MAX_TRAILERS = 2;
+
+/**
+ * Consecutive pages' paragraphs, with a word broken at the end of one page ("be-" / "tween") joined
+ * to the start of the next as within a page. The page's footer lines ("xiv PREFACE", a page
+ * number), when they stand between the two halves, follow the joined paragraph.
+ */
+export function joinAcrossPages(pages: readonly (readonly string[])[], documentWords: ReadonlySet<string>): string[][] {
+  const out = pages.map((p) => [...p]);
+  for (let p = 0; p + 1 < out.length; p++) {
+    const here = out[p]!;
+    const next = out[p + 1]!;
+    const first = next[0];
+    if (first === undefined || !/^\p{Ll}/u.test(first)) continue;
+    let i = here.length - 1;
+    while (i >= 0 && here.length - 1 - i < MAX_TRAILERS && !/\p{L}-$/u.test(here[i]!) && here[i]!.length <= MAX_TRAILER_CHARS) i--;
+    if (i < 0 || !/\p{L}-$/u.test(here[i]!)) continue;
+    here[i] = join(here[i]!, first, documentWords);
+    next.shift();
+  }
+  return out;
 }
 
 function join(text: string, next: string, documentWords: ReadonlySet<string>): string {
