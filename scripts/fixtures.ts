@@ -103,6 +103,88 @@ export function simpleDocx(extra: readonly ZipEntry[] = [], body?: string): Buff
   ]);
 }
 
+const W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
+const DOCUMENT_RELS = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/></Relationships>`;
+
+/** A w:lvl of an abstractNum; `font` is the w:rFonts a bullet character is drawn in. */
+function lvl(ilvl: number, numFmt: string, lvlText: string, opts: { start?: number; style?: string; font?: string } = {}): string {
+  const style = opts.style ? `<w:pStyle w:val="${opts.style}"/>` : '';
+  const font = opts.font ? `<w:rPr><w:rFonts w:ascii="${opts.font}" w:hAnsi="${opts.font}" w:hint="default"/></w:rPr>` : '';
+  return `<w:lvl w:ilvl="${ilvl}"><w:start w:val="${opts.start ?? 1}"/><w:numFmt w:val="${numFmt}"/>${style}<w:lvlText w:val="${lvlText}"/><w:lvlJc w:val="left"/>${font}</w:lvl>`;
+}
+
+function listParagraph(text: string, numId: number, ilvl = 0): string {
+  return `<w:p><w:pPr><w:pStyle w:val="ListParagraph"/><w:numPr><w:ilvl w:val="${ilvl}"/><w:numId w:val="${numId}"/></w:numPr></w:pPr>${text ? `<w:r><w:t xml:space="preserve">${text}</w:t></w:r>` : ''}</w:p>`;
+}
+
+/**
+ * Lists as Word writes them (word/numbering.xml, w:numPr): a decimal "%1." list with a nested
+ * lowerLetter "%2)" level, a lowerRoman "%1." list with an empty item, a bullet list (Symbol
+ * font's U+F0B7, then "–"), a w:num restarting the first list with w:startOverride, the first
+ * list continued in a table cell, and headings numbered through their style ("%1", "%1.%2").
+ */
+export function numberedListDocx(): Buffer {
+  const numbering =
+    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:numbering ${W_NS}>` +
+    `<w:abstractNum w:abstractNumId="0">${lvl(0, 'decimal', '%1.')}${lvl(1, 'lowerLetter', '%2)')}</w:abstractNum>` +
+    `<w:abstractNum w:abstractNumId="1">${lvl(0, 'lowerRoman', '%1.')}</w:abstractNum>` +
+    `<w:abstractNum w:abstractNumId="2">${lvl(0, 'bullet', '\uf0b7', { font: 'Symbol' })}${lvl(1, 'bullet', '–', { font: 'Arial' })}</w:abstractNum>` +
+    `<w:abstractNum w:abstractNumId="3">${lvl(0, 'decimal', '%1', { style: 'Heading1' })}${lvl(1, 'decimal', '%1.%2', { style: 'Heading2' })}</w:abstractNum>` +
+    '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num><w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>' +
+    '<w:num w:numId="3"><w:abstractNumId w:val="2"/></w:num><w:num w:numId="5"><w:abstractNumId w:val="3"/></w:num>' +
+    '<w:num w:numId="4"><w:abstractNumId w:val="0"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>' +
+    '</w:numbering>';
+  const body =
+    paragraph('Introduction', 'Heading1') +
+    paragraph('Steps:') +
+    listParagraph('First step', 1) +
+    listParagraph('sub item', 1, 1) +
+    listParagraph('another sub item', 1, 1) +
+    listParagraph('Second step', 1) +
+    paragraph('Details', 'Heading2') +
+    listParagraph('roman one', 2) +
+    listParagraph('', 2) +
+    listParagraph('roman three', 2) +
+    listParagraph('bullet item', 3) +
+    listParagraph('dash item', 3, 1) +
+    listParagraph('Restarted step', 4) +
+    listParagraph('Continued step', 1) +
+    `<w:tbl><w:tr><w:tc>${listParagraph('Step in a cell', 1)}</w:tc></w:tr></w:tbl>`;
+  return simpleDocx(
+    [
+      { name: 'word/_rels/document.xml.rels', data: Buffer.from(DOCUMENT_RELS) },
+      { name: 'word/numbering.xml', data: Buffer.from(numbering) },
+    ],
+    body,
+  );
+}
+
+/**
+ * Numbering meant to blow labels up or loop: a lowerLetter level starting at 999,999,999 (Word's
+ * "aaa…" would be 38 million letters), an upperRoman one starting at 5,000, a 200-character
+ * lvlText, and an abstractNum whose w:numStyleLink leads back to itself through a numbering style.
+ */
+export function hostileNumberingDocx(): Buffer {
+  const numbering =
+    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:numbering ${W_NS}>` +
+    `<w:abstractNum w:abstractNumId="0">${lvl(0, 'lowerLetter', '%1)', { start: 999_999_999 })}${lvl(1, 'upperRoman', '%2.', { start: 5000 })}</w:abstractNum>` +
+    `<w:abstractNum w:abstractNumId="1">${lvl(0, 'decimal', `%1${'x'.repeat(199)}`)}</w:abstractNum>` +
+    '<w:abstractNum w:abstractNumId="2"><w:numStyleLink w:val="LinkedList"/></w:abstractNum>' +
+    '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num><w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>' +
+    '<w:num w:numId="3"><w:abstractNumId w:val="2"/></w:num></w:numbering>';
+  const styles = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles ${W_NS}><w:style w:type="numbering" w:styleId="LinkedList"><w:name w:val="Linked List"/><w:pPr><w:numPr><w:numId w:val="3"/></w:numPr></w:pPr></w:style></w:styles>`;
+  const body = listParagraph('big start', 1) + listParagraph('roman past 3999', 1, 1) + listParagraph('long label text', 2) + listParagraph('linked in a circle', 3);
+  return simpleDocx(
+    [
+      { name: 'word/_rels/document.xml.rels', data: Buffer.from(DOCUMENT_RELS) },
+      { name: 'word/numbering.xml', data: Buffer.from(numbering) },
+      { name: 'word/styles.xml', data: Buffer.from(styles) },
+    ],
+    body,
+  );
+}
+
 /** Declares 300 MiB of zeros in one entry (the classic zip bomb, ~300 KB on disk). */
 export function zipBombDocx(): Buffer {
   return simpleDocx([{ name: 'word/media/zeros.bin', data: Buffer.alloc(300 * 1024 * 1024) }]);
@@ -345,6 +427,7 @@ function rawPdf(objects: readonly (string | Buffer)[]): Buffer {
 
 export const FIXTURES: Record<string, () => Buffer> = {
   'simple.docx': () => simpleDocx(),
+  'lists.docx': numberedListDocx,
   'zip-bomb.docx': zipBombDocx,
   'ratio-bomb.docx': ratioBombDocx,
   'lying-size.docx': lyingSizeDocx,

@@ -9,13 +9,14 @@ import { toText } from '@bufbuild/protobuf/txtpb';
 import { DocumentSchema, decodeStoredDocument, unpackDocument } from '../src/document/index.js';
 import { buildDocument } from '../src/extract/build-document.js';
 import { detectFormat } from '../src/extract/index.js';
-import { pdf, simpleDocx, textPage, textPdf } from './fixtures.js';
+import { numberedListDocx, pdf, simpleDocx, textPage, textPdf } from './fixtures.js';
 
 export const GOLDEN_DIR = path.resolve('fixtures', 'expected');
 
 /** The fixtures with a golden file: small, deterministic, one per extraction path worth watching. */
 export const GOLDEN_FIXTURES: Readonly<Record<string, () => Buffer>> = {
   'simple.docx': () => simpleDocx(),
+  'lists.docx': numberedListDocx,
   'simple.pdf': () => textPdf(2, 'A Generated Report'),
   'bookmarks-one-page.pdf': () =>
     pdf([`BT /F1 12 Tf 72 720 Td 14 TL (Alpha) ' (Text about alpha.) ' ( ) ' (Beta) ' (Text about beta.) ' ET`, textPage(['Second page.'])], {

@@ -7,8 +7,10 @@ import { listen } from './helpers/raw-client.js';
 import { waitFor } from './helpers/wait.js';
 import {
   heavyPdf,
+  hostileNumberingDocx,
   lyingSizeDocx,
   manyEntriesDocx,
+  numberedListDocx,
   ratioBombDocx,
   simpleDocx,
   slowPdf,
@@ -67,6 +69,39 @@ describe('extraction of generated files', () => {
     const meta = JSON.parse(doc.metadataJson);
     expect(meta).toMatchObject({ mime_type: expect.stringContaining('wordprocessingml'), extractor: expect.stringMatching(/^mammoth@\d/) });
     expect(meta.sha256).toBe(createHash('sha256').update(docx).digest('hex')); // hashed as it arrived
+  });
+
+  it('keeps docx list labels as Word numbers them: "1.", "a)", "iii.", bullets, a restart, numbered headings', async () => {
+    const res = await upload('lists.docx', numberedListDocx(), '&d=true');
+    expect(res.status).toBe(200);
+    const doc = res.body.document;
+    expect(doc.title).toBe('Introduction'); // the first heading, without its number
+    expect(doc.section).toEqual([
+      {
+        id: 1,
+        title: '1 Introduction',
+        text: 'Steps:\n1. First step\na) sub item\nb) another sub item\n2. Second step',
+        metadataJson: '{"heading_level":1}',
+        section: [
+          {
+            id: 2,
+            title: '1.1 Details',
+            // The empty item counts (ii.) but shows nothing; the restart (w:startOverride) is a new
+            // w:num of the first list's abstractNum, which the first w:num then continues, in a table too.
+            text: 'i. roman one\niii. roman three\n• bullet item\n– dash item\n1. Restarted step\n2. Continued step\n3. Step in a cell',
+            metadataJson: '{"heading_level":2}',
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('bounds docx list labels from hostile numbering and never fails on it', async () => {
+    const res = await upload('hostile-lists.docx', hostileNumberingDocx(), '&d=true');
+    expect(res.status).toBe(200);
+    // Letters past 780 and roman numerals past 3999 fall back to decimal; a 200-character lvlText
+    // gives no label; a numStyleLink cycle is no numbering (for mammoth too).
+    expect(res.body.document.section[0].text).toBe('999999999) big start\n5000. roman past 3999\nlong label text\nlinked in a circle');
   });
 
   it('turns a PDF into one section per page with page numbers and metadata', async () => {

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import mammoth from 'mammoth';
 import { ExtractionError, UnsupportedTypeError } from '../errors/index.js';
+import { listLabels } from './docx-numbering.js';
 import { draftSection, hasText, pruneEmpty, type DraftDocument, type DraftSection } from './draft.js';
 import { readCoreProperties, readStyleOutlineLevels } from './office-properties.js';
 import { garbledWarning, normalizeText } from './text-normalize.js';
@@ -11,6 +12,8 @@ import { asBuffer, describeZip, SUPPORTED_TYPES } from './sniff.js';
 const MAMMOTH_VERSION = (createRequire(import.meta.url)('mammoth/package.json') as { version: string }).version;
 const CORE = 'docProps/core.xml';
 const STYLES = 'word/styles.xml';
+const NUMBERING = 'word/numbering.xml';
+const DOCUMENT = 'word/document.xml';
 
 /** mammoth's document model (lib/documents.js), as far as this extractor reads it. */
 interface Element {
@@ -24,7 +27,12 @@ interface Element {
   noteType?: string;
   /** Images: the description (wp:docPr/@descr, else @title) mammoth reads; the image itself never. */
   altText?: string;
+  /** Paragraphs: the numbering level mammoth found (docx-numbering.ts reads the rest). */
+  numbering?: { level?: unknown; isOrdered?: unknown } | null;
 }
+/** List labels ("1.", "a)", "•") by paragraph. */
+type Labels = ReadonlyMap<Element, string>;
+const NO_LABELS: Labels = new Map();
 interface MammothDocument extends Element {
   notes: { _notes?: Record<string, Element> };
   comments: Element[];
@@ -35,8 +43,9 @@ interface MammothDocument extends Element {
  * it is. Bomb checks (zip-guard) run before mammoth opens it; images are never read.
  */
 export async function extractZip(bytes: Uint8Array, sha256: string): Promise<DraftDocument> {
-  const zip = await inspectZip(bytes, [CORE, STYLES]);
-  if (!zip.names.has('word/document.xml')) {
+  // document.xml is kept only beside a numbering part: list labels are all it is read for here.
+  const zip = await inspectZip(bytes, (name, names) => [CORE, STYLES, NUMBERING].includes(name) || (name === DOCUMENT && names.has(NUMBERING)));
+  if (!zip.names.has(DOCUMENT)) {
     const what = describeZip(zip.names);
     throw new UnsupportedTypeError(`unsupported file type: ${what.description}; supported: ${SUPPORTED_TYPES.join(', ')}`, SUPPORTED_TYPES, what.mime);
   }
@@ -56,13 +65,18 @@ export async function extractZip(bytes: Uint8Array, sha256: string): Promise<Dra
     throw new ExtractionError('CORRUPT', `the docx cannot be read: ${(err as Error).message}`);
   }
   if (!model) throw new ExtractionError('CORRUPT', 'the docx has no readable body');
-  const outlineLevels = readStyleOutlineLevels(zip.parts.get(STYLES)?.toString('utf8'));
-  const body = bodySections(model, outlineLevels);
+  const styles = zip.parts.get(STYLES)?.toString('utf8');
+  const outlineLevels = readStyleOutlineLevels(styles);
+  const labels = listLabels(bodyParagraphs(model), {
+    numbering: zip.parts.get(NUMBERING)?.toString('utf8'),
+    styles,
+    document: zip.parts.get(DOCUMENT)?.toString('utf8'),
+  });
+  const { sections: body, firstHeading } = bodySections(model, outlineLevels, labels);
   const sections = pruneEmpty([...body, ...noteSections(model)]);
   if (!hasText(sections)) throw new ExtractionError('NO_TEXT', 'the document body is empty: there is no text to index');
 
   const core = readCoreProperties(zip.parts.get(CORE)?.toString('utf8'));
-  const firstHeading = findFirstTitled(body);
   const warning = garbledWarning(allText(sections));
   return {
     title: cleanTitle(core.title) ?? firstHeading ?? '',
@@ -91,9 +105,11 @@ function headingLevel(p: Element, outlineLevels: ReadonlyMap<string, number>): n
 
 /**
  * Body blocks into sections nested by heading level; text before the first heading goes into a
- * leading untitled section.
+ * leading untitled section. A numbered heading's title keeps its label ("2.1 Scope"), as a reader
+ * sees it; `firstHeading`, the document title when core.xml has none, does not: the number is the
+ * heading's place in the document, not part of the document's name.
  */
-function bodySections(doc: MammothDocument, outlineLevels: ReadonlyMap<string, number>): DraftSection[] {
+function bodySections(doc: MammothDocument, outlineLevels: ReadonlyMap<string, number>, labels: Labels): { sections: DraftSection[]; firstHeading: string | null } {
   const root: DraftSection[] = [];
   const stack: { level: number; section: DraftSection }[] = [];
   let lead: DraftSection | null = null;
@@ -108,12 +124,15 @@ function bodySections(doc: MammothDocument, outlineLevels: ReadonlyMap<string, n
     section.text = section.text === '' ? text : `${section.text}\n${text}`;
   };
 
+  const oneLine = (text: string) => normalizeText(text).replace(/\s+/g, ' ');
+  let firstHeading: string | null = null;
   for (const block of doc.children ?? []) {
     const level = block.type === 'paragraph' ? headingLevel(block, outlineLevels) : null;
-    const text = blockText(block);
+    const text = blockText(block, labels);
     if (level !== null && text.trim() !== '') {
+      firstHeading ??= oneLine(blockText(block, NO_LABELS)) || null;
       while (stack.length > 0 && stack[stack.length - 1]!.level >= level) stack.pop();
-      const section = draftSection(normalizeText(text).replace(/\s+/g, ' '), '', { heading_level: level });
+      const section = draftSection(oneLine(text), '', { heading_level: level });
       (stack.length > 0 ? stack[stack.length - 1]!.section.children : root).push(section);
       stack.push({ level, section });
     } else {
@@ -121,38 +140,57 @@ function bodySections(doc: MammothDocument, outlineLevels: ReadonlyMap<string, n
     }
   }
   for (const s of walk(root)) s.text = normalizeText(s.text);
-  return root;
+  return { sections: root, firstHeading };
 }
 
-/** Footnotes, endnotes and comments, each kind as one section after the body. */
+/** Every paragraph of the body, nested ones (table cells, text boxes) included, in document order. */
+function bodyParagraphs(doc: MammothDocument): Element[] {
+  const paragraphs: Element[] = [];
+  const stack = [...(doc.children ?? [])].reverse();
+  for (let e = stack.pop(); e; e = stack.pop()) {
+    if (e.type === 'paragraph') paragraphs.push(e);
+    for (let i = (e.children?.length ?? 0) - 1; i >= 0; i--) stack.push(e.children![i]!);
+  }
+  return paragraphs;
+}
+
+/**
+ * Footnotes, endnotes and comments, each kind as one section after the body. Their paragraphs get
+ * no list labels: only the body's are matched with document.xml (docx-numbering.ts).
+ */
 function noteSections(doc: MammothDocument): DraftSection[] {
   const root: DraftSection[] = [];
   const notes = Object.values(doc.notes?._notes ?? {});
   for (const [type, title] of [['footnote', 'Footnotes'], ['endnote', 'Endnotes']] as const) {
-    const text = normalizeText(notes.filter((n) => n.noteType === type).map((n) => blocksText(n.body ?? [])).filter(Boolean).join('\n'));
+    const text = normalizeText(notes.filter((n) => n.noteType === type).map((n) => blocksText(n.body ?? [], NO_LABELS)).filter(Boolean).join('\n'));
     if (text) root.push(draftSection(title, text, { part: `${type}s` }));
   }
-  const comments = normalizeText((doc.comments ?? []).map((c) => blocksText(c.body ?? [])).filter(Boolean).join('\n'));
+  const comments = normalizeText((doc.comments ?? []).map((c) => blocksText(c.body ?? [], NO_LABELS)).filter(Boolean).join('\n'));
   if (comments) root.push(draftSection('Comments', comments, { part: 'comments' }));
   return root;
 }
 
-function blocksText(blocks: readonly Element[]): string {
-  return blocks.map(blockText).filter((t) => t.trim() !== '').join('\n');
+function blocksText(blocks: readonly Element[], labels: Labels): string {
+  return blocks.map((b) => blockText(b, labels)).filter((t) => t.trim() !== '').join('\n');
 }
 
-/** A paragraph's text, or a table as one row per line with tab-separated cells. */
-function blockText(block: Element): string {
+/**
+ * A paragraph's text after its list label and a space (an empty numbered paragraph shows no
+ * label), or a table as one row per line with tab-separated cells.
+ */
+function blockText(block: Element, labels: Labels): string {
   if (block.type === 'table') {
     return (block.children ?? [])
-      .map((row) => (row.children ?? []).map((cell) => inlineText(cell.children ?? []).replace(/\s*\n\s*/g, ' ').trim()).join('\t'))
+      .map((row) => (row.children ?? []).map((cell) => inlineText(cell.children ?? [], labels).replace(/\s*\n\s*/g, ' ').trim()).join('\t'))
       .filter((row) => row.trim() !== '')
       .join('\n');
   }
-  return inlineText(block.children ?? []);
+  const text = inlineText(block.children ?? [], labels);
+  const label = labels.get(block);
+  return label && text.trim() !== '' ? `${label} ${text.replace(/^[ \t]+/, '')}` : text;
 }
 
-function inlineText(elements: readonly Element[]): string {
+function inlineText(elements: readonly Element[], labels: Labels): string {
   let out = '';
   for (const e of elements) {
     switch (e.type) {
@@ -167,14 +205,14 @@ function inlineText(elements: readonly Element[]): string {
         break;
       case 'paragraph': // text-box content arrives as paragraphs inside runs
       case 'table':
-        out += `\n${blockText(e)}\n`;
+        out += `\n${blockText(e, labels)}\n`;
         break;
       case 'image':
         // The image is never read or decoded; its description is text a reader is given.
         if (e.altText?.trim()) out += `\n${e.altText.trim()}\n`;
         break;
       default:
-        if (e.children) out += inlineText(e.children);
+        if (e.children) out += inlineText(e.children, labels);
     }
   }
   return out;
@@ -185,11 +223,6 @@ function* walk(sections: DraftSection[]): Generator<DraftSection> {
     yield s;
     yield* walk(s.children);
   }
-}
-
-function findFirstTitled(sections: DraftSection[]): string | null {
-  for (const s of walk(sections)) if (s.title) return s.title;
-  return null;
 }
 
 function allText(sections: DraftSection[]): string {

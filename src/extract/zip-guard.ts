@@ -25,11 +25,14 @@ export interface ZipContents {
  * the running total is capped, an entry whose real size disagrees with its declared one is a bomb
  * past the ratio limit and damaged (CORRUPT) below it.
  * Each XML part's element nesting is measured too (src/extract/xml-depth.ts).
+ * `keep` names the parts to hand back, or decides from a part's name and every entry's name.
  */
-export async function inspectZip(bytes: Uint8Array, keep: readonly string[] = []): Promise<ZipContents> {
+export async function inspectZip(bytes: Uint8Array, keep: readonly string[] | ((name: string, names: ReadonlySet<string>) => boolean) = []): Promise<ZipContents> {
   const zip = await open(bytes);
   try {
     const entries = await listEntries(zip);
+    const names = new Set(entries.map((e) => e.fileName));
+    const kept = typeof keep === 'function' ? (name: string) => keep(name, names) : (name: string) => keep.includes(name);
     const parts = new Map<string, Buffer>();
     let inflated = 0;
     for (const entry of entries) {
@@ -39,9 +42,9 @@ export async function inspectZip(bytes: Uint8Array, keep: readonly string[] = []
       if (xmlNestingDepth(data, MAX_XML_DEPTH) > MAX_XML_DEPTH) {
         throw new ExtractionError('EXTRACTION_RESOURCE_LIMIT', `${entry.fileName} nests XML elements deeper than ${MAX_XML_DEPTH} levels`);
       }
-      if (keep.includes(entry.fileName)) parts.set(entry.fileName, data);
+      if (kept(entry.fileName)) parts.set(entry.fileName, data);
     }
-    return { names: new Set(entries.map((e) => e.fileName)), parts };
+    return { names, parts };
   } finally {
     zip.close();
   }
