@@ -71,6 +71,13 @@ describe('extraction of generated files', () => {
     expect(meta.sha256).toBe(createHash('sha256').update(docx).digest('hex')); // hashed as it arrived
   });
 
+  it('reads a core.xml character reference past U+10FFFF as U+FFFD, not a failure', async () => {
+    const core = `<?xml version="1.0" encoding="UTF-8"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Bad &#x110000; &#1114112; ref &amp; more</dc:title></cp:coreProperties>`;
+    const res = await upload('bad-core.docx', simpleDocx([{ name: 'docProps/core.xml', data: Buffer.from(core) }]), '&d=true');
+    expect(res.status).toBe(200);
+    expect(res.body.document.title).toBe('Bad \ufffd \ufffd ref & more');
+  });
+
   it('keeps docx list labels as Word numbers them: "1.", "a)", "iii.", bullets, a restart, numbered headings', async () => {
     const res = await upload('lists.docx', numberedListDocx(), '&d=true');
     expect(res.status).toBe(200);

@@ -1,3 +1,5 @@
+import { decodeXml } from './xml-walk.js';
+
 /** docProps/core.xml fields (Dublin Core + OPC core properties) read with plain patterns. */
 export interface CoreProperties {
   title?: string;
@@ -60,13 +62,5 @@ export function readStyleOutlineLevels(xml: string | undefined): Map<string, num
 }
 
 function decodeXmlText(s: string): string {
-  return s
-    .replace(/<[^>]+>/g, '')
-    .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => String.fromCodePoint(parseInt(h, 16)))
-    .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)))
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
+  return decodeXml(s.replace(/<[^>]+>/g, ''));
 }
