@@ -13,7 +13,7 @@ import { mintToken, type KeySource } from '../src/auth/index.js';
 import { loadConfig, type Config } from '../src/config/index.js';
 import { startServer } from '../src/server.js';
 import { fileEnvelope, fmt, msSince, nowNs, post, printTable, type Answer, type Row, type Target } from './bench-kit.js';
-import type { DocumentStore } from '../src/store/index.js';
+import type { Store } from '../src/store/index.js';
 
 const CUSTOMER = '123456';
 const CORPUS = '151';
@@ -179,7 +179,7 @@ function recordUncaught(): void {
 }
 
 /** The real server (src/server.ts), counting bytes per connection for the figures. */
-async function startBenchServer(config: Config): Promise<{ port: number; store: DocumentStore; keySource: KeySource; close(): Promise<void> }> {
+async function startBenchServer(config: Config): Promise<{ port: number; store: Store; keySource: KeySource; close(): Promise<void> }> {
   const running = await startServer(config);
   running.httpServer.on('connection', (s: Socket) => {
     const port = s.remotePort ?? 0;
@@ -200,14 +200,14 @@ const postJson = (t: Target, path: string, body: unknown): Promise<Answer> =>
  * {"lang":"fr"}): paging through all of it 1,000 ids at a time, the same with a metadata filter,
  * and deleting documents one by one.
  */
-async function benchListing(t: Target, store: DocumentStore, extra: number): Promise<void> {
+async function benchListing(t: Target, store: Store, extra: number): Promise<void> {
   for (let i = 0; i < extra; i++) {
     const id = `listed-${String(i).padStart(6, '0')}`;
     await store.putIfAbsent({
       key: { customerId: CUSTOMER, corpusId: CORPUS, documentId: id }, contentHash: id, document: { bytes: new Uint8Array([10, 1, 120]), encoding: 'identity' },
       title: '', metadataJson: JSON.stringify({ lang: i % 2 ? 'fr' : 'en', n: i }), charge: { numChars: 1, numMetadataChars: 1 },
       provenance: { sourceSha256: '0'.repeat(64), sourceSize: 1, sourceFormat: 'bench', uploader: 'bench', extractor: 'bench', extractionMs: 0 },
-    });
+    }, () => {}); // the bench's corpus has no limits
   }
   const pageThrough = async (filter?: string): Promise<{ ms: number[]; ids: number }> => {
     const ms: number[] = [];

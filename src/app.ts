@@ -2,7 +2,8 @@ import express from 'express';
 import type { Authenticator } from './auth/index.js';
 import type { QuotaDefaults } from './config/index.js';
 import type { Extractor } from './extract/index.js';
-import type { DocumentStore } from './store/index.js';
+import type { Store } from './store/index.js';
+import { quotaPolicy } from './quota/index.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { methodsFor } from './http/routes.js';
 import { openApiRouter } from './http/openapi/openapi-route.js';
@@ -16,7 +17,7 @@ import { documentsRouter } from './http/v2/documents-routes.js';
 import { consoleRouter } from './http/console-route.js';
 
 export interface AppDeps {
-  readonly store: DocumentStore;
+  readonly store: Store;
   readonly extractor: Extractor;
   readonly authenticator: Authenticator;
   readonly maxUploadBytes: number;
@@ -44,10 +45,12 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use(observeRequests(obs.createRequestObserver({ logger, metrics, uploadRoutes: [...UPLOAD_PATHS, '/v1/index'] })));
   app.use(opsRouter({ metrics, readiness }));
 
-  app.use(uploadRouter({ ...deps, extractor }));
-  app.use(v1JsonRouter({ ...deps, extractor }));
-  app.use(documentsRouter(deps));
-  app.use(adminRouter(deps));
+  // The use cases' dependencies: the quota policy is built once, from the configured defaults.
+  const useCases = { ...deps, extractor, quota: quotaPolicy(deps.quotaDefaults) };
+  app.use(uploadRouter(useCases));
+  app.use(v1JsonRouter(useCases));
+  app.use(documentsRouter(useCases));
+  app.use(adminRouter(useCases));
   app.use(openApiRouter());
   // The operator web console: static files under /console, calling the routes above.
   app.use(consoleRouter());

@@ -8,7 +8,7 @@ import { createHttpServer } from './http/http-server.js';
 import { createAuthenticator, resolveKeySource, type KeySource } from './auth/index.js';
 import type { Config } from './config/index.js';
 import { createExtractionPool } from './extract/index.js';
-import { SqliteStore, type DocumentStore } from './store/index.js';
+import { openSqliteStore, type Store } from './store/index.js';
 import { createLogger, createMetrics, gatewayReadiness, trackRequests, type Logger } from './observability/index.js';
 
 export const DATABASE_FILE = 'corpusgate.db';
@@ -20,10 +20,9 @@ export const SPOOL_DIR = 'spool';
  * WAL checkpoint thread (starting and stopping one cost ~45 ms per command); SQLite's own
  * checkpoint on close does the rest.
  */
-export function openStore(config: Config, use: 'server' | 'forCommand' = 'server'): DocumentStore {
-  return new SqliteStore({
+export function openStore(config: Config, use: 'server' | 'forCommand' = 'server'): Promise<Store> {
+  return openSqliteStore({
     file: path.join(config.dataDir, DATABASE_FILE),
-    quotaDefaults: config.quotaDefaults,
     backgroundCheckpoint: use === 'server',
     lockWaitMs: config.sqliteLockWaitMs,
   });
@@ -35,7 +34,7 @@ export interface RunningServer {
   /** The listening server (the bench counts bytes per connection on it). */
   readonly httpServer: http.Server;
   readonly keySource: KeySource;
-  readonly store: DocumentStore;
+  readonly store: Store;
   readonly logger: Logger;
   /**
    * Graceful stop: /readyz turns 503, no new connections, in-flight requests get up to `graceMs`
@@ -47,9 +46,10 @@ export interface RunningServer {
 /** Wires the parts by hand (config → store → authenticator → app) and listens. */
 export async function startServer(
   config: Config,
-  store: DocumentStore = openStore(config),
+  store?: Store,
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningServer> {
+  store ??= await openStore(config);
   const keySource = resolveKeySource(config);
   const extractor = createExtractionPool(config.extract, (message, err) => logger.error({ err }, message));
   const spoolDir = prepareSpoolDir(path.join(config.dataDir, SPOOL_DIR));

@@ -139,7 +139,7 @@ describe('read paths', () => {
       metadataJson: legacyMetadata,
       charge: { numChars: 3, numMetadataChars: 0 },
       provenance: { sourceSha256: '0'.repeat(64), sourceSize: 1, sourceFormat: 'text', uploader: 'test', extractor: 'test', extractionMs: 0 },
-    });
+    }, () => {});
     await uploadText(gw.app, key, 'normal.txt', 'normal', { lang: 'en' });
 
     const v2 = await request(gw.app).get(`/v2/corpora/${CORPUS}/documents?limit=100`).set('x-api-key', key);

@@ -4,7 +4,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { SqliteStore } from '../src/store/index.js';
+import { openSqliteStore } from '../src/store/index.js';
 import { signHs256, WRITE_CLAIMS } from './helpers/keys.js';
 import { filePart, multipart } from './helpers/multipart.js';
 import { freePort } from './helpers/ports.js';
@@ -125,8 +125,7 @@ const logLines = () =>
 
 /** Reads the data directory after the process is gone, as its next start would. */
 async function storedDocument(documentId: string) {
-  const quotaDefaults = { corpusMaxChars: null, corpusMaxDocs: null, customerMaxChars: null, customerMaxDocs: null };
-  const store = new SqliteStore({ file: path.join(dataDir, 'corpusgate.db'), quotaDefaults });
+  const store = await openSqliteStore({ file: path.join(dataDir, 'corpusgate.db') });
   try {
     return await store.findDocument({ customerId: '123456', corpusId: '151', documentId });
   } finally {

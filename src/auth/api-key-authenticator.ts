@@ -1,10 +1,10 @@
 import { AuthenticationError } from '../errors/index.js';
-import type { DocumentStore } from '../store/index.js';
+import type { ApiKeyStore } from '../store/index.js';
 import { parseApiKey, SCOPES_OF_ROLE, secretMatches } from './api-keys.js';
 import type { Principal } from './principal.js';
 
 /** Verifies `x-api-key` against the stored keys: unknown, wrong, revoked or expired → 401. */
-export function createApiKeyVerifier(store: DocumentStore): (key: string) => Promise<Principal> {
+export function createApiKeyVerifier(store: ApiKeyStore): (key: string) => Promise<Principal> {
   return async (key) => {
     const parsed = parseApiKey(key);
     if (!parsed) throw new AuthenticationError('invalid API key: not a corpusgate key (cgk_…)');

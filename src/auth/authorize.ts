@@ -21,6 +21,7 @@ const SCOPES_FOR: Readonly<Record<Action, readonly string[]>> = {
  * a corpus, across the whole customer (which a credential limited to some corpora may not).
  */
 export function authorize(principal: Principal, target: { customerId: string; corpusId?: string }, action: Action): void {
+  if (principal.localOperator) return;
   if (principal.customerId !== target.customerId) {
     throw new PermissionDeniedError(`the credential is not valid for customer ${target.customerId}`);
   }
@@ -40,3 +41,12 @@ export function authorize(principal: Principal, target: { customerId: string; co
 export function authorizeWrite(principal: Principal, target: { customerId: string; corpusId: string }): void {
   authorize(principal, target, 'write');
 }
+
+/** The CLI's principal: the installation's operator, allowed everything (see Principal.localOperator). */
+export const LOCAL_OPERATOR: Principal = {
+  subject: 'cli:local-operator',
+  customerId: null,
+  scopes: new Set([ADMIN_SCOPE, WRITE_SCOPE, READ_SCOPE]),
+  corpusIds: null,
+  localOperator: true,
+};

@@ -7,6 +7,11 @@ export interface Principal {
   readonly scopes: ReadonlySet<string>;
   /** Corpora the credential may use; null = every corpus of the customer. */
   readonly corpusIds: ReadonlySet<string> | null;
+  /**
+   * The operator of this installation, acting through the CLI on the configured database (who can
+   * open the database can do anything anyway). Never set by an authenticator.
+   */
+  readonly localOperator?: true;
 }
 
 /** What a request presented: `Authorization: Bearer …` and/or `x-api-key: …`. */

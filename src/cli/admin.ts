@@ -1,8 +1,9 @@
-import { mintToken, parseTtl, resolveKeySource } from '../auth/index.js';
+import { LOCAL_OPERATOR, mintToken, parseTtl, resolveKeySource } from '../auth/index.js';
 import type { Config } from '../config/index.js';
-import { UNLIMITED, effectiveLimit, type StoredLimit } from '../quota/index.js';
-import { openStore } from '../server.js';
+import { UNLIMITED, type StoredLimit } from '../quota/index.js';
+import { ensureCorpus, setQuota, showQuota } from '../usecases/index.js';
 import { corpusIdOption, customerIdOption, parse, UsageError } from './args.js';
+import { withLocalUseCases } from './local-use-cases.js';
 
 /** `corpusgate token --customer C [--corpus O …] [--ttl 1h] [--scope "…"]` */
 export async function tokenCommand(config: Config, argv: string[]): Promise<void> {
@@ -31,13 +32,8 @@ export async function corpusCommand(config: Config, argv: string[]): Promise<voi
   const ref = { customerId: customerIdOption(o.customer as string | undefined), corpusId: corpusIdOption(o.corpus as string | undefined) };
   const name = (o.name as string | undefined)?.trim();
   if (!name) throw new UsageError('--name is required');
-  const store = openStore(config, 'forCommand');
-  try {
-    const { created } = await store.createCorpus({ ...ref, name });
-    console.log(created ? `created corpus ${ref.corpusId} for customer ${ref.customerId}` : `corpus ${ref.corpusId} of customer ${ref.customerId} already exists`);
-  } finally {
-    await store.close();
-  }
+  const { created } = await withLocalUseCases(config, (deps) => ensureCorpus(deps, LOCAL_OPERATOR, { ...ref, name }));
+  console.log(created ? `created corpus ${ref.corpusId} for customer ${ref.customerId}` : `corpus ${ref.corpusId} of customer ${ref.customerId} already exists`);
 }
 
 /**
@@ -55,28 +51,17 @@ export async function quotaCommand(config: Config, argv: string[]): Promise<void
     ...(o.corpus !== undefined ? { corpusId: corpusIdOption(o.corpus as string) } : {}),
   };
   const what = ref.corpusId === undefined ? `customer ${ref.customerId}` : `corpus ${ref.corpusId} of customer ${ref.customerId}`;
-  const store = openStore(config, 'forCommand');
-  try {
-    if (sub === 'set') {
-      const chars = limitOption(o.chars as string | undefined, '--chars');
-      const docs = limitOption(o.docs as string | undefined, '--docs');
-      if (chars === undefined && docs === undefined) throw new UsageError('give --chars and/or --docs');
-      const ok = await store.setQuota(ref, { ...(chars !== undefined ? { maxChars: chars } : {}), ...(docs !== undefined ? { maxDocs: docs } : {}) });
-      if (!ok) throw new UsageError(`${what} does not exist`);
-    }
-    const usage = await store.getUsage(ref);
-    if (!usage) throw new UsageError(`${what} does not exist`);
-    const d = config.quotaDefaults;
-    const isCorpus = ref.corpusId !== undefined;
-    const maxChars = effectiveLimit(usage.maxChars, isCorpus ? d.corpusMaxChars : d.customerMaxChars);
-    const maxDocs = effectiveLimit(usage.maxDocs, isCorpus ? d.corpusMaxDocs : d.customerMaxDocs);
-    console.log(
-      `${what}: chars ${usage.usedChars} of ${maxChars ?? 'unlimited'} (text ${usage.usedTextChars}, metadata ${usage.usedMetadataChars}); ` +
-        `documents ${usage.usedDocs} of ${maxDocs ?? 'unlimited'}`,
-    );
-  } finally {
-    await store.close();
-  }
+  const chars = limitOption(o.chars as string | undefined, '--chars');
+  const docs = limitOption(o.docs as string | undefined, '--docs');
+  if (sub === 'set' && chars === undefined && docs === undefined) throw new UsageError('give --chars and/or --docs');
+  const update = { ...(chars !== undefined ? { maxChars: chars } : {}), ...(docs !== undefined ? { maxDocs: docs } : {}) };
+  const { usage, inForce } = await withLocalUseCases(config, (deps) =>
+    sub === 'set' ? setQuota(deps, LOCAL_OPERATOR, ref, update) : showQuota(deps, LOCAL_OPERATOR, ref),
+  );
+  console.log(
+    `${what}: chars ${usage.usedChars} of ${inForce.maxChars ?? 'unlimited'} (text ${usage.usedTextChars}, metadata ${usage.usedMetadataChars}); ` +
+      `documents ${usage.usedDocs} of ${inForce.maxDocs ?? 'unlimited'}`,
+  );
 }
 
 function limitOption(value: string | undefined, name: string): StoredLimit | undefined {

@@ -1,8 +1,9 @@
-import { generateApiKey, parseTtl, ROLES } from '../auth/index.js';
+import { LOCAL_OPERATOR, parseTtl, ROLES } from '../auth/index.js';
 import type { Config } from '../config/index.js';
-import { openStore } from '../server.js';
 import type { ApiKeyRole } from '../store/index.js';
+import { createApiKey, listApiKeys, revokeApiKey, type UseCaseDeps } from '../usecases/index.js';
 import { corpusIdOption, customerIdOption, parse, UsageError } from './args.js';
+import { withLocalUseCases } from './local-use-cases.js';
 
 const USAGE = `usage: corpusgate apikey create --customer C [--corpus O …] --role index|query|admin [--expires 30d|2027-01-01] [--name N]
        corpusgate apikey list [--customer C]
@@ -11,59 +12,56 @@ const USAGE = `usage: corpusgate apikey create --customer C [--corpus O …] --r
 /** `corpusgate apikey create|list|revoke`: keys are shown once, stored as a hash. */
 export async function apikeyCommand(config: Config, argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
-  const store = openStore(config, 'forCommand');
-  try {
-    switch (sub) {
-      case 'create': {
-        const o = parse(rest, {
-          customer: { type: 'string' }, corpus: { type: 'string', multiple: true }, role: { type: 'string' },
-          expires: { type: 'string' }, name: { type: 'string' },
-        });
-        const customerId = customerIdOption(o.customer as string | undefined);
-        const role = o.role as string | undefined;
-        if (!ROLES.includes(role as ApiKeyRole)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
-        if ((await store.getUsage({ customerId })) === null) {
-          throw new UsageError(`customer ${customerId} does not exist; create a corpus first (corpusgate corpus create)`);
-        }
-        const corpora = ((o.corpus as string[] | undefined) ?? []).map(corpusIdOption);
-        const { key, record } = generateApiKey({
-          customerId,
-          corpusIds: corpora.length > 0 ? corpora : null,
-          role: role as ApiKeyRole,
-          name: (o.name as string | undefined) ?? '',
-          expiresAt: expiresAt(o.expires as string | undefined),
-        });
-        await store.createApiKey(record);
-        console.error(`created ${record.role} key ${record.keyId} for customer ${customerId}` +
-          `${record.corpusIds ? ` (corpora ${record.corpusIds.join(', ')})` : ''}${record.expiresAt ? `, expires ${record.expiresAt}` : ''}.`);
-        console.error('The key is shown only this once; store it now:');
-        console.log(key);
-        return;
-      }
-      case 'list': {
-        const o = parse(rest, { customer: { type: 'string' } });
-        const customerId = o.customer === undefined ? undefined : customerIdOption(o.customer as string);
-        const keys = await store.listApiKeys(customerId);
-        if (keys.length === 0) console.log('no API keys');
-        for (const k of keys) {
-          const state = k.revokedAt ? `revoked ${k.revokedAt}` : k.expiresAt && Date.parse(k.expiresAt) <= Date.now() ? `expired ${k.expiresAt}` : 'active';
-          console.log([k.keyId, k.customerId, k.role, k.corpusIds?.join(',') ?? '*', state, k.createdAt, k.expiresAt ?? 'never', k.name].join('\t'));
-        }
-        return;
-      }
-      case 'revoke': {
-        const [keyId, ...extra] = rest;
-        if (keyId === undefined || extra.length > 0) throw new UsageError(USAGE);
-        if (!(await store.revokeApiKey(keyId, new Date().toISOString()))) throw new UsageError(`no API key with id ${keyId}`);
-        console.log(`revoked API key ${keyId}`);
-        return;
-      }
-      default:
-        throw new UsageError(USAGE);
+  const command = sub === 'create' ? create : sub === 'list' ? list : sub === 'revoke' ? revoke : null;
+  if (!command) throw new UsageError(USAGE);
+  const run = command(rest); // options are checked before the database is opened
+  await withLocalUseCases(config, run);
+}
+
+function create(argv: string[]): (deps: UseCaseDeps) => Promise<void> {
+  const o = parse(argv, {
+    customer: { type: 'string' }, corpus: { type: 'string', multiple: true }, role: { type: 'string' },
+    expires: { type: 'string' }, name: { type: 'string' },
+  });
+  const customerId = customerIdOption(o.customer as string | undefined);
+  const role = o.role as string | undefined;
+  if (!ROLES.includes(role as ApiKeyRole)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+  const input = {
+    customerId,
+    corpusIds: ((o.corpus as string[] | undefined) ?? []).map(corpusIdOption),
+    role: role as ApiKeyRole,
+    name: (o.name as string | undefined) ?? '',
+    expiresAt: expiresAt(o.expires as string | undefined),
+  };
+  return async (deps) => {
+    const { key, record } = await createApiKey(deps, LOCAL_OPERATOR, input);
+    console.error(`created ${record.role} key ${record.keyId} for customer ${customerId}` +
+      `${record.corpusIds ? ` (corpora ${record.corpusIds.join(', ')})` : ''}${record.expiresAt ? `, expires ${record.expiresAt}` : ''}.`);
+    console.error('The key is shown only this once; store it now:');
+    console.log(key);
+  };
+}
+
+function list(argv: string[]): (deps: UseCaseDeps) => Promise<void> {
+  const o = parse(argv, { customer: { type: 'string' } });
+  const customerId = o.customer === undefined ? undefined : customerIdOption(o.customer as string);
+  return async (deps) => {
+    const keys = await listApiKeys(deps, LOCAL_OPERATOR, customerId);
+    if (keys.length === 0) console.log('no API keys');
+    for (const k of keys) {
+      const state = k.revokedAt ? `revoked ${k.revokedAt}` : k.expiresAt && Date.parse(k.expiresAt) <= Date.now() ? `expired ${k.expiresAt}` : 'active';
+      console.log([k.keyId, k.customerId, k.role, k.corpusIds?.join(',') ?? '*', state, k.createdAt, k.expiresAt ?? 'never', k.name].join('\t'));
     }
-  } finally {
-    await store.close();
-  }
+  };
+}
+
+function revoke(argv: string[]): (deps: UseCaseDeps) => Promise<void> {
+  const [keyId, ...extra] = argv;
+  if (keyId === undefined || extra.length > 0) throw new UsageError(USAGE);
+  return async (deps) => {
+    await revokeApiKey(deps, LOCAL_OPERATOR, keyId);
+    console.log(`revoked API key ${keyId}`);
+  };
 }
 
 /** "30d", "12h" (from now) or an ISO 8601 date/time; in the future. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config/index.js';
+import { GatewayError, isRetryable } from '../errors/index.js';
 import { corpusCommand, quotaCommand, tokenCommand } from './admin.js';
 import { apikeyCommand } from './apikey.js';
 import { UsageError } from './args.js';
@@ -74,6 +75,12 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof UsageError) {
+    console.error(`corpusgate: ${err.message}`);
+    process.exit(2);
+  }
+  // A domain error of an admin use case run here (a corpus that does not exist, a bad value): the
+  // command was used wrongly, as with a UsageError. Retryable ones (a locked database) are not.
+  if (err instanceof GatewayError && !isRetryable(err)) {
     console.error(`corpusgate: ${err.message}`);
     process.exit(2);
   }

@@ -1,4 +1,6 @@
-import { mintToken } from '../auth/index.js';
+import { LOCAL_OPERATOR, mintToken } from '../auth/index.js';
+import { quotaPolicy } from '../quota/index.js';
+import { ensureCorpus } from '../usecases/index.js';
 import type { Config } from '../config/index.js';
 import { openStore, startServer } from '../server.js';
 
@@ -7,8 +9,8 @@ const DEV_TOKEN_TTL_S = 24 * 3600;
 
 /** `corpusgate serve`: the gateway, plus the demo corpus and a dev token on the embedded default. */
 export async function serve(config: Config): Promise<void> {
-  const store = openStore(config);
-  if (config.demoSeed) await store.createCorpus(DEMO);
+  const store = await openStore(config);
+  if (config.demoSeed) await ensureCorpus({ store, quota: quotaPolicy(config.quotaDefaults) }, LOCAL_OPERATOR, DEMO);
   const server = await startServer(config, store);
   // Signals are handled from the moment the server listens: a SIGTERM during the start-up
   // messages below must drain, not kill.

@@ -1,8 +1,7 @@
-import type { QuotaDefaults } from '../config/index.js';
-import type { DocumentListing } from '../catalog/index.js';
 import { isJsonObject, nestsTooDeep } from '../document/index.js';
-import { effectiveLimit, UNLIMITED, type StoredLimit } from '../quota/index.js';
-import type { CorpusRecord, DocumentRecord, UsageReport } from '../store/index.js';
+import { UNLIMITED, type StoredLimit } from '../quota/index.js';
+import type { DocumentRecord } from '../store/index.js';
+import type { CorpusView, DocumentListing, UsageView } from '../usecases/index.js';
 
 /** JSON bodies of the listing, inspection and admin routes (snake_case, as Vectara's v2 API). */
 
@@ -43,12 +42,12 @@ export function documentRecordBody(d: DocumentRecord): Record<string, unknown> {
   };
 }
 
-export function corpusBody(corpus: CorpusRecord, usage: UsageReport | null, defaults: QuotaDefaults): Record<string, unknown> {
+export function corpusBody({ corpus, usage }: CorpusView): Record<string, unknown> {
   return {
     id: corpus.corpusId,
     name: corpus.name,
     created_at: corpus.createdAt,
-    ...(usage ? { usage: usageBody(usage, defaults) } : {}),
+    ...(usage ? { usage: usageBody(usage) } : {}),
   };
 }
 
@@ -56,16 +55,15 @@ export function corpusBody(corpus: CorpusRecord, usage: UsageReport | null, defa
  * Usage against limits. `max_*` is the limit in force (null: unlimited); `own_max_*` is the
  * scope's own setting: a number, "unlimited", or null when the configured default applies.
  */
-export function usageBody(usage: UsageReport, defaults: QuotaDefaults): Record<string, unknown> {
-  const isCorpus = usage.scope === 'corpus';
+export function usageBody({ usage, inForce }: UsageView): Record<string, unknown> {
   return {
     scope: usage.scope,
     used_chars: usage.usedChars,
     used_text_chars: usage.usedTextChars,
     used_metadata_chars: usage.usedMetadataChars,
     used_docs: usage.usedDocs,
-    max_chars: effectiveLimit(usage.maxChars, isCorpus ? defaults.corpusMaxChars : defaults.customerMaxChars),
-    max_docs: effectiveLimit(usage.maxDocs, isCorpus ? defaults.corpusMaxDocs : defaults.customerMaxDocs),
+    max_chars: inForce.maxChars,
+    max_docs: inForce.maxDocs,
     own_max_chars: ownLimit(usage.maxChars),
     own_max_docs: ownLimit(usage.maxDocs),
   };

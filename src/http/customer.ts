@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { authorize, canonicalId, MAX_CORPUS_ID, MAX_CUSTOMER_ID, type Action } from '../auth/index.js';
+import { canonicalId, MAX_CORPUS_ID, MAX_CUSTOMER_ID } from '../auth/index.js';
 import { InvalidRequestError, PermissionDeniedError } from '../errors/index.js';
 import { annotateRequest } from '../observability/index.js';
 import { required, requestState } from './locals.js';
@@ -38,10 +38,9 @@ export function parseCorpusId(raw: unknown, name: string): string {
   return id;
 }
 
-/** The corpus named by the path (`:corpus`) for the request's customer, authorized for `action`. */
-export function corpusFromPath(req: Request, res: Response, action: Action): { customerId: string; corpusId: string } {
+/** The corpus named by the path (`:corpus`) for the request's customer (the use case authorizes). */
+export function corpusFromPath(req: Request, res: Response): { customerId: string; corpusId: string } {
   const corpus = { customerId: required(res, 'customerId'), corpusId: parseCorpusId(req.params['corpus'], 'the corpus in the path') };
   annotateRequest(req, { corpusId: corpus.corpusId });
-  authorize(required(res, 'principal'), corpus, action);
   return corpus;
 }

@@ -5,7 +5,7 @@ import { ClientClosedError, InvalidRequestError, PayloadTooLargeError } from '..
 import { MAX_DOC_METADATA_BYTES } from '../document/index.js';
 import { declaredLength } from './content-length.js';
 import { FilePart } from './file-part.js';
-import type { UploadedFile } from '../ingest/index.js';
+import type { UploadedFile } from '../usecases/index.js';
 
 export interface MultipartUpload {
   readonly file: UploadedFile;

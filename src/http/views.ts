@@ -2,13 +2,13 @@ import { create, toJson, type JsonValue } from '@bufbuild/protobuf';
 import { StatusCode, StatusSchema, StorageQuotaSchema } from '../document/gen/status_pb.js';
 import { documentToJson } from '../document/index.js';
 import type { GatewayError } from '../errors/index.js';
-import type { IngestResult } from '../ingest/index.js';
+import type { UploadResult } from '../usecases/index.js';
 
 /**
  * The only place that shapes JSON bodies. Upload answers are proto3 JSON (camelCase, int64 as
  * strings), as Vectara's clients parse them.
  */
-export function uploadResponse(result: IngestResult): Record<string, JsonValue> {
+export function uploadResponse(result: UploadResult): Record<string, JsonValue> {
   return {
     response: indexResponse(result, false),
     ...(result.document ? { document: documentToJson(result.document) } : {}),
@@ -21,7 +21,7 @@ export function uploadResponse(result: IngestResult): Record<string, JsonValue> 
  * Vectara's IndexDocumentResponse: status and quotaConsumed. The upload answer omits an OK code
  * (proto3 JSON leaves defaults out); POST /v1/index spells it out, as Vectara's index answer does.
  */
-export function indexResponse(result: IngestResult, explicitOk: boolean): { [key: string]: JsonValue } {
+export function indexResponse(result: UploadResult, explicitOk: boolean): { [key: string]: JsonValue } {
   const status =
     result.status === 'replayed'
       ? create(StatusSchema, {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Extractor } from '../extract/index.js';
-import type { DocumentStore } from '../store/index.js';
+import type { CorpusStore } from '../store/index.js';
 
 export interface ReadinessCheck {
   readonly name: string;
@@ -58,7 +58,7 @@ async function outcomeOf(check: ReadinessCheck): Promise<string> {
 }
 
 /** A real query through the store: 0 is never a valid id, so this reads and finds nothing. */
-export function databaseReachable(store: DocumentStore): ReadinessCheck {
+export function databaseReachable(store: CorpusStore): ReadinessCheck {
   return {
     name: 'database',
     async check() {
@@ -98,7 +98,7 @@ export function keySetReachable(keySet: { check(): Promise<void> }): ReadinessCh
  * and the remote JWKS.
  */
 export function gatewayReadiness(parts: {
-  store: DocumentStore;
+  store: CorpusStore;
   extractor: Extractor;
   dataDir?: string;
   keySet?: { check(): Promise<void> };

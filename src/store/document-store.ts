@@ -1,10 +1,16 @@
 import type { PackedDocument } from '../document/index.js';
-import type { Charge, ScopeUsage, StoredLimit } from '../quota/index.js';
+import type { Charge, QuotaCheck, ScopeUsage, StoredLimit } from '../quota/index.js';
 
 /** Ids are canonical decimal strings: customer ids reach 2^63−1, past JavaScript's safe integers. */
 export interface CorpusRef {
   readonly customerId: string;
   readonly corpusId: string;
+}
+
+/** A quota scope: a customer (no corpusId) or one of its corpora. */
+export interface QuotaScopeRef {
+  readonly customerId: string;
+  readonly corpusId?: string;
 }
 
 export interface DocumentKey extends CorpusRef {
@@ -115,18 +121,13 @@ export interface UsageReport extends ScopeUsage {
 }
 
 /**
- * Where documents, corpora and quotas live. Every implementation passes the shared conformance
- * suite in test/store/conformance.ts. Driver errors are translated here, at the edge: callers
- * only ever see the domain errors of src/errors.
+ * Documents of a corpus. Every store implements this, CorpusStore and ApiKeyStore (together:
+ * Store) and passes the shared conformance suite in test/store/conformance.ts. Driver errors are
+ * translated at the store's edge: callers only ever see the domain errors of src/errors (a lock
+ * held too long: UnavailableError, 503; a unique key taken: the replay or ConflictError path).
+ * Stores keep data; policy (who may, which limits apply) is the use cases' and the quota module's.
  */
 export interface DocumentStore {
-  /** Creates the corpus (and its customer when new). Returns created:false when it existed. */
-  createCorpus(input: CorpusRef & { readonly name: string }): Promise<{ created: boolean }>;
-  getCorpus(ref: CorpusRef): Promise<CorpusRecord | null>;
-  /** Sets limits of a customer (corpusId undefined) or a corpus; false when it does not exist. */
-  setQuota(ref: { customerId: string; corpusId?: string }, limits: QuotaLimitsUpdate): Promise<boolean>;
-  getUsage(ref: { customerId: string; corpusId?: string }): Promise<UsageReport | null>;
-
   /** Called before parsing an upload whose id is known (raw files): replay or conflict early. */
   findDocument(key: DocumentKey): Promise<StoredDocumentSummary | null>;
   /** Called before decoding a Document upload: the same bytes + metadata were stored already. */
@@ -135,11 +136,12 @@ export interface DocumentStore {
   getDocument(key: DocumentKey): Promise<Uint8Array | null>;
 
   /**
-   * In one atomic step: when the key is free, check every quota (QuotaExceededError), insert and
-   * charge; when the key holds the same contentHash, replay; otherwise throw ConflictError.
-   * Concurrent calls for one key see exactly one 'created'.
+   * In one atomic step: when the key is free, ask `admit` about the customer's then the corpus's
+   * usage (it throws QuotaExceededError to refuse), insert and charge; when the key holds the
+   * same contentHash, replay; otherwise throw ConflictError. Concurrent calls for one key see
+   * exactly one 'created'.
    */
-  putIfAbsent(doc: NewDocument): Promise<PutOutcome>;
+  putIfAbsent(doc: NewDocument, admit: QuotaCheck): Promise<PutOutcome>;
 
   /** A page of the corpus's documents, ordered by id. */
   listDocuments(ref: CorpusRef, query: ListQuery): Promise<ListPage>;
@@ -149,15 +151,31 @@ export interface DocumentStore {
    * False when nothing was stored under the key.
    */
   deleteDocument(key: DocumentKey): Promise<boolean>;
+}
+
+/** Customers' corpora, with each scope's own limits and usage. */
+export interface CorpusStore {
+  /** Creates the corpus (and its customer when new). Returns created:false when it existed. */
+  createCorpus(input: CorpusRef & { readonly name: string }): Promise<{ created: boolean }>;
+  getCorpus(ref: CorpusRef): Promise<CorpusRecord | null>;
   /** The customer's corpora, ordered by corpus id (numerically). */
   listCorpora(customerId: string): Promise<CorpusRecord[]>;
+  /** Sets limits of a customer (corpusId undefined) or a corpus; false when it does not exist. */
+  setQuota(ref: QuotaScopeRef, limits: QuotaLimitsUpdate): Promise<boolean>;
+  /** The scope's own limits and usage; null when it does not exist. */
+  getUsage(ref: QuotaScopeRef): Promise<UsageReport | null>;
+}
 
+export interface ApiKeyStore {
   createApiKey(key: ApiKeyRecord): Promise<void>;
   getApiKey(keyId: string): Promise<ApiKeyRecord | null>;
   /** Every key, or the customer's, newest first. */
   listApiKeys(customerId?: string): Promise<ApiKeyRecord[]>;
   /** Marks the key revoked (from then on it is refused); false when there is no such key. */
   revokeApiKey(keyId: string, at: string): Promise<boolean>;
+}
 
+/** Everything the gateway keeps, in one database. */
+export interface Store extends DocumentStore, CorpusStore, ApiKeyStore {
   close(): Promise<void>;
 }

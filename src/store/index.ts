@@ -1,2 +1,2 @@
 export type * from './document-store.js';
-export { SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
+export { openSqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';

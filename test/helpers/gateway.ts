@@ -4,10 +4,10 @@ import path from 'node:path';
 import type { Express } from 'express';
 import { buildApp, type AppDeps } from '../../src/app.js';
 import { createAuthenticator, generateApiKey, resolveKeySource } from '../../src/auth/index.js';
-import type { ApiKeyRole } from '../../src/store/index.js';
+import type { ApiKeyRole, Store } from '../../src/store/index.js';
 import { recordResponses } from './response-recorder.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
-import { SqliteStore } from '../../src/store/index.js';
+import { openSqliteStore } from '../../src/store/index.js';
 import { createExtractionPool, type Extractor } from '../../src/extract/index.js';
 import { gatewayReadiness, type Readiness } from '../../src/observability/index.js';
 import { prepareSpoolDir } from '../../src/http/file-part.js';
@@ -19,7 +19,7 @@ export const CORPUS = '151';
 
 export interface TestGateway {
   readonly app: Express;
-  readonly store: SqliteStore;
+  readonly store: Store;
   readonly extractor: Extractor;
   /** What /readyz reports (database, workers, data directory); startDraining() turns it 503. */
   readonly readiness: Readiness;
@@ -65,7 +65,7 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
   const dataDir = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, JWT_JWKS_URL: jwks.url, EXTRACT_WORKERS: '2', ...env });
   const dbFile = path.join(dataDir, 'corpusgate.db');
-  const store = new SqliteStore({ file: dbFile, quotaDefaults: config.quotaDefaults, lockWaitMs: config.sqliteLockWaitMs });
+  const store = await openSqliteStore({ file: dbFile, lockWaitMs: config.sqliteLockWaitMs });
   await store.createCorpus({ customerId: CUSTOMER, corpusId: CORPUS, name: 'test' });
   const extractor = createExtractionPool(config.extract);
   const keySource = resolveKeySource(config);

@@ -1,8 +1,8 @@
 import { ConflictError, QuotaExceededError } from '../../src/errors/index.js';
 import type { QuotaDefaults } from '../../src/config/index.js';
 import { encodeDocument, packDocument } from '../../src/document/index.js';
-import type { DocumentStore, NewDocument } from '../../src/store/index.js';
-import { UNLIMITED } from '../../src/quota/index.js';
+import type { NewDocument, Store } from '../../src/store/index.js';
+import { quotaPolicy, UNLIMITED } from '../../src/quota/index.js';
 import { sampleDocument } from '../helpers/documents.js';
 
 export const NO_DEFAULTS: QuotaDefaults = { corpusMaxChars: null, corpusMaxDocs: null, customerMaxChars: null, customerMaxDocs: null };
@@ -11,7 +11,11 @@ export const NO_DEFAULTS: QuotaDefaults = { corpusMaxChars: null, corpusMaxDocs:
  * The behaviour every DocumentStore must have. `open` gives a store on empty storage; calling
  * it again with `reuse` opens the same storage again (a restart).
  */
-export type OpenStore = (defaults: QuotaDefaults, reuse?: DocumentStore) => Promise<DocumentStore>;
+export type OpenStore = (reuse?: Store) => Promise<Store>;
+
+/** The quota policies the suite stores under: no defaults, and a customer default of one document. */
+const OPEN = quotaPolicy(NO_DEFAULTS);
+const LIMITED = quotaPolicy({ ...NO_DEFAULTS, customerMaxDocs: 1 });
 
 const C = '42';
 const O = '7';
@@ -34,11 +38,11 @@ function newDoc(documentId: string, contentHash: string, numChars = 10, numMetad
 }
 
 export function describeStore(name: string, open: OpenStore): void {
-  describe(`${name} conforms to DocumentStore`, () => {
-    let store: DocumentStore;
-    const stores: DocumentStore[] = [];
-    const openTracked = async (defaults = NO_DEFAULTS, reuse?: DocumentStore) => {
-      const s = await open(defaults, reuse);
+  describe(`${name} conforms to Store`, () => {
+    let store: Store;
+    const stores: Store[] = [];
+    const openTracked = async (reuse?: Store) => {
+      const s = await open(reuse);
       stores.push(s);
       return s;
     };
@@ -63,13 +67,13 @@ export function describeStore(name: string, open: OpenStore): void {
       const doc = { ...newDoc('big', 'hb'), document: packDocument(original) };
       expect(doc.document.encoding).toBe('deflate');
       expect(doc.document.bytes.byteLength).toBeLessThan(original.byteLength / 10);
-      await store.putIfAbsent(doc);
+      await store.putIfAbsent(doc, OPEN.admit);
       expect(await store.getDocument(key('big'))).toEqual(original);
     });
 
     it('inserts, charges both scopes and returns what it stored', async () => {
       const doc = newDoc('a', 'h1', 10, 2);
-      const outcome = await store.putIfAbsent(doc);
+      const outcome = await store.putIfAbsent(doc, OPEN.admit);
       expect(outcome.status).toBe('created');
       expect(outcome.stored.charge).toEqual({ numChars: 10, numMetadataChars: 2 });
       expect(await store.getDocument(key('a'))).toEqual(encoded('a'));
@@ -82,45 +86,45 @@ export function describeStore(name: string, open: OpenStore): void {
     });
 
     it('replays the same content without charging, refuses other content with ConflictError', async () => {
-      await store.putIfAbsent(newDoc('a', 'h1'));
-      const replay = await store.putIfAbsent(newDoc('a', 'h1', 999, 999));
+      await store.putIfAbsent(newDoc('a', 'h1'), OPEN.admit);
+      const replay = await store.putIfAbsent(newDoc('a', 'h1', 999, 999), OPEN.admit);
       expect(replay.status).toBe('replayed');
       expect(replay.stored.charge).toEqual({ numChars: 10, numMetadataChars: 2 });
-      await expect(store.putIfAbsent(newDoc('a', 'h2'))).rejects.toBeInstanceOf(ConflictError);
+      await expect(store.putIfAbsent(newDoc('a', 'h2'), OPEN.admit)).rejects.toBeInstanceOf(ConflictError);
       expect(await store.getUsage({ customerId: C, corpusId: O })).toMatchObject({ usedChars: 12, usedDocs: 1 });
       expect(await store.findDocument(key('a'))).toMatchObject({ contentHash: 'h1' });
     });
 
     it('gives exactly one "created" to concurrent writers of one key', async () => {
-      const different = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => store.putIfAbsent(newDoc('race', `h${i}`))));
+      const different = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => store.putIfAbsent(newDoc('race', `h${i}`), OPEN.admit)));
       expect(different.filter((r) => r.status === 'fulfilled' && r.value.status === 'created')).toHaveLength(1);
       expect(different.filter((r) => r.status === 'rejected' && r.reason instanceof ConflictError)).toHaveLength(19);
-      const same = await Promise.all(Array.from({ length: 20 }, () => store.putIfAbsent(newDoc('same', 'hs'))));
+      const same = await Promise.all(Array.from({ length: 20 }, () => store.putIfAbsent(newDoc('same', 'hs'), OPEN.admit)));
       expect(same.filter((r) => r.status === 'created')).toHaveLength(1);
       expect(await store.getUsage({ customerId: C, corpusId: O })).toMatchObject({ usedDocs: 2, usedChars: 24 });
     });
 
     it('refuses past a corpus character limit, naming the scope, and changes nothing', async () => {
       expect(await store.setQuota({ customerId: C, corpusId: O }, { maxChars: 20 })).toBe(true);
-      await store.putIfAbsent(newDoc('a', 'h1', 10, 2));
-      const err = await store.putIfAbsent(newDoc('b', 'h2', 10, 2)).catch((e: unknown) => e);
+      await store.putIfAbsent(newDoc('a', 'h1', 10, 2), OPEN.admit);
+      const err = await store.putIfAbsent(newDoc('b', 'h2', 10, 2), OPEN.admit).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(QuotaExceededError);
       expect((err as QuotaExceededError).extra).toEqual({ scope: 'corpus', unit: 'chars', limit: 20, used: 12, needed: 12 });
       expect(await store.findDocument(key('b'))).toBeNull();
       expect(await store.getUsage({ customerId: C })).toMatchObject({ usedChars: 12, usedDocs: 1 });
-      await expect(store.putIfAbsent(newDoc('c', 'h3', 6, 2))).resolves.toMatchObject({ status: 'created' });
+      await expect(store.putIfAbsent(newDoc('c', 'h3', 6, 2), OPEN.admit)).resolves.toMatchObject({ status: 'created' });
     });
 
     it('applies configured defaults, with per-scope overrides (unlimited, reset to default)', async () => {
-      const limited = await openTracked({ ...NO_DEFAULTS, customerMaxDocs: 1 });
+      const limited = await openTracked();
       await limited.createCorpus({ customerId: C, corpusId: O, name: 'main' });
-      await limited.putIfAbsent(newDoc('a', 'h1'));
-      const err = await limited.putIfAbsent(newDoc('b', 'h2')).catch((e: unknown) => e);
+      await limited.putIfAbsent(newDoc('a', 'h1'), LIMITED.admit);
+      const err = await limited.putIfAbsent(newDoc('b', 'h2'), LIMITED.admit).catch((e: unknown) => e);
       expect((err as QuotaExceededError).extra).toMatchObject({ scope: 'customer', unit: 'documents', limit: 1, used: 1, needed: 1 });
       await limited.setQuota({ customerId: C }, { maxDocs: UNLIMITED });
-      await expect(limited.putIfAbsent(newDoc('b', 'h2'))).resolves.toMatchObject({ status: 'created' });
+      await expect(limited.putIfAbsent(newDoc('b', 'h2'), LIMITED.admit)).resolves.toMatchObject({ status: 'created' });
       await limited.setQuota({ customerId: C }, { maxDocs: null });
-      await expect(limited.putIfAbsent(newDoc('c', 'h3'))).rejects.toBeInstanceOf(QuotaExceededError);
+      await expect(limited.putIfAbsent(newDoc('c', 'h3'), LIMITED.admit)).rejects.toBeInstanceOf(QuotaExceededError);
     });
 
     it('reports unknown scopes', async () => {
@@ -131,7 +135,7 @@ export function describeStore(name: string, open: OpenStore): void {
     it('lists in id byte order with keyset cursors, prefixes and metadata equality', async () => {
       const ids = ['b', 'a', 'é', 'ab', 'Z', 'a/b'];
       for (const [i, id] of ids.entries()) {
-        await store.putIfAbsent(newDoc(id, `h${i}`, 1, 1, i % 2 ? JSON.stringify({ lang: 'en', n: i }) : ''));
+        await store.putIfAbsent(newDoc(id, `h${i}`, 1, 1, i % 2 ? JSON.stringify({ lang: 'en', n: i }) : ''), OPEN.admit);
       }
       const ref = { customerId: C, corpusId: O };
       const all = await store.listDocuments(ref, { limit: 100 });
@@ -158,15 +162,15 @@ export function describeStore(name: string, open: OpenStore): void {
     });
 
     it('deletes a document and gives its charge back to both scopes', async () => {
-      await store.putIfAbsent(newDoc('a', 'h1', 10, 2));
-      await store.putIfAbsent(newDoc('b', 'h2', 5, 1));
+      await store.putIfAbsent(newDoc('a', 'h1', 10, 2), OPEN.admit);
+      await store.putIfAbsent(newDoc('b', 'h2', 5, 1), OPEN.admit);
       expect(await store.deleteDocument(key('a'))).toBe(true);
       expect(await store.deleteDocument(key('a'))).toBe(false);
       for (const ref of [{ customerId: C }, { customerId: C, corpusId: O }]) {
         expect(await store.getUsage(ref)).toMatchObject({ usedChars: 6, usedTextChars: 5, usedMetadataChars: 1, usedDocs: 1 });
       }
       expect(await store.findDocument(key('a'))).toBeNull();
-      await expect(store.putIfAbsent(newDoc('a', 'other'))).resolves.toMatchObject({ status: 'created' });
+      await expect(store.putIfAbsent(newDoc('a', 'other'), OPEN.admit)).resolves.toMatchObject({ status: 'created' });
     });
 
     it('lists corpora in numeric order', async () => {
@@ -193,12 +197,12 @@ export function describeStore(name: string, open: OpenStore): void {
     });
 
     it('keeps everything across a reopen', async () => {
-      await store.putIfAbsent(newDoc('kept', 'hk', 5, 1));
+      await store.putIfAbsent(newDoc('kept', 'hk', 5, 1), OPEN.admit);
       await store.setQuota({ customerId: C, corpusId: O }, { maxChars: 1000 });
-      const reopened = await openTracked(NO_DEFAULTS, store);
+      const reopened = await openTracked(store);
       expect(await reopened.findDocument(key('kept'))).toMatchObject({ contentHash: 'hk', charge: { numChars: 5, numMetadataChars: 1 } });
       expect(await reopened.getUsage({ customerId: C, corpusId: O })).toMatchObject({ usedChars: 6, usedDocs: 1, maxChars: 1000 });
-      expect((await reopened.putIfAbsent(newDoc('kept', 'hk'))).status).toBe('replayed');
+      expect((await reopened.putIfAbsent(newDoc('kept', 'hk'), OPEN.admit)).status).toBe('replayed');
     });
   });
 }

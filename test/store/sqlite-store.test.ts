@@ -3,17 +3,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteStore, type DocumentStore } from '../../src/store/index.js';
+import { openSqliteStore, type Store } from '../../src/store/index.js';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { encodeDocument, packDocument } from '../../src/document/index.js';
 import { sampleDocument } from '../helpers/documents.js';
-import { describeStore, NO_DEFAULTS } from './conformance.js';
+import { describeStore } from './conformance.js';
 
-const files = new Map<DocumentStore, string>();
+const files = new Map<Store, string>();
 
-describeStore('SqliteStore', async (quotaDefaults, reuse) => {
+describeStore('SqliteStore', async (reuse) => {
   const file = reuse ? files.get(reuse)! : path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-store-')), 'corpusgate.db');
-  const store = new SqliteStore({ file, quotaDefaults });
+  const store = await openSqliteStore({ file });
   files.set(store, file);
   return store;
 });
@@ -21,7 +21,7 @@ describeStore('SqliteStore', async (quotaDefaults, reuse) => {
 describe('SqliteStore specifics', () => {
   it('creates the directory, uses WAL and records the schema version', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-store-')), 'nested', 'dir', 'corpusgate.db');
-    const store = new SqliteStore({ file, quotaDefaults: NO_DEFAULTS });
+    const store = await openSqliteStore({ file });
     await store.close();
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -34,7 +34,7 @@ describe('SqliteStore specifics', () => {
     const db = new Database(file);
     db.pragma('user_version = 999');
     db.close();
-    expect(() => new SqliteStore({ file, quotaDefaults: NO_DEFAULTS })).toThrow(/newer than this corpusgate/);
+    await expect(openSqliteStore({ file })).rejects.toThrow(/newer than this corpusgate/);
   });
 
   it('upgrades a version-1 database, filling title and metadata from the stored Documents', async () => {
@@ -48,7 +48,7 @@ describe('SqliteStore specifics', () => {
       `INSERT INTO documents VALUES ('1', '2', 'old-doc', 'hash', ?, 10, 5, 'sha', 3, 'document-binary', 'someone', 'now')`,
     ).run(Buffer.from(encodeDocument(sampleDocument('old-doc', { title: 'Old title', metadataJson: '{"k":"v"}' }))));
     db.close();
-    const store = new SqliteStore({ file, quotaDefaults: NO_DEFAULTS });
+    const store = await openSqliteStore({ file });
     expect(await store.getDocumentRecord({ customerId: '1', corpusId: '2', documentId: 'old-doc' })).toMatchObject({
       title: 'Old title',
       metadataJson: '{"k":"v"}',
@@ -59,7 +59,7 @@ describe('SqliteStore specifics', () => {
 
   it('checkpoints the WAL from its own thread, not in the commits', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-store-')), 'corpusgate.db');
-    const store = new SqliteStore({ file, quotaDefaults: NO_DEFAULTS });
+    const store = await openSqliteStore({ file });
     await store.createCorpus({ customerId: '1', corpusId: '2', name: 'big' });
     const before = fs.statSync(file).size;
     // Random bytes: incompressible, so the blob is stored at full size.
@@ -68,7 +68,7 @@ describe('SqliteStore specifics', () => {
       key: { customerId: '1', corpusId: '2', documentId: 'big' }, contentHash: 'h', document: packDocument(document), title: '', metadataJson: '',
       charge: { numChars: 1, numMetadataChars: 0 },
       provenance: { sourceSha256: '0'.repeat(64), sourceSize: 1, sourceFormat: 'test', uploader: 't', extractor: 't', extractionMs: 0 },
-    });
+    }, () => {});
     // The commit left the pages in the WAL (automatic checkpoints are off) ...
     expect(fs.statSync(file).size).toBe(before);
     // ... and the checkpoint thread copies them into the database file shortly after.
@@ -83,7 +83,7 @@ describe('SqliteStore specifics', () => {
 
   it('stores large Documents deflated and gives back the same bytes', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-store-')), 'corpusgate.db');
-    const store = new SqliteStore({ file, quotaDefaults: NO_DEFAULTS });
+    const store = await openSqliteStore({ file });
     await store.createCorpus({ customerId: '1', corpusId: '2', name: 'docs' });
     const text = encodeDocument(sampleDocument('text-heavy', { title: 'lorem ipsum '.repeat(20_000) }));
     const small = encodeDocument(sampleDocument('small'));
@@ -92,7 +92,7 @@ describe('SqliteStore specifics', () => {
         key: { customerId: '1', corpusId: '2', documentId: id }, contentHash: id, document: packDocument(document), title: '', metadataJson: '',
         charge: { numChars: 1, numMetadataChars: 0 },
         provenance: { sourceSha256: '0'.repeat(64), sourceSize: 1, sourceFormat: 'test', uploader: 't', extractor: 't', extractionMs: 0 },
-      });
+      }, () => {});
       const back = await store.getDocument({ customerId: '1', corpusId: '2', documentId: id });
       expect(back && Buffer.from(back).equals(Buffer.from(document))).toBe(true);
     }

@@ -1,4 +1,4 @@
-import { MAX_PAGE_SIZE } from '../../catalog/list-documents.js';
+import { MAX_PAGE_SIZE } from '../../usecases/documents/list.js';
 import { GatewayClient, type DocumentInfo } from './http-client.js';
 import { COMMON_OPTIONS, integerOption, parseCommandLine, resolveTarget } from './options.js';
 import { UsageError } from '../args.js';

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Authenticator } from '../../auth/index.js';
 import { parseDocMetadata } from '../../document/index.js';
-import type { IngestDeps } from '../../ingest/index.js';
+import { uploadDocument, type IngestDeps } from '../../usecases/index.js';
 import { runIngest } from '../run-ingest.js';
 import { annotateRequest } from '../../observability/index.js';
 import { uploadResponse } from '../views.js';
@@ -45,13 +45,15 @@ export function uploadRouter(deps: UploadRouteDeps): Router {
     async (req, res) => {
       const form = required(res, 'form');
       annotateRequest(req, { ...required(res, 'target'), fileBytes: form.file.size }); // log context
-      const result = await runIngest(deps, req, res, {
-        principal: required(res, 'principal'),
-        target: required(res, 'target'),
-        file: form.file,
-        docMetadata: form.docMetadata === undefined ? undefined : parseDocMetadata(form.docMetadata),
-        returnDocument: required(res, 'returnDocument'),
-      });
+      const result = await runIngest(req, res, (signal) =>
+        uploadDocument(deps, required(res, 'principal'), {
+          target: required(res, 'target'),
+          file: form.file,
+          docMetadata: form.docMetadata === undefined ? undefined : parseDocMetadata(form.docMetadata),
+          returnDocument: required(res, 'returnDocument'),
+          signal,
+        }),
+      );
       res.status(200).json(uploadResponse(result));
     },
   );

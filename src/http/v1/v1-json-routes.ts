@@ -1,9 +1,8 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { authorize, canonicalId, MAX_CUSTOMER_ID, type Authenticator } from '../../auth/index.js';
-import { listDocuments, requireCorpus } from '../../catalog/index.js';
-import { canonicalJson, isJsonObject, MAX_DOCUMENT_JSON_DEPTH, normalizeDocumentId } from '../../document/index.js';
+import { canonicalId, MAX_CUSTOMER_ID, type Authenticator } from '../../auth/index.js';
+import { MAX_DOCUMENT_JSON_DEPTH, normalizeDocumentId } from '../../document/index.js';
 import { InvalidRequestError } from '../../errors/index.js';
-import { inMemoryFile, type IngestDeps } from '../../ingest/index.js';
+import { deleteDocument, indexDocument, listDocuments, type IngestDeps } from '../../usecases/index.js';
 import { runIngest } from '../run-ingest.js';
 import { authenticate } from '../authenticate.js';
 import { v1ListBody } from '../catalog-views.js';
@@ -39,8 +38,7 @@ export function v1JsonRouter(deps: V1JsonRouteDeps): Router {
   router.post('/v1/list-documents', guards(SMALL_BODY_BYTES), async (req: Request, res: Response) => {
     const body = req.body as JsonFields;
     const corpus = target(req, res, body);
-    authorize(required(res, 'principal'), corpus, 'read');
-    const listing = await listDocuments(deps.store, corpus, {
+    const listing = await listDocuments(deps, required(res, 'principal'), corpus, {
       pageSize: optionalInteger(body, 'num_results'),
       pageKey: optionalString(body, 'page_key'),
       metadataFilter: optionalString(body, 'metadata_filter'),
@@ -51,12 +49,10 @@ export function v1JsonRouter(deps: V1JsonRouteDeps): Router {
   router.post('/v1/delete-doc', guards(SMALL_BODY_BYTES), async (req: Request, res: Response) => {
     const body = req.body as JsonFields;
     const corpus = target(req, res, body);
-    authorize(required(res, 'principal'), corpus, 'write');
     const documentId = normalizeDocumentId(optionalString(body, 'document_id') ?? '', 'document_id');
     annotateRequest(req, { documentId });
-    await requireCorpus(deps.store, corpus);
     // Idempotent: deleting what is not there is not an error.
-    await deps.store.deleteDocument({ ...corpus, documentId });
+    await deleteDocument(deps, required(res, 'principal'), { ...corpus, documentId }, 'ignore');
     res.json({});
   });
 
@@ -64,21 +60,7 @@ export function v1JsonRouter(deps: V1JsonRouteDeps): Router {
     const body = req.body as JsonFields;
     const corpus = target(req, res, body);
     const principal = required(res, 'principal');
-    authorize(principal, corpus, 'write');
-    const document = field(body, 'document');
-    if (!isJsonObject(document)) {
-      throw new InvalidRequestError('INVALID_DOCUMENT', 'document must be a com.vectara.indexing.Document in proto3 JSON');
-    }
-    // Canonical JSON: the same Document sent with other key order or spacing is a replay, not a 409.
-    const bytes = Buffer.from(canonicalJson(document), 'utf8');
-    const result = await runIngest(deps, req, res, {
-      principal,
-      target: corpus,
-      file: inMemoryFile('', bytes),
-      format: { name: 'document-json', encoding: 'json', idFrom: 'document' },
-      docMetadata: undefined,
-      returnDocument: false,
-    });
+    const result = await runIngest(req, res, (signal) => indexDocument(deps, principal, { target: corpus, document: field(body, 'document'), signal }));
     res.json(indexResponse(result, true));
   });
 

@@ -1,18 +1,18 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { toText } from '@bufbuild/protobuf/txtpb';
-import type { Action, Authenticator } from '../../auth/index.js';
-import { listDocuments, requireCorpus } from '../../catalog/index.js';
-import { decodeStoredDocument, documentToJson, DocumentSchema, normalizeDocumentId } from '../../document/index.js';
-import { DocumentNotFoundError, NotAcceptableError } from '../../errors/index.js';
-import type { DocumentKey, DocumentStore } from '../../store/index.js';
+import type { Authenticator } from '../../auth/index.js';
+import { decodeStoredDocument, documentToJson, DocumentSchema } from '../../document/index.js';
+import { NotAcceptableError } from '../../errors/index.js';
+import type { DocumentKey } from '../../store/index.js';
+import { deleteDocument, getDocument, getDocumentRecord, listDocuments, type UseCaseDeps } from '../../usecases/index.js';
 import { authenticate } from '../authenticate.js';
 import { documentRecordBody, v2ListBody } from '../catalog-views.js';
 import { corpusFromPath, resolveCustomer } from '../customer.js';
 import { queryValue } from '../query.js';
 import { annotateRequest } from '../../observability/index.js';
+import { required } from '../locals.js';
 
-export interface DocumentsRouteDeps {
-  readonly store: DocumentStore;
+export interface DocumentsRouteDeps extends UseCaseDeps {
   readonly authenticator: Authenticator;
 }
 
@@ -28,8 +28,7 @@ export function documentsRouter(deps: DocumentsRouteDeps): Router {
   const guards: RequestHandler[] = [authenticate(deps.authenticator), resolveCustomer('header-optional')];
 
   router.get('/v2/corpora/:corpus/documents', guards, async (req: Request, res: Response) => {
-    const corpus = corpusFromPath(req, res, 'read');
-    const listing = await listDocuments(deps.store, corpus, {
+    const listing = await listDocuments(deps, required(res, 'principal'), corpusFromPath(req, res), {
       pageSize: req.query['limit'] === undefined ? undefined : Number(queryValue(req, 'limit')),
       pageKey: queryValue(req, 'page_key'),
       metadataFilter: queryValue(req, 'metadata_filter'),
@@ -39,18 +38,14 @@ export function documentsRouter(deps: DocumentsRouteDeps): Router {
   });
 
   router.get('/v2/corpora/:corpus/documents/:id/info', guards, async (req: Request, res: Response) => {
-    const key = await documentKey(deps.store, req, res, 'read');
-    const record = await deps.store.getDocumentRecord(key);
-    if (!record) throw new DocumentNotFoundError(key.documentId, key.corpusId);
-    res.json(documentRecordBody(record));
+    res.json(documentRecordBody(await getDocumentRecord(deps, required(res, 'principal'), documentKey(req, res))));
   });
 
   router.get('/v2/corpora/:corpus/documents/:id', guards, async (req: Request, res: Response) => {
-    const key = await documentKey(deps.store, req, res, 'read');
+    const key = documentKey(req, res);
     const type = req.accepts([...REPRESENTATIONS]);
     if (type === false) throw new NotAcceptableError(REPRESENTATIONS);
-    const bytes = await deps.store.getDocument(key);
-    if (!bytes) throw new DocumentNotFoundError(key.documentId, key.corpusId);
+    const bytes = await getDocument(deps, required(res, 'principal'), key);
     res.vary('Accept');
     if (type === 'application/x-protobuf') {
       res.type('application/x-protobuf').send(Buffer.from(bytes));
@@ -62,19 +57,16 @@ export function documentsRouter(deps: DocumentsRouteDeps): Router {
   });
 
   router.delete('/v2/corpora/:corpus/documents/:id', guards, async (req: Request, res: Response) => {
-    const key = await documentKey(deps.store, req, res, 'write');
-    if (!(await deps.store.deleteDocument(key))) throw new DocumentNotFoundError(key.documentId, key.corpusId);
+    await deleteDocument(deps, required(res, 'principal'), documentKey(req, res), 'fail');
     res.status(204).end();
   });
 
   return router;
 }
 
-async function documentKey(store: DocumentStore, req: Request, res: Response, action: Action): Promise<DocumentKey> {
-  const corpus = corpusFromPath(req, res, action);
-  await requireCorpus(store, corpus);
-  // Stored ids are NFC; the same normalisation here finds them whichever form the client sends.
-  const documentId = normalizeDocumentId(String(req.params['id']), 'the document id in the path');
+/** The corpus and document named by the path (Express percent-decodes them once). */
+function documentKey(req: Request, res: Response): DocumentKey {
+  const documentId = String(req.params['id']);
   annotateRequest(req, { documentId });
-  return { ...corpus, documentId };
+  return { ...corpusFromPath(req, res), documentId };
 }

@@ -1,10 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { unpackDocument, type PackedEncoding } from '../../document/index.js';
-import { ConflictError, UnavailableError } from '../../errors/index.js';
-import type { QuotaDefaults } from '../../config/index.js';
-import { assertWithinQuota } from '../../quota/index.js';
+import { ConflictError } from '../../errors/index.js';
+import type { QuotaCheck } from '../../quota/index.js';
 import type {
   ApiKeyRecord,
   CorpusRecord,
@@ -13,15 +9,14 @@ import type {
   ListQuery,
   CorpusRef,
   DocumentKey,
-  DocumentStore,
   NewDocument,
   PutOutcome,
   QuotaLimitsUpdate,
+  QuotaScopeRef,
+  Store,
   StoredDocumentSummary,
   UsageReport,
 } from '../document-store.js';
-import { MIGRATIONS } from './migrations.js';
-import { WalCheckpointer } from './wal-checkpointer.js';
 import {
   RECORD_COLUMNS,
   SUMMARY_COLUMNS,
@@ -35,147 +30,38 @@ import {
   type SummaryRow,
   type UsageRow,
 } from './rows.js';
+import { isUniqueViolation, SqliteConnection, type SqliteStoreOptions } from './sqlite-connection.js';
 
-const STATEMENT_CACHE_MAX = 100;
-/** Default of SqliteStoreOptions.lockWaitMs (SQLITE_LOCK_WAIT_MS). */
-export const DEFAULT_LOCK_WAIT_MS = 5000;
-/** Pauses between attempts to get a lock: doubling from the first, capped, with jitter. */
-const RETRY_FIRST_MS = 2;
-const RETRY_MAX_MS = 50;
+export { DEFAULT_LOCK_WAIT_MS, isLockError, type SqliteStoreOptions } from './sqlite-connection.js';
 
-/**
- * SQLite could not get a lock another connection holds (SQLITE_BUSY, SQLITE_LOCKED and their
- * extended codes), or gave up on the WAL's shared-memory locks (SQLITE_PROTOCOL): worth retrying.
- * Recognised by its code alone, not `instanceof Database.SqliteError` (nor Error): the native
- * addon keeps the SqliteError class of the first copy of better-sqlite3 that loaded it, so a
- * second module instance in the process (Jest gives every test file its own modules and globals)
- * throws errors of another class.
- */
-export function isLockError(err: unknown): boolean {
-  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|PROTOCOL)/.test(code);
+/** The embedded store, on one SQLite file: opened, migrated and ready (see SqliteConnection). */
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+  return new SqliteStore(await SqliteConnection.open(options));
 }
 
-export interface SqliteStoreOptions {
-  /** Path of the database file; its directory is created when missing. */
-  readonly file: string;
-  readonly quotaDefaults: QuotaDefaults;
-  /** Checkpoint the WAL from a worker thread (default), not inside commits on the event loop. */
-  readonly backgroundCheckpoint?: boolean;
-  /**
-   * How long an operation waits for a lock held by another connection (another process's write
-   * transaction) before it fails with UnavailableError; default DEFAULT_LOCK_WAIT_MS.
-   */
-  readonly lockWaitMs?: number;
-}
+/** Every method is one read or one write transaction of the connection; no policy lives here. */
+class SqliteStore implements Store {
+  constructor(private readonly connection: SqliteConnection) {}
 
-/**
- * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous, so each method
- * runs to completion on the event loop; writes use BEGIN IMMEDIATE so that several processes on
- * the same file also serialise.
- *
- * Waiting for another process's lock must not block the event loop: SQLite's busy_timeout sleeps
- * on the calling thread (with another process holding the write lock for 7 s, /healthz stalled
- * for 4.9 s). So the connection does not wait (busy_timeout 0) and every operation goes through
- * withLock(), which retries a refused attempt after an asynchronous pause until lockWaitMs, then
- * gives up with 503 UNAVAILABLE. A refused BEGIN IMMEDIATE has run nothing, so a retry, or giving
- * up, leaves nothing half done.
- */
-export class SqliteStore implements DocumentStore {
-  private readonly db: Database.Database;
-  private readonly checkpointer: WalCheckpointer | undefined;
-  /** Prepared statements by SQL text (see sql()). */
-  private readonly statements = new Map<string, Database.Statement>();
-  private readonly lockWaitMs: number;
-
-  constructor(private readonly options: SqliteStoreOptions) {
-    fs.mkdirSync(path.dirname(options.file), { recursive: true });
-    this.lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
-    // Opening runs before the gateway serves anything: there, SQLite's own (blocking) wait is fine.
-    this.db = new Database(options.file, { timeout: this.lockWaitMs });
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    this.migrate();
-    // From here on a lock held elsewhere fails at once, and withLock() waits without blocking.
-    this.db.pragma('busy_timeout = 0');
-    if (options.backgroundCheckpoint ?? true) {
-      this.db.pragma('wal_autocheckpoint = 0');
-      this.checkpointer = new WalCheckpointer(options.file, (why) => {
-        // Back to SQLite's own checkpoints: slower commits, but the WAL stays bounded.
-        if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
-        process.emitWarning(`${why}; SQLite checkpoints in commits again`, 'CorpusgateWarning');
-      });
-    }
+  private sql(text: string) {
+    return this.connection.sql(text);
   }
 
-  /**
-   * A prepared statement, compiled once per SQL text: preparing costs ~25 µs each time on these
-   * machines (better-sqlite3, measured), against ~12 µs to run a cached lookup, and an upload
-   * runs about eight. Statements built from a variable number of conditions (listDocuments) are
-   * bounded by STATEMENT_CACHE_MAX, oldest dropped first.
-   */
-  private sql(text: string): Database.Statement {
-    let statement = this.statements.get(text);
-    if (!statement) {
-      statement = this.db.prepare(text);
-      if (this.statements.size >= STATEMENT_CACHE_MAX) this.statements.delete(this.statements.keys().next().value!);
-      this.statements.set(text, statement);
-    }
-    return statement;
-  }
-
-  /**
-   * Runs `operation` (synchronous SQL: reads, or one transaction begun IMMEDIATE); while another
-   * connection holds a lock it needs, tries again after a growing pause (2, 4, 8 … 50 ms,
-   * jittered) that leaves the event loop free. After lockWaitMs: UnavailableError.
-   */
-  private async withLock<T>(kind: 'read' | 'write', operation: () => T): Promise<T> {
-    const deadline = Date.now() + this.lockWaitMs;
-    for (let pause = RETRY_FIRST_MS; ; pause = Math.min(pause * 2, RETRY_MAX_MS)) {
-      try {
-        return operation();
-      } catch (err) {
-        if (!isLockError(err)) throw err;
-        const left = deadline - Date.now();
-        if (left <= 0) {
-          throw new UnavailableError(
-            `the database is locked by another process${kind === 'write' ? '; nothing was stored' : ''}`,
-            Math.min(5, Math.max(1, Math.ceil(this.lockWaitMs / 1000))),
-          );
-        }
-        await new Promise((resolve) => setTimeout(resolve, Math.min(left, pause * (0.5 + Math.random() / 2))));
-        if (!this.db.open) throw new UnavailableError('the database was closed while waiting for its lock');
-      }
-    }
-  }
-
-  /** `body` as one write transaction (BEGIN IMMEDIATE), through withLock(). */
-  private write<T>(body: () => T): Promise<T> {
-    return this.withLock('write', () => this.db.transaction(body).immediate());
-  }
-
-  /** Reads through withLock(): in WAL mode they rarely meet a lock (recovery, a WAL restart). */
   private read<T>(body: () => T): Promise<T> {
-    return this.withLock('read', body);
+    return this.connection.read(body);
   }
 
-  private migrate(): void {
-    const current = this.db.pragma('user_version', { simple: true }) as number;
-    if (current > MIGRATIONS.length) {
-      throw new Error(
-        `database ${this.options.file} has schema version ${current}, newer than this corpusgate (${MIGRATIONS.length})`,
-      );
-    }
-    for (let v = current; v < MIGRATIONS.length; v++) {
-      this.db
-        .transaction(() => {
-          const migration = MIGRATIONS[v]!;
-          if (typeof migration === 'string') this.db.exec(migration);
-          else migration(this.db);
-          this.db.pragma(`user_version = ${v + 1}`);
-        })
-        .immediate();
+  /**
+   * One write transaction. A UNIQUE/PRIMARY KEY violation means another writer took the key
+   * between a check and an insert (not possible under BEGIN IMMEDIATE on one file, kept as the
+   * edge's translation): the conflict path, never a 500.
+   */
+  private async write<T>(body: () => T, onUniqueViolation?: () => Error): Promise<T> {
+    try {
+      return await this.connection.write(body);
+    } catch (err) {
+      if (onUniqueViolation && isUniqueViolation(err)) throw onUniqueViolation();
+      throw err;
     }
   }
 
@@ -200,7 +86,7 @@ export class SqliteStore implements DocumentStore {
     return row ? { ...ref, name: row.name, createdAt: row.created_at } : null;
   }
 
-  async setQuota(ref: { customerId: string; corpusId?: string }, limits: QuotaLimitsUpdate): Promise<boolean> {
+  async setQuota(ref: QuotaScopeRef, limits: QuotaLimitsUpdate): Promise<boolean> {
     const { table, where, params } = scopeOf(ref);
     const sets: string[] = [];
     const values: (number | null)[] = [];
@@ -210,7 +96,7 @@ export class SqliteStore implements DocumentStore {
     return this.write(() => this.sql(`UPDATE ${table} SET ${sets.join(', ')} WHERE ${where}`).run(...values, ...params).changes === 1);
   }
 
-  async getUsage(ref: { customerId: string; corpusId?: string }): Promise<UsageReport | null> {
+  async getUsage(ref: QuotaScopeRef): Promise<UsageReport | null> {
     const row = await this.read(() => this.usageRow(ref));
     if (!row) return null;
     return {
@@ -220,7 +106,7 @@ export class SqliteStore implements DocumentStore {
     };
   }
 
-  private usageRow(ref: { customerId: string; corpusId?: string }): UsageRow | undefined {
+  private usageRow(ref: QuotaScopeRef): UsageRow | undefined {
     const { table, where, params } = scopeOf(ref);
     return this.sql(`SELECT max_chars, max_docs, used_chars, used_metadata_chars, used_docs FROM ${table} WHERE ${where}`)
       .get(...params) as UsageRow | undefined;
@@ -254,7 +140,7 @@ export class SqliteStore implements DocumentStore {
     return row ? unpackDocument({ bytes: row.document, encoding: row.document_encoding }) : null;
   }
 
-  async putIfAbsent(doc: NewDocument): Promise<PutOutcome> {
+  async putIfAbsent(doc: NewDocument, admit: QuotaCheck): Promise<PutOutcome> {
     const { key, charge } = doc;
     const { bytes, encoding } = doc.document;
     const blob = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -268,7 +154,7 @@ export class SqliteStore implements DocumentStore {
       for (const ref of [{ customerId: key.customerId }, key]) {
         const row = this.usageRow(ref);
         if (!row) throw new Error(`corpus ${key.corpusId} of customer ${key.customerId} vanished during the upload`);
-        assertWithinQuota(toScopeUsage('corpusId' in ref ? 'corpus' : 'customer', row), charge, this.options.quotaDefaults);
+        admit(toScopeUsage('corpusId' in ref ? 'corpus' : 'customer', row), charge);
       }
       const createdAt = new Date().toISOString();
       this.sql(
@@ -285,7 +171,7 @@ export class SqliteStore implements DocumentStore {
         );
       this.addUsage(key, charge.numChars, charge.numMetadataChars, 1);
       return { status: 'created', stored: { key, contentHash: doc.contentHash, charge, createdAt } };
-    });
+    }, () => new ConflictError(key.documentId));
   }
 
   /** Adds (or with negative numbers gives back) a document's charge in both quota scopes. */
@@ -380,9 +266,8 @@ export class SqliteStore implements DocumentStore {
     );
   }
 
-  async close(): Promise<void> {
-    await this.checkpointer?.stop();
-    if (this.db.open) this.db.close();
+  close(): Promise<void> {
+    return this.connection.close();
   }
 }
 

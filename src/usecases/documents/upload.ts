@@ -1,16 +1,12 @@
 import { createHash } from 'node:crypto';
-import { requireCorpus } from '../catalog/index.js';
-import type { Principal } from '../auth/index.js';
-import { decodeStoredDocument, normalizeDocumentId, unpackDocument, type Document, type JsonObject } from '../document/index.js';
-import { detectFormat, type ExtractionWarning, type Extractor, type FileContent, type InputFormat } from '../extract/index.js';
-import type { Charge } from '../quota/index.js';
-import type { CorpusRef, DocumentStore, StoredDocumentSummary } from '../store/index.js';
+import { requireCorpus } from '../corpora/require-corpus.js';
+import { authorize, type Principal } from '../../auth/index.js';
+import { decodeStoredDocument, normalizeDocumentId, unpackDocument, type Document, type JsonObject } from '../../document/index.js';
+import { detectFormat, type BuiltDocument, type ExtractionWarning, type FileContent, type InputFormat } from '../../extract/index.js';
+import type { Charge } from '../../quota/index.js';
+import type { CorpusRef, NewDocument, StoredDocumentSummary } from '../../store/index.js';
+import type { IngestDeps } from '../deps.js';
 import { contentHash, documentContentHash } from './content-hash.js';
-
-export interface IngestDeps {
-  readonly store: DocumentStore;
-  readonly extractor: Extractor;
-}
 
 export interface UploadedFile {
   /** The part's filename, as sent (decoded, not yet normalised). */
@@ -27,8 +23,7 @@ export function inMemoryFile(filename: string, bytes: Uint8Array): UploadedFile 
   return { filename, size: bytes.length, head: bytes, content: { bytes }, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-export interface IngestRequest {
-  readonly principal: Principal;
+export interface UploadInput {
   readonly target: CorpusRef;
   readonly file: UploadedFile;
   /**
@@ -43,7 +38,7 @@ export interface IngestRequest {
   readonly signal?: AbortSignal;
 }
 
-export interface IngestResult {
+export interface UploadResult {
   readonly status: 'created' | 'replayed';
   readonly documentId: string;
   readonly charge: Charge;
@@ -53,12 +48,13 @@ export interface IngestResult {
 
 /**
  * The upload use case: one file into one corpus. Replays are answered from the content hash
- * before any parsing; parsing happens in a worker; the insert, the quota check and the charge
- * happen in one store step.
+ * before any parsing; parsing happens in a worker; the insert, the quota check (the quota
+ * policy's, asked by the store) and the charge happen in one store step.
  */
-export async function ingest(deps: IngestDeps, request: IngestRequest): Promise<IngestResult> {
+export async function uploadDocument(deps: IngestDeps, principal: Principal, request: UploadInput): Promise<UploadResult> {
   const { store } = deps;
   const { target, file } = request;
+  authorize(principal, target, 'write');
   await requireCorpus(store, target);
 
   // The filename is checked for every file upload: it names the type, and a raw file's document id.
@@ -79,22 +75,7 @@ export async function ingest(deps: IngestDeps, request: IngestRequest): Promise<
     request.signal,
   );
   const stored = built.canonicalSha256 === undefined ? hash : documentContentHash(built.canonicalSha256, request.docMetadata);
-  const outcome = await store.putIfAbsent({
-    key: { ...target, documentId: built.documentId },
-    contentHash: stored,
-    document: built.document,
-    title: built.title,
-    metadataJson: built.metadataJson,
-    charge: built.charge,
-    provenance: {
-      sourceSha256: file.sha256,
-      sourceSize: file.size,
-      sourceFormat: built.detectedType,
-      uploader: request.principal.subject,
-      extractor: built.extractor,
-      extractionMs: built.extractionMs,
-    },
-  });
+  const outcome = await store.putIfAbsent(newDocument(target, file, built, stored, principal), deps.quota.admit);
   if (outcome.status === 'replayed') return replayed(deps, outcome.stored, request.returnDocument);
   return {
     status: 'created',
@@ -105,8 +86,28 @@ export async function ingest(deps: IngestDeps, request: IngestRequest): Promise<
   };
 }
 
-async function replayed(deps: IngestDeps, stored: StoredDocumentSummary, returnDocument: boolean): Promise<IngestResult> {
-  const result: IngestResult = { status: 'replayed', documentId: stored.key.documentId, charge: stored.charge, warnings: [] };
+/** What the store keeps of a parsed upload: the Document, its charge, and where it came from. */
+function newDocument(target: CorpusRef, file: UploadedFile, built: BuiltDocument, contentHash: string, principal: Principal): NewDocument {
+  return {
+    key: { ...target, documentId: built.documentId },
+    contentHash,
+    document: built.document,
+    title: built.title,
+    metadataJson: built.metadataJson,
+    charge: built.charge,
+    provenance: {
+      sourceSha256: file.sha256,
+      sourceSize: file.size,
+      sourceFormat: built.detectedType,
+      uploader: principal.subject,
+      extractor: built.extractor,
+      extractionMs: built.extractionMs,
+    },
+  };
+}
+
+async function replayed(deps: IngestDeps, stored: StoredDocumentSummary, returnDocument: boolean): Promise<UploadResult> {
+  const result: UploadResult = { status: 'replayed', documentId: stored.key.documentId, charge: stored.charge, warnings: [] };
   if (!returnDocument) return result;
   const bytes = await deps.store.getDocument(stored.key);
   return bytes ? { ...result, document: decodeStoredDocument(bytes) } : result;

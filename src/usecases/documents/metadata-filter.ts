@@ -1,5 +1,5 @@
-import { GatewayError } from '../errors/index.js';
-import type { MetadataCondition } from '../store/index.js';
+import { GatewayError } from '../../errors/index.js';
+import type { MetadataCondition } from '../../store/index.js';
 
 /**
  * The subset of Vectara's metadata filter language this gateway evaluates: equality on

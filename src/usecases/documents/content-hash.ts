@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, type JsonObject } from '../document/index.js';
+import { canonicalJson, type JsonObject } from '../../document/index.js';
 
 /**
  * What makes two uploads "the same": the file bytes (by their SHA-256) and the doc_metadata sent

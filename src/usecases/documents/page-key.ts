@@ -1,4 +1,4 @@
-import { GatewayError } from '../errors/index.js';
+import { GatewayError } from '../../errors/index.js';
 
 /**
  * Page keys are opaque to clients: base64url of a small JSON cursor holding the last id of the

@@ -1,7 +1,9 @@
-import { InvalidRequestError } from '../errors/index.js';
-import type { CorpusRef, DocumentRecord, DocumentStore } from '../store/index.js';
+import { InvalidRequestError } from '../../errors/index.js';
+import { authorize, type Principal } from '../../auth/index.js';
+import type { CorpusRef, DocumentRecord } from '../../store/index.js';
+import type { UseCaseDeps } from '../deps.js';
 import { parseMetadataFilter } from './metadata-filter.js';
-import { requireCorpus } from './require-corpus.js';
+import { requireCorpus } from '../corpora/require-corpus.js';
 import { decodePageKey, encodePageKey } from './page-key.js';
 
 export const DEFAULT_PAGE_SIZE = 10;
@@ -21,7 +23,9 @@ export interface DocumentListing {
 }
 
 /** One page of a corpus's documents, in id order; the corpus must exist. */
-export async function listDocuments(store: DocumentStore, corpus: CorpusRef, request: ListRequest): Promise<DocumentListing> {
+export async function listDocuments(deps: UseCaseDeps, principal: Principal, corpus: CorpusRef, request: ListRequest): Promise<DocumentListing> {
+  authorize(principal, corpus, 'read');
+  const { store } = deps;
   const limit = request.pageSize ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
     throw new InvalidRequestError('INVALID_PARAMETER', `the page size must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${String(request.pageSize)}`);

@@ -1,8 +1,0 @@
-import { CorpusNotFoundError } from '../errors/index.js';
-import type { CorpusRecord, CorpusRef, DocumentStore } from '../store/index.js';
-
-export async function requireCorpus(store: DocumentStore, ref: CorpusRef): Promise<CorpusRecord> {
-  const corpus = await store.getCorpus(ref);
-  if (!corpus) throw new CorpusNotFoundError(ref.customerId, ref.corpusId);
-  return corpus;
-}

@@ -1,0 +1,11 @@
+export type { IngestDeps, UseCaseDeps } from './deps.js';
+export { uploadDocument, inMemoryFile, type UploadInput, type UploadResult, type UploadedFile } from './documents/upload.js';
+export { indexDocument } from './documents/index-document.js';
+export { listDocuments, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type DocumentListing, type ListRequest } from './documents/list.js';
+export { getDocument, getDocumentRecord } from './documents/read.js';
+export { deleteDocument } from './documents/delete.js';
+export { contentHash } from './documents/content-hash.js';
+export { createCorpus, ensureCorpus, getCorpus, listCorpora, type CorpusView } from './corpora/corpora.js';
+export { setQuota, showQuota, type UsageView } from './corpora/quota.js';
+export { requireCorpus } from './corpora/require-corpus.js';
+export { ApiKeyNotFoundError, createApiKey, listApiKeys, revokeApiKey, type NewApiKeyInput } from './api-keys/api-keys.js';
