@@ -2,7 +2,7 @@ import { ConflictError, QuotaExceededError } from '../../src/errors/index.js';
 import type { QuotaDefaults } from '../../src/config/index.js';
 import { encodeDocument, packDocument } from '../../src/document/index.js';
 import type { NewDocument, Store } from '../../src/store/index.js';
-import { quotaPolicy, UNLIMITED } from '../../src/quota/index.js';
+import { quotaPolicy, UNLIMITED, type ScopeUsage } from '../../src/quota/index.js';
 import { sampleDocument } from '../helpers/documents.js';
 
 export const NO_DEFAULTS: QuotaDefaults = { corpusMaxChars: null, corpusMaxDocs: null, customerMaxChars: null, customerMaxDocs: null };
@@ -125,6 +125,23 @@ export function describeStore(name: string, open: OpenStore): void {
       await expect(limited.putIfAbsent(newDoc('b', 'h2'), LIMITED.admit)).resolves.toMatchObject({ status: 'created' });
       await limited.setQuota({ customerId: C }, { maxDocs: null });
       await expect(limited.putIfAbsent(newDoc('c', 'h3'), LIMITED.admit)).rejects.toBeInstanceOf(QuotaExceededError);
+    });
+
+    it('asks the quota policy about the customer, then the corpus, and stores nothing it refuses', async () => {
+      const asked: string[] = [];
+      const refuseCorpus = (usage: ScopeUsage) => {
+        asked.push(`${usage.scope}:${usage.usedDocs}`);
+        if (usage.scope === 'corpus') throw new QuotaExceededError({ scope: 'corpus', unit: 'documents', limit: 0, used: usage.usedDocs, needed: 1 });
+      };
+      await expect(store.putIfAbsent(newDoc('refused', 'hr'), refuseCorpus)).rejects.toBeInstanceOf(QuotaExceededError);
+      expect(asked).toEqual(['customer:0', 'corpus:0']);
+      expect(await store.findDocument(key('refused'))).toBeNull();
+      expect(await store.getUsage({ customerId: C })).toMatchObject({ usedDocs: 0, usedChars: 0 });
+      // A replay is answered before the policy is asked: it stores and charges nothing.
+      await store.putIfAbsent(newDoc('a', 'h1'), OPEN.admit);
+      asked.length = 0;
+      expect((await store.putIfAbsent(newDoc('a', 'h1'), refuseCorpus)).status).toBe('replayed');
+      expect(asked).toEqual([]);
     });
 
     it('reports unknown scopes', async () => {
