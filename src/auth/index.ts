@@ -5,5 +5,4 @@ export { createApiKeyVerifier } from './api-key-authenticator.js';
 export { generateApiKey, parseApiKey, ROLES, SCOPES_OF_ROLE, type NewApiKey } from './api-keys.js';
 export { resolveKeySource, DEV_SECRET_FILE, type KeySource } from './key-source.js';
 export { mintToken, parseTtl, type MintOptions } from './mint-token.js';
-export { canonicalId, MAX_CORPUS_ID, MAX_CUSTOMER_ID } from './ids.js';
 export { createAuthenticator } from './create-authenticator.js';

@@ -1,5 +1,5 @@
 import { AuthenticationError } from '../errors/index.js';
-import { canonicalId, MAX_CORPUS_ID, MAX_CUSTOMER_ID } from './ids.js';
+import { toCorpusId, toCustomerId } from '../ids/index.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -11,7 +11,7 @@ export function principalFromClaims(payload: Readonly<Record<string, unknown>>):
   return {
     subject: typeof payload['sub'] === 'string' ? payload['sub'] : '',
     // A missing or unreadable customer id names no customer, which authorize() refuses for all.
-    customerId: canonicalId(payload['customer_id'], MAX_CUSTOMER_ID),
+    customerId: toCustomerId(payload['customer_id']),
     scopes: readScopes(payload),
     corpusIds: readCorpusIds(payload),
   };
@@ -28,7 +28,7 @@ function readCorpusIds(payload: Readonly<Record<string, unknown>>): ReadonlySet<
   if (!Array.isArray(raw)) throw new AuthenticationError('invalid corpus_ids claim: expected an array of corpus ids');
   const ids = new Set<string>();
   for (const entry of raw) {
-    const id = canonicalId(entry, MAX_CORPUS_ID);
+    const id = toCorpusId(entry);
     if (id === null) throw new AuthenticationError('invalid corpus_ids claim: every entry must be a corpus id (1 … 4294967295)');
     ids.add(id);
   }

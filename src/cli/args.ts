@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { canonicalId, MAX_CORPUS_ID, MAX_CUSTOMER_ID } from '../auth/index.js';
+import { GatewayError } from '../errors/index.js';
+import { parseCorpusId, parseCustomerId, type CorpusId, type CustomerId } from '../ids/index.js';
 
 export class UsageError extends Error {}
 
@@ -13,14 +14,19 @@ export function parse<T extends Options>(argv: string[], options: T) {
   }
 }
 
-export function customerIdOption(value: string | undefined): string {
-  const id = value === undefined ? null : canonicalId(value, MAX_CUSTOMER_ID);
-  if (id === null) throw new UsageError(`--customer must be a customer id in 1 … ${MAX_CUSTOMER_ID}`);
-  return id;
+/** --customer, parsed by the one ids module; a bad value is a usage error (exit 2). */
+export function customerIdOption(value: string | undefined): CustomerId {
+  return asUsageError(() => parseCustomerId(value, '--customer'));
 }
 
-export function corpusIdOption(value: string | undefined): string {
-  const id = value === undefined ? null : canonicalId(value, MAX_CORPUS_ID);
-  if (id === null) throw new UsageError(`--corpus must be a corpus id in 1 … ${MAX_CORPUS_ID}`);
-  return id;
+export function corpusIdOption(value: string | undefined): CorpusId {
+  return asUsageError(() => parseCorpusId(value, '--corpus'));
+}
+
+function asUsageError<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw err instanceof GatewayError ? new UsageError(err.message) : err;
+  }
 }

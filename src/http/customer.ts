@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { canonicalId, MAX_CORPUS_ID, MAX_CUSTOMER_ID } from '../auth/index.js';
+import { parseCorpusId, parseCustomerId } from '../ids/index.js';
 import { InvalidRequestError, PermissionDeniedError } from '../errors/index.js';
 import { annotateRequest } from '../observability/index.js';
 import { required, requestState } from './locals.js';
@@ -8,9 +8,8 @@ import { required, requestState } from './locals.js';
 export function customerIdHeader(req: Request): string | undefined {
   const raw = req.headers['customer-id'];
   if (raw === undefined) return undefined;
-  const id = typeof raw === 'string' ? canonicalId(raw, MAX_CUSTOMER_ID) : null;
-  if (id === null) throw new InvalidRequestError('INVALID_PARAMETER', `the customer-id header must be a customer id in 1 … ${MAX_CUSTOMER_ID}`);
-  return id;
+  if (typeof raw !== 'string') throw new InvalidRequestError('INVALID_PARAMETER', 'the customer-id header must be given once');
+  return parseCustomerId(raw, 'the customer-id header');
 }
 
 /**
@@ -29,13 +28,6 @@ export function resolveCustomer(mode: 'header-required' | 'header-optional'): Re
     annotateRequest(req, { customerId });
     next();
   };
-}
-
-/** A corpus id from a path segment or a body field: decimal, 1 … 2^32−1. */
-export function parseCorpusId(raw: unknown, name: string): string {
-  const id = canonicalId(raw, MAX_CORPUS_ID);
-  if (id === null) throw new InvalidRequestError('INVALID_PARAMETER', `${name} must be a corpus id in 1 … ${MAX_CORPUS_ID}, got ${JSON.stringify(raw) ?? 'nothing'}`);
-  return id;
 }
 
 /** The corpus named by the path (`:corpus`) for the request's customer (the use case authorizes). */

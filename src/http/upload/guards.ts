@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
-import { authorizeWrite, canonicalId, MAX_CORPUS_ID, MAX_CUSTOMER_ID } from '../../auth/index.js';
+import { authorizeWrite } from '../../auth/index.js';
+import { parseCorpusId, parseCustomerId } from '../../ids/index.js';
 import { InvalidRequestError, PayloadTooLargeError } from '../../errors/index.js';
 import { declaredLength } from '../content-length.js';
 import { customerIdHeader } from '../customer.js';
@@ -92,21 +93,11 @@ function parseFlag(raw: string | undefined, name: string): boolean | undefined {
   return value === 'true' || value === '1';
 }
 
-const ID_RULES = {
-  c: { max: MAX_CUSTOMER_ID, what: 'customer id', range: '1 … 9223372036854775807' },
-  o: { max: MAX_CORPUS_ID, what: 'corpus id', range: '1 … 4294967295' },
-} as const;
+const ID_PARSERS = { c: parseCustomerId, o: parseCorpusId } as const;
+const ID_NAMES = { c: 'customer id', o: 'corpus id' } as const;
 
 function parseId(raw: string | undefined, name: 'c' | 'o'): string | undefined {
-  if (raw === undefined) return undefined;
-  const id = canonicalId(raw, ID_RULES[name].max);
-  if (id === null) {
-    throw new InvalidRequestError(
-      'INVALID_PARAMETER',
-      `${name} (${ID_RULES[name].what}) must be a decimal number in ${ID_RULES[name].range}, got "${raw}"`,
-    );
-  }
-  return id;
+  return raw === undefined ? undefined : ID_PARSERS[name](raw, name);
 }
 
 function pick(fromQuery: string | undefined, fromField: string | undefined, name: 'c' | 'o'): string {
@@ -116,7 +107,7 @@ function pick(fromQuery: string | undefined, fromField: string | undefined, name
   }
   const value = fromQuery ?? field;
   if (value === undefined) {
-    throw new InvalidRequestError('INVALID_PARAMETER', `missing ${name} (${ID_RULES[name].what}): pass ?${name}=… or a form field "${name}"`);
+    throw new InvalidRequestError('INVALID_PARAMETER', `missing ${name} (${ID_NAMES[name]}): pass ?${name}=… or a form field "${name}"`);
   }
   return value;
 }

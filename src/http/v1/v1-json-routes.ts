@@ -1,12 +1,13 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { canonicalId, MAX_CUSTOMER_ID, type Authenticator } from '../../auth/index.js';
+import type { Authenticator } from '../../auth/index.js';
+import { parseCorpusId, toCustomerId } from '../../ids/index.js';
 import { MAX_DOCUMENT_JSON_DEPTH, normalizeDocumentId } from '../../document/index.js';
 import { InvalidRequestError } from '../../errors/index.js';
 import { deleteDocument, indexDocument, listDocuments, type IngestDeps } from '../../usecases/index.js';
 import { runIngest } from '../run-ingest.js';
 import { authenticate } from '../authenticate.js';
 import { v1ListBody } from '../catalog-views.js';
-import { parseCorpusId, resolveCustomer } from '../customer.js';
+import { resolveCustomer } from '../customer.js';
 import { field, jsonObjectBody, optionalInteger, optionalString, type JsonFields } from '../json-body.js';
 import { required } from '../locals.js';
 import { annotateRequest } from '../../observability/index.js';
@@ -71,7 +72,7 @@ export function v1JsonRouter(deps: V1JsonRouteDeps): Router {
 function target(req: Request, res: Response, body: JsonFields): { customerId: string; corpusId: string } {
   const customerId = required(res, 'customerId');
   const inBody = field(body, 'customer_id');
-  if (inBody !== undefined && canonicalId(inBody, MAX_CUSTOMER_ID) !== customerId) {
+  if (inBody !== undefined && toCustomerId(inBody) !== customerId) {
     throw new InvalidRequestError('INVALID_PARAMETER', `customerId in the body (${String(inBody)}) and the customer-id header (${customerId}) disagree`);
   }
   const corpusId = parseCorpusId(field(body, 'corpus_id'), 'corpusId');

@@ -6,7 +6,8 @@ import type { QuotaLimitsUpdate, QuotaScopeRef } from '../../store/index.js';
 import { createCorpus, getCorpus, listCorpora, setQuota, showQuota, type UseCaseDeps } from '../../usecases/index.js';
 import { authenticate } from '../authenticate.js';
 import { corpusBody, usageBody } from '../catalog-views.js';
-import { corpusFromPath, parseCorpusId, resolveCustomer } from '../customer.js';
+import { parseCorpusId } from '../../ids/index.js';
+import { corpusFromPath, resolveCustomer } from '../customer.js';
 import { field, jsonObjectBody, optionalString, type JsonFields } from '../json-body.js';
 import { required } from '../locals.js';
 
