@@ -5,16 +5,10 @@ import type { Extractor } from './extract/index.js';
 import type { Store } from './store/index.js';
 import { quotaPolicy } from './quota/index.js';
 import { errorHandler, notFound } from './http/error-handler.js';
-import { methodsFor } from './http/routes.js';
-import { openApiRouter } from './http/openapi/openapi-route.js';
-import { UPLOAD_PATHS, uploadRouter } from './http/upload/upload-route.js';
+import { methodsFor, registerRoutes } from './http/routes.js';
+import { UPLOAD_PATHS } from './http/upload/upload-route.js';
 import { observeRequests } from './http/observe-requests.js';
-import { opsRouter } from './http/ops-routes.js';
 import * as obs from './observability/index.js';
-import { v1JsonRouter } from './http/v1/v1-json-routes.js';
-import { adminRouter } from './http/v2/admin-routes.js';
-import { documentsRouter } from './http/v2/documents-routes.js';
-import { consoleRouter } from './http/console-route.js';
 
 export interface AppDeps {
   readonly store: Store;
@@ -43,17 +37,9 @@ export function buildApp(deps: AppDeps): express.Express {
   const readiness = deps.readiness ?? obs.gatewayReadiness(deps);
   const extractor = obs.instrumentExtractor(deps.extractor, metrics.registry);
   app.use(observeRequests(obs.createRequestObserver({ logger, metrics, uploadRoutes: [...UPLOAD_PATHS, '/v1/index'] })));
-  app.use(opsRouter({ metrics, readiness }));
-
-  // The use cases' dependencies: the quota policy is built once, from the configured defaults.
-  const useCases = { ...deps, extractor, quota: quotaPolicy(deps.quotaDefaults) };
-  app.use(uploadRouter(useCases));
-  app.use(v1JsonRouter(useCases));
-  app.use(documentsRouter(useCases));
-  app.use(adminRouter(useCases));
-  app.use(openApiRouter());
-  // The operator web console: static files under /console, calling the routes above.
-  app.use(consoleRouter());
+  // The use cases' dependencies (the quota policy built once, from the configured defaults) and
+  // the HTTP parts: every route of the table is built from them.
+  registerRoutes(app, { ...deps, extractor, quota: quotaPolicy(deps.quotaDefaults), metrics, readiness });
   app.use(notFound(methodsFor));
   // Unexpected errors are logged with their request line (observability), not here.
   app.use(errorHandler(deps.log ?? (() => {})));

@@ -28,8 +28,16 @@ describe('GET /openapi.json', () => {
     const documented = Object.entries(body.paths as Record<string, Record<string, unknown>>)
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
       .sort();
-    const served = ROUTES.flatMap((r) => r.methods.map((m) => `${m} ${r.path.replace(/:([a-z]+)/g, '{$1}')}`)).sort();
+    const served = ROUTES.map((r) => `${r.method} ${r.path.replace(/:([a-z]+)/g, '{$1}')}`).sort();
     expect(documented).toEqual(served);
+  });
+
+  it('names every operation once (operationId) and says where the API is served', async () => {
+    const { body } = await request(gw.app).get('/openapi.json');
+    const ids = Object.values(body.paths as Record<string, Record<string, { operationId?: string }>>).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
+    expect(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z0-9]*$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(body.servers).toEqual([{ url: '/' }]);
   });
 
   it('gives every operation its error answers with the codes of each status', async () => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
+import type { Route } from './route.js';
 
 /** Where the console is served. Its pages call the /v2 JSON API with the operator's admin key. */
 export const CONSOLE_PATH = '/console';
@@ -43,7 +44,8 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 
 /**
  * GET/HEAD of the console's files. What it does not answer (unknown files, other methods) falls
- * through to the app's 404/405, from the route table like every other route.
+ * through to the app's 404/405, from the route table like every other route. The router sees the
+ * whole path (it is a route's handler, not mounted), so it matches CONSOLE_PATH itself.
  */
 export function consoleRouter(dir: string = consoleStaticDir()): Router {
   if (!fs.existsSync(path.join(dir, 'index.html'))) throw new Error(`the console's index.html is missing from ${dir}`);
@@ -55,3 +57,38 @@ export function consoleRouter(dir: string = consoleStaticDir()): Router {
   router.use(CONSOLE_PATH, express.static(dir, { cacheControl: false, dotfiles: 'ignore', fallthrough: true, index: 'index.html' }));
   return router;
 }
+
+/** One console router per process: both of its routes hand their requests to it. */
+let shared: Router | undefined;
+const serveConsole = () => [(shared ??= consoleRouter())];
+
+export const CONSOLE_ROUTES: readonly Route[] = [
+  {
+    method: 'GET',
+    path: CONSOLE_PATH,
+    operation: {
+      operationId: 'console',
+      summary: 'The operator web console (redirects to /console/, which serves index.html); sign in with an admin API key',
+      auth: false,
+      ok: { 200: { 'text/html': { type: 'string' } }, 301: { 'text/html': { type: 'string' } }, 304: null },
+      errors: [404],
+    },
+    handlers: serveConsole,
+  },
+  {
+    method: 'GET',
+    path: `${CONSOLE_PATH}/:file`,
+    operation: {
+      operationId: 'consoleFile',
+      summary: "The console's static files (index.html, console.js, console.css)",
+      auth: false,
+      parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
+      ok: {
+        200: { 'text/html': { type: 'string' }, 'text/css': { type: 'string' }, 'text/javascript': { type: 'string' }, 'application/javascript': { type: 'string' } },
+        304: null,
+      },
+      errors: [404],
+    },
+    handlers: serveConsole,
+  },
+];

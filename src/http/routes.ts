@@ -1,35 +1,61 @@
+import type { Express } from 'express';
+import { CONSOLE_ROUTES } from './console-route.js';
+import { openApiDocument } from './openapi/document.js';
+import { openApiRoute } from './openapi/openapi-route.js';
+import { OPS_ROUTES } from './ops-routes.js';
+import type { Route, RouteDeps } from './route.js';
+import { UPLOAD_ROUTES } from './upload/upload-route.js';
+import { V1_JSON_ROUTES } from './v1/v1-json-routes.js';
+import { ADMIN_ROUTES } from './v2/admin-routes.js';
+import { DOCUMENT_ROUTES } from './v2/documents-routes.js';
+
 /**
- * Every route of the gateway and its methods: the 404/405 answers and the OpenAPI document are
- * built from this one table.
+ * The route table: every route of the gateway, once. Express registration, the 404/405 answers
+ * and the OpenAPI document (/openapi.json) are all made from it.
  */
-export const ROUTES: ReadonlyArray<{ readonly path: string; readonly methods: readonly string[] }> = [
-  { path: '/v1/upload', methods: ['POST'] },
-  { path: '/upload', methods: ['POST'] },
-  { path: '/v1/list-documents', methods: ['POST'] },
-  { path: '/v1/delete-doc', methods: ['POST'] },
-  { path: '/v1/index', methods: ['POST'] },
-  { path: '/v2/corpora', methods: ['GET', 'POST'] },
-  { path: '/v2/corpora/:corpus', methods: ['GET'] },
-  { path: '/v2/corpora/:corpus/quota', methods: ['GET', 'PUT'] },
-  { path: '/v2/quota', methods: ['GET', 'PUT'] },
-  { path: '/v2/corpora/:corpus/documents', methods: ['GET'] },
-  { path: '/v2/corpora/:corpus/documents/:id', methods: ['GET', 'DELETE'] },
-  { path: '/v2/corpora/:corpus/documents/:id/info', methods: ['GET'] },
-  { path: '/openapi.json', methods: ['GET'] },
-  { path: '/metrics', methods: ['GET'] },
-  { path: '/healthz', methods: ['GET'] },
-  { path: '/readyz', methods: ['GET'] },
-  { path: '/console', methods: ['GET'] },
-  { path: '/console/:file', methods: ['GET'] },
+export const ROUTES: readonly Route[] = [
+  ...UPLOAD_ROUTES,
+  ...V1_JSON_ROUTES,
+  ...ADMIN_ROUTES,
+  ...DOCUMENT_ROUTES,
+  openApiRoute(() => ROUTES),
+  ...OPS_ROUTES,
+  ...CONSOLE_ROUTES,
 ];
 
-/** Each route's path pattern (a trailing slash names the same route), compiled once. */
-const PATTERNS = ROUTES.map((route) => ({ route, pattern: new RegExp(`^${route.path.replace(/:[a-z]+/g, '[^/]+')}/?$`) }));
+/** The table's OpenAPI document (also what tests check every response against). */
+export const apiDocument = () => openApiDocument(ROUTES);
+
+export function registerRoutes(app: Express, deps: RouteDeps, routes: readonly Route[] = ROUTES): void {
+  for (const route of routes) {
+    const handlers = route.handlers(deps);
+    switch (route.method) {
+      case 'GET':
+        app.get(route.path, ...handlers);
+        break;
+      case 'POST':
+        app.post(route.path, ...handlers);
+        break;
+      case 'PUT':
+        app.put(route.path, ...handlers);
+        break;
+      case 'DELETE':
+        app.delete(route.path, ...handlers);
+        break;
+    }
+  }
+}
+
+/** Each path pattern (a trailing slash names the same route) with its methods, compiled once. */
+const PATTERNS = (() => {
+  const methods = new Map<string, string[]>();
+  for (const { path, method } of ROUTES) methods.set(path, [...(methods.get(path) ?? []), method]);
+  return [...methods].map(([path, allowed]) => ({ pattern: new RegExp(`^${path.replace(/:[A-Za-z]+/g, '[^/]+')}/?$`), allowed }));
+})();
 
 /** The allowed methods of the route template matching this path (GET implies HEAD), or null. */
 export function methodsFor(path: string): readonly string[] | null {
   const match = PATTERNS.find(({ pattern }) => pattern.test(path));
   if (!match) return null;
-  const { methods } = match.route;
-  return methods.includes('GET') ? [...methods, 'HEAD'] : methods;
+  return match.allowed.includes('GET') ? [...match.allowed, 'HEAD'] : match.allowed;
 }

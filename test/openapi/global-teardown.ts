@@ -22,13 +22,13 @@ export default async function globalTeardown(globalConfig: GlobalConfig): Promis
   fs.rmSync(dir, { recursive: true, force: true });
   // Jest loads this file outside its module mapping, so the code comes from the build that
   // `npm test` makes first (the checker is scripts/openapi-check.ts).
-  const { openApiDocument } = (await import(new URL('../../dist/src/http/openapi/document.js', import.meta.url).href)) as {
-    openApiDocument(): Record<string, unknown>;
+  const { apiDocument } = (await import(new URL('../../dist/src/http/routes.js', import.meta.url).href)) as {
+    apiDocument(): Record<string, unknown>;
   };
   const { checkResponses } = (await import(new URL('../../dist/scripts/openapi-check.js', import.meta.url).href)) as {
     checkResponses(doc: Record<string, unknown>, records: readonly RecordedResponse[]): { checked: number; problems: string[]; untested: string[] };
   };
-  const result = checkResponses(openApiDocument(), records);
+  const result = checkResponses(apiDocument(), records);
   const wholeSuite = (globalConfig.nonFlagArgs ?? []).length === 0;
   const problems = [...result.problems, ...(wholeSuite ? result.untested.map((op) => `${op}: documented, never answered with success in the suite`) : [])];
   console.log(`\nopenapi: ${result.checked} responses checked against /openapi.json, ${problems.length} problems`);
