@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import type { Principal } from '../auth/index.js';
+import type { RequestContext } from '../observability/index.js';
 import type { CorpusRef } from '../store/index.js';
 import type { MultipartUpload } from './multipart.js';
 
@@ -11,8 +12,12 @@ export interface UploadQuery {
   readonly returnDocument: boolean | undefined;
 }
 
-/** What guards learn, step by step, kept on res.locals under typed accessors. */
+/**
+ * The request's one context, on res.locals: its observability part (request id, logger, log
+ * facts; bound by observeRequests) and what the guards learn, step by step, under typed accessors.
+ */
 interface RequestState {
+  context?: RequestContext;
   principal?: Principal;
   /** The customer a JSON or REST request acts for (customer-id header or the credential's). */
   customerId?: string;

@@ -25,21 +25,28 @@ export interface RequestContext {
   probe?: boolean;
 }
 
-// Keyed by the request object itself: several apps in one process never share an entry, and an
-// entry goes away with its request.
-const contexts = new WeakMap<IncomingMessage, RequestContext>();
+/**
+ * Everything a request carries lives in one place: Express's per-response `res.locals` (which
+ * the route guards also fill, src/http/locals.ts), reached from the request as `req.res`. One
+ * object per request, gone with it; several apps in one process never share one. Outside an
+ * Express app (no req.res) nothing is bound and the functions below do nothing.
+ */
+interface WithLocals {
+  readonly res?: { readonly locals: { context?: RequestContext } };
+}
 
 export function bindRequestContext(req: IncomingMessage, context: RequestContext): void {
-  contexts.set(req, context);
+  const locals = (req as WithLocals).res?.locals;
+  if (locals) locals.context = context;
 }
 
 export function requestContext(req: IncomingMessage): RequestContext | undefined {
-  return contexts.get(req);
+  return (req as WithLocals).res?.locals.context;
 }
 
 /** Adds facts to the request's log line (undefined values are ignored); a no-op outside the app. */
 export function annotateRequest(req: IncomingMessage, facts: RequestFacts): void {
-  const context = contexts.get(req);
+  const context = requestContext(req);
   if (!context) return;
   for (const [key, value] of Object.entries(facts)) {
     if (value !== undefined) (context.facts as Record<string, unknown>)[key] = value;
@@ -48,12 +55,12 @@ export function annotateRequest(req: IncomingMessage, facts: RequestFacts): void
 
 /** The request's logger (with its request id), for routes that log a line of their own. */
 export function requestLogger(req: IncomingMessage): Logger | undefined {
-  return contexts.get(req)?.logger;
+  return requestContext(req)?.logger;
 }
 
 /** Called by the error handler: the error's code becomes the request's outcome. */
 export function recordError(req: IncomingMessage, error: GatewayError, unexpected?: unknown): void {
-  const context = contexts.get(req);
+  const context = requestContext(req);
   if (!context) return;
   context.error = error;
   context.facts.outcome = error.code;
@@ -62,6 +69,6 @@ export function recordError(req: IncomingMessage, error: GatewayError, unexpecte
 }
 
 export function markProbe(req: IncomingMessage): void {
-  const context = contexts.get(req);
+  const context = requestContext(req);
   if (context) context.probe = true;
 }
