@@ -1,6 +1,6 @@
 import nodePath from 'node:path';
 import { ConfigError, loadConfig, VARIABLES } from '../src/config/index.js';
-import { bool, enumOf, int, listOf, optional, path, Rejected, secret, text, url } from '../src/config/parsers.js';
+import { bool, enumOf, int, limit, listOf, optional, path, Rejected, secret, text, url } from '../src/config/parsers.js';
 import { CONFIG_VARIABLES } from '../src/config/variables.js';
 
 function problems(env: Record<string, string>): string {
@@ -142,6 +142,20 @@ describe('config parsers', () => {
     for (const bad of ['-1', '1e3', '8.5', '0x50', '65536', '']) {
       expect(rejection(() => port.parse(bad, 'P'))).toBe(`P must be an integer from 0 to 65535, got "${bad}"`);
     }
+  });
+
+  it('limit: a count, or "unlimited" / unset for none', () => {
+    const quota = limit();
+    expect(quota.parse('0', 'Q')).toBe(0);
+    expect(quota.parse('Unlimited', 'Q')).toBeNull();
+    expect(quota.unset?.()).toBeNull();
+    expect(rejection(() => quota.parse('-1', 'Q'))).toBe('Q must be an integer from 0 to 9007199254740991 or "unlimited", got "-1"');
+    expect(loadConfig({ DEFAULT_CORPUS_MAX_DOCS: 'unlimited', DEFAULT_CUSTOMER_MAX_CHARS: '1000' }).quotaDefaults).toEqual({
+      corpusMaxChars: null,
+      corpusMaxDocs: null,
+      customerMaxChars: 1000,
+      customerMaxDocs: null,
+    });
   });
 
   it('bool and enumOf: any case; the message lists what is accepted', () => {

@@ -41,6 +41,24 @@ export function int(min: number, max: number): Parser<number> {
   };
 }
 
+/** A limit: a non-negative integer, or "unlimited" (any case) = null; unset = null too. */
+export function limit(max = Number.MAX_SAFE_INTEGER): Parser<number | null> {
+  const count = int(0, max);
+  const accepts = `${count.accepts} or "unlimited"`;
+  return {
+    accepts,
+    parse: (raw, name) => {
+      if (raw.toLowerCase() === 'unlimited') return null;
+      try {
+        return count.parse(raw, name);
+      } catch {
+        return reject(name, accepts, raw);
+      }
+    },
+    unset: () => null,
+  };
+}
+
 /** true/1/yes or false/0/no, in any case. */
 export const bool: Parser<boolean> = {
   accepts: 'true or false',

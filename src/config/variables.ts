@@ -5,7 +5,7 @@
  * table; adding a variable is adding an entry here (and its README row, which a test checks).
  */
 import os from 'node:os';
-import { bool, enumOf, int, listOf, optional, path, secret, text, url, type Parser } from './parsers.js';
+import { bool, enumOf, int, limit, listOf, optional, path, secret, text, url, type Parser } from './parsers.js';
 import { LOG_LEVELS, type ConfigPath, type ValueAt } from './types.js';
 
 export interface Variable<P extends ConfigPath = ConfigPath> {
@@ -112,26 +112,26 @@ export const CONFIG_VARIABLES = [
   variable({ name: 'JWT_AUDIENCE', description: 'When set, tokens must carry this `aud`.', parser: optional(text), to: 'jwt.audience' }),
   variable({
     name: 'DEFAULT_CORPUS_MAX_CHARS',
-    description: 'Character quota (text + metadata) of a corpus without its own limit; unset = unlimited.',
-    parser: optional(int(0, Number.MAX_SAFE_INTEGER)),
+    description: 'Character quota (text + metadata) of a corpus without its own limit; unset or "unlimited" = no limit.',
+    parser: limit(),
     to: 'quotaDefaults.corpusMaxChars',
   }),
   variable({
     name: 'DEFAULT_CORPUS_MAX_DOCS',
-    description: 'Document-count quota of a corpus without its own limit; unset = unlimited.',
-    parser: optional(int(0, Number.MAX_SAFE_INTEGER)),
+    description: 'Document-count quota of a corpus without its own limit; unset or "unlimited" = no limit.',
+    parser: limit(),
     to: 'quotaDefaults.corpusMaxDocs',
   }),
   variable({
     name: 'DEFAULT_CUSTOMER_MAX_CHARS',
-    description: 'Character quota over all corpora of a customer without its own limit; unset = unlimited.',
-    parser: optional(int(0, Number.MAX_SAFE_INTEGER)),
+    description: 'Character quota over all corpora of a customer without its own limit; unset or "unlimited" = no limit.',
+    parser: limit(),
     to: 'quotaDefaults.customerMaxChars',
   }),
   variable({
     name: 'DEFAULT_CUSTOMER_MAX_DOCS',
-    description: 'Document-count quota of a customer without its own limit; unset = unlimited.',
-    parser: optional(int(0, Number.MAX_SAFE_INTEGER)),
+    description: 'Document-count quota of a customer without its own limit; unset or "unlimited" = no limit.',
+    parser: limit(),
     to: 'quotaDefaults.customerMaxDocs',
   }),
   variable({
