@@ -1,0 +1,67 @@
+/** The typed configuration the gateway runs with, as loadConfig (load-config.ts) returns it. */
+
+export interface QuotaDefaults {
+  readonly corpusMaxChars: number | null;
+  readonly corpusMaxDocs: number | null;
+  readonly customerMaxChars: number | null;
+  readonly customerMaxDocs: number | null;
+}
+
+export interface JwtConfig {
+  readonly jwksUrl: string | null;
+  readonly publicKeyFile: string | null;
+  readonly secret: string | null;
+  /** null = the default for the key source (see auth/key-source.ts). */
+  readonly algorithms: readonly string[] | null;
+  readonly issuer: string | null;
+  readonly audience: string | null;
+}
+
+export interface ExtractConfig {
+  readonly workers: number;
+  readonly timeoutMs: number;
+  readonly maxHeapMb: number;
+  readonly maxBufferMb: number;
+  readonly queueMax: number;
+  /** PDF_ENGINE: auto (PDFium, pdf.js where it fails), pdfium or pdfjs. */
+  readonly pdfEngine: 'auto' | 'pdfium' | 'pdfjs';
+}
+
+/** Slow-client bounds of the HTTP server (see src/http/http-server.ts). */
+export interface HttpLimits {
+  readonly headersTimeoutMs: number;
+  readonly bodyIdleTimeoutMs: number;
+  readonly uploadDeadlineMs: number;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly maxUploadBytes: number;
+  /** How long a write waits for SQLite's write lock held by another process (see SqliteStore). */
+  readonly sqliteLockWaitMs: number;
+  readonly http: HttpLimits;
+  readonly jwt: JwtConfig;
+  readonly quotaDefaults: QuotaDefaults;
+  readonly extract: ExtractConfig;
+  readonly demoSeed: boolean;
+  readonly logLevel: LogLevel;
+  readonly shutdownGraceMs: number;
+}
+
+/** The sections of Config: one level of nesting, e.g. `http.headersTimeoutMs`. */
+type Section = 'http' | 'jwt' | 'quotaDefaults' | 'extract';
+
+/** Where a variable lands in Config: a top-level field or `section.field`. */
+export type ConfigPath =
+  | Exclude<keyof Config, Section>
+  | { [S in Section]: `${S}.${keyof Config[S] & string}` }[Section];
+
+/** The type of the Config field at a ConfigPath. */
+export type ValueAt<P extends ConfigPath> = P extends `${infer S extends Section}.${infer K}`
+  ? Config[S][K & keyof Config[S]]
+  : Config[P & keyof Config];

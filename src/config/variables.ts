@@ -1,0 +1,211 @@
+/**
+ * Every environment variable corpusgate reads, one entry each: name, description and default as
+ * documented (.env.example is generated from them, the README lists them), the parser that
+ * validates it, and the Config field it sets. loadConfig (load-config.ts) is a loop over this
+ * table; adding a variable is adding an entry here (and its README row, which a test checks).
+ */
+import os from 'node:os';
+import { bool, enumOf, int, limit, listOf, optional, path, secret, text, url, type Parser } from './parsers.js';
+import { LOG_LEVELS, type ConfigPath, type ValueAt } from './types.js';
+
+export interface Variable<P extends ConfigPath = ConfigPath> {
+  readonly name: string;
+  readonly description: string;
+  /** Default as written in .env.example, parsed like a set value; undefined = unset. */
+  readonly default?: string;
+  readonly parser: Parser<ValueAt<P>>;
+  /** The Config field the value lands in. */
+  readonly to: P;
+  /** The value when unset and without a documented default (overrides parser.unset). */
+  readonly unset?: () => ValueAt<P>;
+}
+
+/** Types one entry: its parser must yield the type of the field it targets. */
+function variable<const P extends ConfigPath>(spec: Variable<P>): Variable<P> {
+  return spec;
+}
+
+const ALGORITHMS = [
+  'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA',
+  'HS256', 'HS384', 'HS512',
+];
+const MS_1H = 3_600_000;
+
+export const CONFIG_VARIABLES = [
+  variable({ name: 'PORT', description: 'TCP port the gateway listens on.', default: '8080', parser: int(0, 65535), to: 'port' }),
+  variable({ name: 'HOST', description: 'Interface to bind (0.0.0.0 = all).', default: '0.0.0.0', parser: text, to: 'host' }),
+  variable({
+    name: 'DATA_DIR',
+    description: 'Directory for the SQLite database, the dev JWT secret and the upload spool (spool/).',
+    default: './data',
+    parser: path,
+    to: 'dataDir',
+  }),
+  variable({
+    name: 'MAX_UPLOAD_BYTES',
+    description: 'Largest accepted file part in bytes; larger uploads get 413 as soon as the limit is crossed.',
+    default: '10485760',
+    parser: int(1, 1024 * 1024 * 1024),
+    to: 'maxUploadBytes',
+  }),
+  variable({
+    name: 'SQLITE_LOCK_WAIT_MS',
+    description:
+      'Longest a write waits for the database while another process holds its write lock (without blocking ' +
+      'other requests); past it the request gets 503 UNAVAILABLE with Retry-After and nothing is stored.',
+    default: '5000',
+    parser: int(0, 600_000),
+    to: 'sqliteLockWaitMs',
+  }),
+  variable({
+    name: 'HEADERS_TIMEOUT_MS',
+    description: 'A client must send its request headers within this time of connecting (or of starting the request); past it 408 and the connection is closed.',
+    default: '20000',
+    parser: int(100, MS_1H),
+    to: 'http.headersTimeoutMs',
+  }),
+  variable({
+    name: 'BODY_IDLE_TIMEOUT_MS',
+    description:
+      'While the gateway reads a request body, this long without a byte (a stalled client, or a Content-Length larger than the body) gets 408 and the connection is closed.',
+    default: '20000',
+    parser: int(100, MS_1H),
+    to: 'http.bodyIdleTimeoutMs',
+  }),
+  variable({
+    name: 'UPLOAD_DEADLINE_MS',
+    description:
+      'A request body (an upload) must have arrived this long after its headers, however steadily it trickles; past it 408 and the connection is closed.',
+    default: '120000',
+    parser: int(100, 24 * MS_1H),
+    to: 'http.uploadDeadlineMs',
+  }),
+  variable({
+    name: 'JWT_JWKS_URL',
+    description: 'Verify tokens with this remote JWKS (cached; an unknown kid refetches at most once per 30 s).',
+    parser: optional(url),
+    to: 'jwt.jwksUrl',
+  }),
+  variable({
+    name: 'JWT_PUBLIC_KEY_FILE',
+    description: 'Verify tokens with this PEM public key (SPKI, "BEGIN PUBLIC KEY").',
+    parser: optional(text),
+    to: 'jwt.publicKeyFile',
+  }),
+  variable({
+    name: 'JWT_SECRET',
+    description:
+      'Verify HS256 tokens with this shared secret (development). With none of the three JWT_* key ' +
+      'sources set, `serve` and `token` generate one and keep it in DATA_DIR/dev-jwt-secret.',
+    parser: optional(secret(32, 'HS256 needs a 256-bit key')),
+    to: 'jwt.secret',
+  }),
+  variable({
+    name: 'JWT_ALGORITHMS',
+    description:
+      'Comma-separated allow-list. Default RS256,ES256,EdDSA for public keys, HS256 for a secret; "none" is never accepted.',
+    // Unset = null: auth/key-source.ts picks the default for the key source.
+    parser: optional(listOf(ALGORITHMS, 'algorithm')),
+    to: 'jwt.algorithms',
+  }),
+  variable({ name: 'JWT_ISSUER', description: 'When set, tokens must carry this `iss`.', parser: optional(text), to: 'jwt.issuer' }),
+  variable({ name: 'JWT_AUDIENCE', description: 'When set, tokens must carry this `aud`.', parser: optional(text), to: 'jwt.audience' }),
+  variable({
+    name: 'DEFAULT_CORPUS_MAX_CHARS',
+    description: 'Character quota (text + metadata) of a corpus without its own limit; unset or "unlimited" = no limit.',
+    parser: limit(),
+    to: 'quotaDefaults.corpusMaxChars',
+  }),
+  variable({
+    name: 'DEFAULT_CORPUS_MAX_DOCS',
+    description: 'Document-count quota of a corpus without its own limit; unset or "unlimited" = no limit.',
+    parser: limit(),
+    to: 'quotaDefaults.corpusMaxDocs',
+  }),
+  variable({
+    name: 'DEFAULT_CUSTOMER_MAX_CHARS',
+    description: 'Character quota over all corpora of a customer without its own limit; unset or "unlimited" = no limit.',
+    parser: limit(),
+    to: 'quotaDefaults.customerMaxChars',
+  }),
+  variable({
+    name: 'DEFAULT_CUSTOMER_MAX_DOCS',
+    description: 'Document-count quota of a customer without its own limit; unset or "unlimited" = no limit.',
+    parser: limit(),
+    to: 'quotaDefaults.customerMaxDocs',
+  }),
+  variable({
+    name: 'EXTRACT_WORKERS',
+    description: 'Extraction worker threads (default: the number of CPUs).',
+    parser: int(1, 256),
+    to: 'extract.workers',
+    unset: () => Math.max(1, os.availableParallelism()),
+  }),
+  variable({
+    name: 'EXTRACT_TIMEOUT_MS',
+    description: 'Longest one file may take to extract; past it the worker is killed (422 EXTRACTION_TIMEOUT).',
+    default: '60000',
+    parser: int(100, MS_1H),
+    to: 'extract.timeoutMs',
+  }),
+  variable({
+    name: 'EXTRACT_MAX_HEAP_MB',
+    description: 'Heap cap of each extraction worker; a file that needs more gets 422 EXTRACTION_RESOURCE_LIMIT.',
+    default: '512',
+    parser: int(32, 65_536),
+    to: 'extract.maxHeapMb',
+  }),
+  variable({
+    name: 'EXTRACT_MAX_BUFFER_MB',
+    description:
+      'Memory outside the heap one parse may hold (ArrayBuffers, WASM memory), e.g. a stream that inflates without end; ' +
+      'past it the file gets 422 EXTRACTION_RESOURCE_LIMIT.',
+    default: '128',
+    parser: int(16, 65_536),
+    to: 'extract.maxBufferMb',
+  }),
+  variable({
+    name: 'PDF_ENGINE',
+    description:
+      'PDF text engine: auto (PDFium, with pdf.js for files PDFium cannot read or whose fonts it cannot map to Unicode), ' +
+      'pdfium or pdfjs (that engine only).',
+    default: 'auto',
+    parser: enumOf(['auto', 'pdfium', 'pdfjs']),
+    to: 'extract.pdfEngine',
+  }),
+  variable({
+    name: 'EXTRACT_QUEUE_MAX',
+    description: 'Files that may wait for a worker; past it uploads get 503 with Retry-After.',
+    default: '64',
+    parser: int(0, 100_000),
+    to: 'extract.queueMax',
+  }),
+  variable({
+    name: 'DEMO_SEED',
+    description: '`serve` creates the demo customer 123456 with corpus 151 when absent (true/false).',
+    default: 'true',
+    parser: bool,
+    to: 'demoSeed',
+  }),
+  variable({
+    name: 'LOG_LEVEL',
+    description: 'Least severe JSON log line written to stdout: fatal, error, warn, info, debug, trace or silent.',
+    default: 'info',
+    parser: enumOf(LOG_LEVELS),
+    to: 'logLevel',
+  }),
+  variable({
+    name: 'SHUTDOWN_GRACE_MS',
+    description:
+      'On SIGTERM/SIGINT, how long in-flight requests may take to finish before their connections are closed.',
+    // Kubernetes sends SIGKILL 30 s after SIGTERM by default: 25 s leaves room to close the pool and DB.
+    default: '25000',
+    parser: int(0, MS_1H),
+    to: 'shutdownGraceMs',
+  }),
+] as const;
+
+// Compile-time check: every Config field is the target of some variable (a missing one is named here).
+type Unset = Exclude<ConfigPath, (typeof CONFIG_VARIABLES)[number]['to']>;
+const everyFieldSet: [Unset] extends [never] ? true : Unset = true;
+void everyFieldSet;
