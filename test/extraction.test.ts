@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import request from 'supertest';
 import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, type TestGateway } from './helpers/gateway.js';
+import { ExtractionError, InvalidRequestError, UnsupportedTypeError } from '../src/errors/index.js';
+import { detectFormat } from '../src/extract/index.js';
 import { listen } from './helpers/raw-client.js';
 import { waitFor } from './helpers/wait.js';
 import {
@@ -179,6 +181,22 @@ describe('extraction of generated files', () => {
     expect(res.body.internalCode).toBe('CORRUPT');
     expect(res.body.details).toContain('is damaged');
     await expectNothingStored('damaged.docx');
+  });
+
+  it.each([
+    ['a ZIP without its central directory', 'broken.docx', () => Buffer.from('PK\x03\x04 not a zip at all'), ExtractionError, 'CORRUPT', 422],
+    ['a ZIP that is not a docx', 'photos.zip', () => zip([{ name: 'a.txt', data: Buffer.from('a') }]), UnsupportedTypeError, 'UNSUPPORTED_TYPE', 415],
+    ['a .txt that is not UTF-8', 'latin1.txt', () => Buffer.from([0x63, 0x61, 0x66, 0xe9]), InvalidRequestError, 'INVALID_TEXT', 400],
+  ])('rejects %s from its worker as the error class that owns the code, and answers as before', async (_what, name, make, errorClass, code, status) => {
+    const bytes = make();
+    const task = { format: detectFormat(name, bytes), source: { bytes }, sha256: createHash('sha256').update(bytes).digest('hex'), filenameId: name, docMetadata: undefined };
+    const error = await gw.extractor.extract(task).then(() => null, (err: unknown) => err);
+    expect(error).toBeInstanceOf(errorClass);
+    expect(error).toMatchObject({ code, name: errorClass.name });
+    const { message, extra } = error as InstanceType<typeof errorClass>;
+    const res = await upload(name, bytes);
+    expect(res.status).toBe(status);
+    expect(res.body).toEqual({ httpCode: status, internalCode: code, details: message, ...extra });
   });
 });
 

@@ -1,7 +1,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { ExtractConfig } from '../config/index.js';
-import { ClientClosedError, ExtractionBusyError, ExtractionError, GatewayError } from '../errors/index.js';
+import { ClientClosedError, errorFromCode, ExtractionBusyError, ExtractionError, GatewayError } from '../errors/index.js';
 import type { BuiltDocument, ExtractionTask } from './build-document.js';
 import type { ExtractionWorkerData, WorkerInput, WorkerOutput } from './worker.js';
 
@@ -128,7 +128,7 @@ export function createExtractionPool(config: ExtractConfig, log: (message: strin
     signal?.addEventListener('abort', onClientGone, { once: true });
     try {
       const output = await pool.run({ task: sent.task, started: port2 }, { signal: controller.signal, transferList: [port2, ...sent.transferList] });
-      if (!output.ok) throw new GatewayError(output.code, output.message, output.extra);
+      if (!output.ok) throw errorFromCode(output.code, output.message, output.extra);
       return { ok: true, value: output.value };
     } catch (err) {
       if (err instanceof GatewayError) throw err;
