@@ -198,6 +198,29 @@ describe('extraction of generated files', () => {
     expect(res.status).toBe(status);
     expect(res.body).toEqual({ httpCode: status, internalCode: code, details: message, ...extra });
   });
+
+  it('passes on what mammoth skipped as DOCX_READER_WARNING warnings: once each, short, at most 20', async () => {
+    const run = (inner: string) => `<w:p><w:r>${inner}<w:t>kept</w:t></w:r></w:p>`;
+    const longName = `w:${'x'.repeat(300)}`;
+    const body =
+      run(`<${longName}/>`) +
+      run('<w:bogus/><w:bogus/>') +
+      run('<w:bogus/>') +
+      Array.from({ length: 25 }, (_, i) => run(`<w:unknown${i}/>`)).join('') +
+      '<w:p><w:pPr><w:pStyle w:val="Undefined"/></w:pPr><w:r><w:t>styled</w:t></w:r></w:p>';
+    const res = await upload('warns.docx', simpleDocx([], body), '&d=true');
+    expect(res.status).toBe(200);
+    expect(res.body.document.section[0].text).toBe(`${'kept\n'.repeat(28)}styled`);
+    const warnings = res.body.warnings as { code: string; message: string }[];
+    expect(warnings).toHaveLength(20);
+    expect(new Set(warnings.map((w) => w.code))).toEqual(new Set(['DOCX_READER_WARNING']));
+    expect(warnings[0]!.message).toHaveLength(200);
+    expect(warnings[0]!.message).toMatch(/^An unrecognised element was ignored: w:x+…$/);
+    expect(warnings[1]).toEqual({ code: 'DOCX_READER_WARNING', message: 'An unrecognised element was ignored: w:bogus' }); // three times in the file
+    expect(warnings[2]!.message).toBe('An unrecognised element was ignored: w:unknown0');
+    // 28 distinct messages: 19 shown, then the count of the 9 left out (the last unknowns and the style)
+    expect(warnings[19]).toEqual({ code: 'DOCX_READER_WARNING', message: '… and 9 more distinct messages from the docx reader' });
+  });
 });
 
 describe('worker limits', () => {
