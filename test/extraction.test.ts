@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import request from 'supertest';
 import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, type TestGateway } from './helpers/gateway.js';
+import { ExtractionError, InvalidRequestError, UnsupportedTypeError } from '../src/errors/index.js';
+import { detectFormat } from '../src/extract/index.js';
 import { listen } from './helpers/raw-client.js';
 import { waitFor } from './helpers/wait.js';
 import {
@@ -179,6 +181,45 @@ describe('extraction of generated files', () => {
     expect(res.body.internalCode).toBe('CORRUPT');
     expect(res.body.details).toContain('is damaged');
     await expectNothingStored('damaged.docx');
+  });
+
+  it.each([
+    ['a ZIP without its central directory', 'broken.docx', () => Buffer.from('PK\x03\x04 not a zip at all'), ExtractionError, 'CORRUPT', 422],
+    ['a ZIP that is not a docx', 'photos.zip', () => zip([{ name: 'a.txt', data: Buffer.from('a') }]), UnsupportedTypeError, 'UNSUPPORTED_TYPE', 415],
+    ['a .txt that is not UTF-8', 'latin1.txt', () => Buffer.from([0x63, 0x61, 0x66, 0xe9]), InvalidRequestError, 'INVALID_TEXT', 400],
+  ])('rejects %s from its worker as the error class that owns the code, and answers as before', async (_what, name, make, errorClass, code, status) => {
+    const bytes = make();
+    const task = { format: detectFormat(name, bytes), source: { bytes }, sha256: createHash('sha256').update(bytes).digest('hex'), filenameId: name, docMetadata: undefined };
+    const error = await gw.extractor.extract(task).then(() => null, (err: unknown) => err);
+    expect(error).toBeInstanceOf(errorClass);
+    expect(error).toMatchObject({ code, name: errorClass.name });
+    const { message, extra } = error as InstanceType<typeof errorClass>;
+    const res = await upload(name, bytes);
+    expect(res.status).toBe(status);
+    expect(res.body).toEqual({ httpCode: status, internalCode: code, details: message, ...extra });
+  });
+
+  it('passes on what mammoth skipped as DOCX_READER_WARNING warnings: once each, short, at most 20', async () => {
+    const run = (inner: string) => `<w:p><w:r>${inner}<w:t>kept</w:t></w:r></w:p>`;
+    const longName = `w:${'x'.repeat(300)}`;
+    const body =
+      run(`<${longName}/>`) +
+      run('<w:bogus/><w:bogus/>') +
+      run('<w:bogus/>') +
+      Array.from({ length: 25 }, (_, i) => run(`<w:unknown${i}/>`)).join('') +
+      '<w:p><w:pPr><w:pStyle w:val="Undefined"/></w:pPr><w:r><w:t>styled</w:t></w:r></w:p>';
+    const res = await upload('warns.docx', simpleDocx([], body), '&d=true');
+    expect(res.status).toBe(200);
+    expect(res.body.document.section[0].text).toBe(`${'kept\n'.repeat(28)}styled`);
+    const warnings = res.body.warnings as { code: string; message: string }[];
+    expect(warnings).toHaveLength(20);
+    expect(new Set(warnings.map((w) => w.code))).toEqual(new Set(['DOCX_READER_WARNING']));
+    expect(warnings[0]!.message).toHaveLength(200);
+    expect(warnings[0]!.message).toMatch(/^An unrecognised element was ignored: w:x+…$/);
+    expect(warnings[1]).toEqual({ code: 'DOCX_READER_WARNING', message: 'An unrecognised element was ignored: w:bogus' }); // three times in the file
+    expect(warnings[2]!.message).toBe('An unrecognised element was ignored: w:unknown0');
+    // 28 distinct messages: 19 shown, then the count of the 9 left out (the last unknowns and the style)
+    expect(warnings[19]).toEqual({ code: 'DOCX_READER_WARNING', message: '… and 9 more distinct messages from the docx reader' });
   });
 });
 

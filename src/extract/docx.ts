@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import mammoth from 'mammoth';
 import { ExtractionError, UnsupportedTypeError } from '../errors/index.js';
+import { readerWarnings, type ReaderMessage } from './docx-messages.js';
 import { listLabels } from './docx-numbering.js';
 import { draftSection, hasText, pruneEmpty, type DraftDocument, type DraftSection } from './draft.js';
 import { readCoreProperties, readStyleOutlineLevels } from './office-properties.js';
@@ -50,8 +51,9 @@ export async function extractZip(bytes: Uint8Array, sha256: string): Promise<Dra
     throw new UnsupportedTypeError(`unsupported file type: ${what.description}; supported: ${SUPPORTED_TYPES.join(', ')}`, SUPPORTED_TYPES, what.mime);
   }
   let model: MammothDocument | null = null;
+  let messages: readonly ReaderMessage[];
   try {
-    await mammoth.convertToHtml(
+    ({ messages } = await mammoth.convertToHtml(
       { buffer: asBuffer(bytes) },
       {
         // Keep mammoth's model and hand the HTML writer an empty document: the HTML is not needed.
@@ -60,7 +62,7 @@ export async function extractZip(bytes: Uint8Array, sha256: string): Promise<Dra
           return { ...doc, children: [] };
         }) as never,
       },
-    );
+    ));
   } catch (err) {
     throw new ExtractionError('CORRUPT', `the docx cannot be read: ${(err as Error).message}`);
   }
@@ -93,7 +95,7 @@ export async function extractZip(bytes: Uint8Array, sha256: string): Promise<Dra
       extractor: `mammoth@${MAMMOTH_VERSION}`,
     },
     sections,
-    warnings: warning ? [warning] : [],
+    warnings: [...readerWarnings(messages), ...(warning ? [warning] : [])],
   };
 }
 

@@ -1,7 +1,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { ExtractConfig } from '../config/index.js';
-import { ClientClosedError, ExtractionBusyError, ExtractionError, GatewayError } from '../errors/index.js';
+import { ClientClosedError, errorFromCode, ExtractionBusyError, ExtractionError, GatewayError } from '../errors/index.js';
 import type { BuiltDocument, ExtractionTask } from './build-document.js';
 import type { ExtractionWorkerData, WorkerInput, WorkerOutput } from './worker.js';
 
@@ -56,10 +56,15 @@ function dispatch(task: ExtractionTask): Dispatch {
 /** Seconds a client told 503 is asked to wait. */
 export const RETRY_AFTER_SECONDS = 5;
 
-// Compiled, the worker sits next to this file. Under ts-jest this file is the .ts source and the
-// worker is taken from the build (npm test builds first): workers run real compiled code.
-const here = new URL(import.meta.url);
-const WORKER_URL = here.pathname.endsWith('.ts') ? new URL('../../dist/src/extract/worker.js', here) : new URL('./worker.js', here);
+export interface ExtractionPoolOptions {
+  /**
+   * The compiled worker module (worker.ts built). By default the one next to this file; whoever
+   * runs this file from its .ts source (the tests) names the built one.
+   */
+  readonly workerUrl?: URL;
+}
+
+const DEFAULT_WORKER_URL = new URL('./worker.js', import.meta.url);
 
 /**
  * piscina loads the worker file with require(), which on Node ≥ 20.19 loads an ES module
@@ -76,9 +81,13 @@ const WORKER_EXEC_ARGV = process.allowedNodeEnvironmentFlags.has(NO_REQUIRE_ESM)
  * A piscina pool: every parse runs in a worker thread with a heap cap; a parse past its time limit
  * has its worker terminated (piscina replaces it); a crash fails only its own request.
  */
-export function createExtractionPool(config: ExtractConfig, log: (message: string, err?: unknown) => void = () => {}): Extractor {
+export function createExtractionPool(
+  config: ExtractConfig,
+  log: (message: string, err?: unknown) => void = () => {},
+  { workerUrl = DEFAULT_WORKER_URL }: ExtractionPoolOptions = {},
+): Extractor {
   const pool = new Piscina<WorkerInput, WorkerOutput>({
-    filename: WORKER_URL.href,
+    filename: workerUrl.href,
     ...(WORKER_EXEC_ARGV ? { execArgv: WORKER_EXEC_ARGV } : {}),
     // All workers from the start and kept: a worker started on demand (or again after idling
     // past idleTimeout) made its first request pay pdf.js's import and a cold JIT, measured
@@ -128,7 +137,7 @@ export function createExtractionPool(config: ExtractConfig, log: (message: strin
     signal?.addEventListener('abort', onClientGone, { once: true });
     try {
       const output = await pool.run({ task: sent.task, started: port2 }, { signal: controller.signal, transferList: [port2, ...sent.transferList] });
-      if (!output.ok) throw new GatewayError(output.code, output.message, output.extra);
+      if (!output.ok) throw errorFromCode(output.code, output.message, output.extra);
       return { ok: true, value: output.value };
     } catch (err) {
       if (err instanceof GatewayError) throw err;

@@ -1,6 +1,6 @@
 /** Warnings travel with a result; clients ignore codes they do not know. */
 export interface ExtractionWarning {
-  readonly code: 'TEXT_GARBLED' | 'OWNER_PASSWORD_IGNORED' | 'CONTENT_SKIPPED' | 'OUTLINE_UNREADABLE' | 'RUNNING_TEXT_DROPPED';
+  readonly code: 'TEXT_GARBLED' | 'OWNER_PASSWORD_IGNORED' | 'CONTENT_SKIPPED' | 'OUTLINE_UNREADABLE' | 'RUNNING_TEXT_DROPPED' | 'DOCX_READER_WARNING';
   readonly message: string;
 }
 

@@ -68,7 +68,7 @@ export interface WorkerInput {
   readonly started: MessagePort;
 }
 
-/** Errors cross the thread boundary as data: the pool turns them back into GatewayErrors. */
+/** Errors cross the thread boundary as data: the pool rebuilds them as their code's class (errorFromCode). */
 export type WorkerOutput =
   | { readonly ok: true; readonly value: BuiltDocument }
   | { readonly ok: false; readonly code: ErrorCode; readonly message: string; readonly extra: Record<string, unknown> };

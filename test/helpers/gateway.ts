@@ -67,7 +67,7 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
   const dbFile = path.join(dataDir, 'corpusgate.db');
   const store = await openSqliteStore({ file: dbFile, lockWaitMs: config.sqliteLockWaitMs });
   await store.createCorpus({ customerId: CUSTOMER, corpusId: CORPUS, name: 'test' });
-  const extractor = createExtractionPool(config.extract);
+  const extractor = createExtractionPool(config.extract, undefined, { workerUrl: new URL('../../dist/src/extract/worker.js', import.meta.url) }); // tests run the .ts sources: the built worker
   const keySource = resolveKeySource(config);
   const readiness = gatewayReadiness({ store, extractor, dataDir, ...(keySource.kind === 'jwks' ? { keySet: keySource.keySet } : {}) });
   const spoolDir = prepareSpoolDir(path.join(dataDir, SPOOL_DIR));

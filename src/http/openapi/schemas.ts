@@ -78,7 +78,7 @@ export const SCHEMAS: Record<string, Schema> = {
     statusDetail: { type: 'string' },
   }),
   StorageQuota: object({ numChars: int64String, numMetadataChars: int64String }, ['numChars', 'numMetadataChars']),
-  Warning: object({ code: { enum: ['TEXT_GARBLED', 'OWNER_PASSWORD_IGNORED', 'CONTENT_SKIPPED', 'OUTLINE_UNREADABLE', 'RUNNING_TEXT_DROPPED'] }, message: { type: 'string' } }, ['code', 'message']),
+  Warning: object({ code: { enum: ['TEXT_GARBLED', 'OWNER_PASSWORD_IGNORED', 'CONTENT_SKIPPED', 'OUTLINE_UNREADABLE', 'RUNNING_TEXT_DROPPED', 'DOCX_READER_WARNING'] }, message: { type: 'string' } }, ['code', 'message']),
   UploadResponse: object(
     {
       response: object({ status: ref('Status'), quotaConsumed: ref('StorageQuota') }, ['status', 'quotaConsumed']),

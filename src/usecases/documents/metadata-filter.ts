@@ -1,4 +1,4 @@
-import { GatewayError } from '../../errors/index.js';
+import { InvalidRequestError } from '../../errors/index.js';
 import type { MetadataCondition } from '../../store/index.js';
 
 /**
@@ -42,7 +42,7 @@ function splitOnAnd(text: string): string[] {
 }
 
 function fail(filter: string, why: string): never {
-  throw new GatewayError(
+  throw new InvalidRequestError(
     'INVALID_FILTER',
     `unsupported metadataFilter "${filter}": ${why}; supported: doc.<key> = 'text' or doc.<key> = <number>, joined by AND`,
   );

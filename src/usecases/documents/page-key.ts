@@ -1,4 +1,4 @@
-import { GatewayError } from '../../errors/index.js';
+import { InvalidRequestError } from '../../errors/index.js';
 
 /**
  * Page keys are opaque to clients: base64url of a small JSON cursor holding the last id of the
@@ -16,5 +16,5 @@ export function decodePageKey(pageKey: string): string {
   } catch {
     // fall through: not one of ours
   }
-  throw new GatewayError('INVALID_PAGE_KEY', 'the page key is not one this gateway issued; start again without it');
+  throw new InvalidRequestError('INVALID_PAGE_KEY', 'the page key is not one this gateway issued; start again without it');
 }

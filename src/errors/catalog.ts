@@ -1,0 +1,67 @@
+import { GatewayError } from './gateway-error.js';
+
+export type CorpusNotFoundErrorCode = 'CORPUS_NOT_FOUND';
+
+export class CorpusNotFoundError extends GatewayError {
+  declare readonly code: CorpusNotFoundErrorCode;
+
+  constructor(customerId: string, corpusId: string) {
+    super('CORPUS_NOT_FOUND', `corpus ${corpusId} does not exist for customer ${customerId}`);
+  }
+}
+
+export type CorpusExistsErrorCode = 'CORPUS_EXISTS';
+
+export class CorpusExistsError extends GatewayError {
+  declare readonly code: CorpusExistsErrorCode;
+
+  constructor(customerId: string, corpusId: string) {
+    super('CORPUS_EXISTS', `corpus ${corpusId} already exists for customer ${customerId}`);
+  }
+}
+
+export type DocumentNotFoundErrorCode = 'DOCUMENT_NOT_FOUND';
+
+export class DocumentNotFoundError extends GatewayError {
+  declare readonly code: DocumentNotFoundErrorCode;
+
+  constructor(documentId: string, corpusId: string) {
+    super('DOCUMENT_NOT_FOUND', `document id '${documentId}' is not stored in corpus ${corpusId}`, { document: { documentId } });
+  }
+}
+
+export type ConflictErrorCode = 'CONFLICT';
+
+/**
+ * Another document is stored under this id. The details text and the `document` field are a
+ * client contract: vectara-ingest regex-matches "document id '<ID>'", LangChain/LlamaIndex read
+ * `document.documentId`.
+ */
+export class ConflictError extends GatewayError {
+  declare readonly code: ConflictErrorCode;
+
+  constructor(readonly documentId: string) {
+    super(
+      'CONFLICT',
+      `document id '${documentId}' already exists with different content; delete it first to replace it`,
+      { document: { documentId } },
+    );
+  }
+}
+
+export type QuotaScope = 'corpus' | 'customer';
+export type QuotaUnit = 'chars' | 'documents';
+export type QuotaExceededErrorCode = 'QUOTA_EXCEEDED';
+
+export class QuotaExceededError extends GatewayError {
+  declare readonly code: QuotaExceededErrorCode;
+
+  constructor(info: { scope: QuotaScope; unit: QuotaUnit; limit: number; used: number; needed: number }) {
+    super(
+      'QUOTA_EXCEEDED',
+      `${info.scope} quota exceeded: ${info.needed} ${info.unit} needed, ` +
+        `${info.used} of ${info.limit} already used`,
+      info,
+    );
+  }
+}
