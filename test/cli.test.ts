@@ -111,6 +111,9 @@ describe('corpusgate apikey', () => {
     expect(refused.status).toBe(401);
     expect(((await refused.json()) as { details: string }).details).toContain('revoked');
     expect((await run(process.execPath, [CLI, 'apikey', 'list'], { env: env() })).stdout).toContain('revoked');
+    const unknown = await run(process.execPath, [CLI, 'apikey', 'revoke', 'ffffffffffffffff'], { env: env() }).catch((e: unknown) => e);
+    expect(unknown).toMatchObject({ code: 2 });
+    expect((unknown as { stderr: string }).stderr).toContain('no API key with id ffffffffffffffff');
   });
 
   it('refuses an unknown role, customer or past expiry', async () => {

@@ -30,6 +30,17 @@ export class DocumentNotFoundError extends GatewayError {
   }
 }
 
+export type ApiKeyNotFoundErrorCode = 'API_KEY_NOT_FOUND';
+
+/** No API key with this id, or none the caller may manage (another customer's is not disclosed). */
+export class ApiKeyNotFoundError extends GatewayError {
+  declare readonly code: ApiKeyNotFoundErrorCode;
+
+  constructor(keyId: string) {
+    super('API_KEY_NOT_FOUND', `no API key with id ${keyId}`);
+  }
+}
+
 export type ConflictErrorCode = 'CONFLICT';
 
 /**

@@ -1,5 +1,5 @@
 import { AuthenticationError, PermissionDeniedError } from './access.js';
-import { ConflictError, CorpusExistsError, CorpusNotFoundError, DocumentNotFoundError, QuotaExceededError } from './catalog.js';
+import { ApiKeyNotFoundError, ConflictError, CorpusExistsError, CorpusNotFoundError, DocumentNotFoundError, QuotaExceededError } from './catalog.js';
 import { ExtractionBusyError, ExtractionError } from './extraction.js';
 import { GatewayError, type ErrorCode } from './gateway-error.js';
 import { HeadersTooLargeError, MalformedRequestError, MethodNotAllowedError, RequestTimeoutError, RouteNotFoundError } from './protocol.js';
@@ -33,6 +33,7 @@ const OWNERS = {
   CORPUS_NOT_FOUND: CorpusNotFoundError,
   CORPUS_EXISTS: CorpusExistsError,
   DOCUMENT_NOT_FOUND: DocumentNotFoundError,
+  API_KEY_NOT_FOUND: ApiKeyNotFoundError,
   CONFLICT: ConflictError,
   QUOTA_EXCEEDED: QuotaExceededError,
   ENCRYPTED: ExtractionError,

@@ -1,5 +1,5 @@
 import type { AuthenticationErrorCode, PermissionDeniedErrorCode } from './access.js';
-import type { ConflictErrorCode, CorpusExistsErrorCode, CorpusNotFoundErrorCode, DocumentNotFoundErrorCode, QuotaExceededErrorCode } from './catalog.js';
+import type { ApiKeyNotFoundErrorCode, ConflictErrorCode, CorpusExistsErrorCode, CorpusNotFoundErrorCode, DocumentNotFoundErrorCode, QuotaExceededErrorCode } from './catalog.js';
 import type { ExtractionBusyErrorCode, ExtractionErrorCode } from './extraction.js';
 import type {
   HeadersTooLargeErrorCode,
@@ -28,6 +28,7 @@ export type ErrorCode =
   | PermissionDeniedErrorCode
   | CorpusNotFoundErrorCode
   | CorpusExistsErrorCode
+  | ApiKeyNotFoundErrorCode
   | DocumentNotFoundErrorCode
   | ConflictErrorCode
   | QuotaExceededErrorCode

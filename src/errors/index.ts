@@ -23,6 +23,8 @@ export {
   CorpusNotFoundError,
   DocumentNotFoundError,
   QuotaExceededError,
+  ApiKeyNotFoundError,
+  type ApiKeyNotFoundErrorCode,
   type ConflictErrorCode,
   type CorpusExistsErrorCode,
   type CorpusNotFoundErrorCode,

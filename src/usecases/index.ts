@@ -8,4 +8,4 @@ export { contentHash } from './documents/content-hash.js';
 export { createCorpus, ensureCorpus, getCorpus, listCorpora, type CorpusView } from './corpora/corpora.js';
 export { setQuota, showQuota, type UsageView } from './corpora/quota.js';
 export { requireCorpus } from './corpora/require-corpus.js';
-export { ApiKeyNotFoundError, createApiKey, listApiKeys, revokeApiKey, type NewApiKeyInput } from './api-keys/api-keys.js';
+export { createApiKey, listApiKeys, revokeApiKey, type NewApiKeyInput } from './api-keys/api-keys.js';

@@ -1,14 +1,7 @@
 import { authorize, generateApiKey, type Principal } from '../../auth/index.js';
-import { GatewayError, InvalidRequestError } from '../../errors/index.js';
+import { ApiKeyNotFoundError, InvalidRequestError } from '../../errors/index.js';
 import type { ApiKeyRecord, ApiKeyRole } from '../../store/index.js';
 import type { UseCaseDeps } from '../deps.js';
-
-/** No API key with this id (of the principal's customer). */
-export class ApiKeyNotFoundError extends GatewayError {
-  constructor(keyId: string) {
-    super('NOT_FOUND', `no API key with id ${keyId}`);
-  }
-}
 
 export interface NewApiKeyInput {
   readonly customerId: string;
