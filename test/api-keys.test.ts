@@ -1,15 +1,12 @@
 import request from 'supertest';
-import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, type TestGateway } from './helpers/gateway.js';
+import { CORPUS, CUSTOMER, useGateway } from './helpers/gateway.js';
 
-let gw: TestGateway;
+const gw = useGateway({ scope: 'each' });
 const url = `/v1/upload?c=${CUSTOMER}&o=${CORPUS}`;
 
 beforeEach(async () => {
-  gw = await startGateway();
   await gw.store.createCorpus({ customerId: CUSTOMER, corpusId: '152', name: 'second' });
 });
-afterEach(() => gw.close());
-afterAll(() => closeTestIssuer());
 
 const uploadWithKey = (key: string, path = url) =>
   request(gw.app).post(path).set('x-api-key', key).attach('file', Buffer.from(`text for ${path}`), `k-${Math.random()}.txt`);

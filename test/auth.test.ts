@@ -4,10 +4,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, testIssuer, type TestGateway } from './helpers/gateway.js';
+import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, testIssuer, useGateway, type TestGateway } from './helpers/gateway.js';
 import { rsaIssuer, signHs256, signRs256, startJwksServer, unsignedToken, WRITE_CLAIMS } from './helpers/keys.js';
 
 const url = `/v1/upload?c=${CUSTOMER}&o=${CORPUS}`;
+/**
+ * The gateway a test of 'other key sources' or 'an unreachable JWKS' starts itself, each with its
+ * own key source. One issuer for the whole file: the fixtures below leave it to afterAll here.
+ */
 let gw: TestGateway;
 
 afterEach(async () => {
@@ -34,9 +38,7 @@ function expectInvalidToken(res: request.Response, details?: string) {
 }
 
 describe('JWT verified against a JWKS (RS256)', () => {
-  beforeEach(async () => {
-    gw = await startGateway();
-  });
+  const gw = useGateway({ scope: 'each', closeIssuer: false });
 
   it('accepts a valid token', async () => {
     expect((await uploadWith(gw.app, `Bearer ${await gw.token()}`)).status).toBe(200);
@@ -135,9 +137,7 @@ describe('JWT verified against a JWKS (RS256)', () => {
 });
 
 describe('issuer and audience', () => {
-  beforeEach(async () => {
-    gw = await startGateway({ JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'corpusgate' });
-  });
+  const gw = useGateway({ scope: 'each', env: { JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'corpusgate' }, closeIssuer: false });
 
   it('accepts the configured iss and aud and refuses others', async () => {
     const { issuer } = await testIssuer();
@@ -192,13 +192,14 @@ describe('strict claims, with every key source', () => {
 
   describe.each(sources)('%s', (_name, setup) => {
     let sign: Signer;
-    let strict: TestGateway;
-    beforeAll(async () => {
-      const s = await setup();
-      sign = s.sign;
-      strict = await startGateway(s.env);
+    const strict = useGateway({
+      closeIssuer: false,
+      env: async () => {
+        const s = await setup();
+        sign = s.sign;
+        return s.env;
+      },
     });
-    afterAll(() => strict.close());
     const uploadWith = (_app: unknown, authorization: string, name: string) => uploadWithApp(strict.app, authorization, name);
     const stored = (name: string) => strict.store.getDocument({ customerId: CUSTOMER, corpusId: CORPUS, documentId: name });
 

@@ -1,27 +1,27 @@
 import request from 'supertest';
-import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, type TestGateway } from './helpers/gateway.js';
-import { listen, type ListeningApp } from './helpers/raw-client.js';
+import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, useGateway, type TestGateway } from './helpers/gateway.js';
 import { asJson, sampleDocument } from './helpers/documents.js';
 
 const url = `/v1/upload?c=${CUSTOMER}&o=${CORPUS}`;
-let gw: TestGateway;
+/** The gateway a test of 'quotas' or 'restart' starts itself (each its own env, or a restart). */
+let gw: TestGateway | undefined;
 let token: string;
 
-afterEach(() => gw.close());
+afterEach(async () => {
+  await gw?.close();
+  gw = undefined;
+});
 afterAll(() => closeTestIssuer());
 
 const upload = (target: TestGateway['app'] | string, name: string, content: string | Buffer, path = url) =>
   request(target).post(path).set('Authorization', `Bearer ${token}`).attach('file', Buffer.from(content), name);
 
 describe('concurrent uploads of one document id', () => {
-  let server: ListeningApp;
+  const gw = useGateway({ scope: 'each', listen: true, closeIssuer: false });
   beforeEach(async () => {
-    gw = await startGateway();
     token = await gw.token();
-    server = await listen(gw.app);
   });
-  afterEach(() => server.close());
-  const base = () => `http://127.0.0.1:${server.port}`;
+  const base = () => `http://127.0.0.1:${gw.server.port}`;
 
   it('with different content: exactly one 200, the others 409', async () => {
     const results = await Promise.all(Array.from({ length: 16 }, (_, i) => upload(base(), 'race.txt', `version ${i}`)));

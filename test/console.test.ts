@@ -11,7 +11,7 @@ import request from 'supertest';
 import { pdf, textPage } from '../scripts/fixtures.js';
 import { generateApiKey } from '../src/auth/index.js';
 import { consoleStaticDir } from '../src/http/console-route.js';
-import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, type TestGateway } from './helpers/gateway.js';
+import { CORPUS, CUSTOMER, useGateway } from './helpers/gateway.js';
 import { uploadForm } from './helpers/upload.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -20,14 +20,7 @@ const REQUIRED = process.env['CI'] === 'true';
 const STATIC_DIR = consoleStaticDir();
 
 describe('the /console static files', () => {
-  let gw: TestGateway;
-  beforeAll(async () => {
-    gw = await startGateway();
-  });
-  afterAll(async () => {
-    await gw.close();
-    await closeTestIssuer();
-  });
+  const gw = useGateway();
 
   it('serves the page with a strict Content-Security-Policy and revalidating caches', async () => {
     const redirect = await request(gw.app).get('/console');
@@ -125,13 +118,21 @@ interface RenderedSection {
 }
 
 describeBrowser('the web console in headless Chromium', () => {
-  let gw: TestGateway;
   let server: http.Server;
   let base: string;
   let admin: { key: string; keyId: string };
   let browser: Browser | undefined;
   let page: Page;
   const pageProblems: string[] = [];
+
+  // Declared before useGateway: after* hooks run in the order declared, so the browser and the
+  // server in front of the gateway are closed before the gateway is.
+  afterAll(async () => {
+    await browser?.close();
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+  const gw = useGateway();
 
   const api = async (method: string, urlPath: string, body?: unknown) => {
     const res = await fetch(`${base}${urlPath}`, {
@@ -158,7 +159,6 @@ describeBrowser('the web console in headless Chromium', () => {
   };
 
   beforeAll(async () => {
-    gw = await startGateway();
     server = http.createServer(gw.app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -184,14 +184,6 @@ describeBrowser('the web console in headless Chromium', () => {
     });
     page.on('pageerror', (err) => pageProblems.push(`uncaught: ${err.message}`));
   }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve));
-    await gw?.close();
-    await closeTestIssuer();
-  });
 
   /** Waits until `predicate` holds in the page; on timeout, says what the page showed instead. */
   async function until(what: string, predicate: (arg: string) => boolean, arg = ''): Promise<void> {

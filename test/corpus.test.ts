@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, type TestGateway } from './helpers/gateway.js';
+import { CORPUS, CUSTOMER, useGateway } from './helpers/gateway.js';
 import { CODES_FOR_WHY, containsPhrase, CORPUS_DIR, flattenSections, loadManifest, normalizeForMatch, sectionsText, type JsonSection, type ManifestEntry } from './helpers/corpus.js';
 
 /**
@@ -43,15 +43,12 @@ if (!manifest) {
   console.warn(`shared corpus not found at ${CORPUS_DIR}: corpus conformance test skipped`);
 } else {
   describe('shared corpus conformance', () => {
-    let gw: TestGateway;
+    const gw = useGateway();
     let token: string;
     beforeAll(async () => {
-      gw = await startGateway();
       token = await gw.token();
     });
-    afterAll(async () => {
-      await gw.close();
-      await closeTestIssuer();
+    afterAll(() => {
       process.stdout.write(`\ncorpus: ${results.passed} passed, ${results.failed} failed\n`);
     });
 

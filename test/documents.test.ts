@@ -1,20 +1,17 @@
 import request from 'supertest';
 import { create } from '@bufbuild/protobuf';
 import { DocumentSchema, SectionSchema, type Section } from '../src/document/index.js';
-import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, type TestGateway } from './helpers/gateway.js';
+import { CORPUS, CUSTOMER, useGateway } from './helpers/gateway.js';
 import { asBinary, asJson, asText, sampleDocument } from './helpers/documents.js';
 import { filePart, multipart, type RawPart } from './helpers/multipart.js';
 
-let gw: TestGateway;
+const gw = useGateway({ scope: 'each' });
 let token: string;
 const url = `/v1/upload?c=${CUSTOMER}&o=${CORPUS}`;
 
 beforeEach(async () => {
-  gw = await startGateway();
   token = await gw.token();
 });
-afterEach(() => gw.close());
-afterAll(() => closeTestIssuer());
 
 function sendRaw(parts: RawPart[], path = url) {
   const { body, contentType } = multipart(parts);

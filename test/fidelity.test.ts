@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, type TestGateway } from './helpers/gateway.js';
+import { CORPUS, CUSTOMER, useGateway } from './helpers/gateway.js';
 import { CORPUS_DIR, flattenSections, loadManifest, sectionsText } from './helpers/corpus.js';
 import { fidelity, hyphenBreaks, sentenceBreaks, totalWords, type Fidelity } from './helpers/fidelity.js';
 
@@ -40,17 +40,12 @@ interface Row extends Fidelity {
 const files = (manifest ?? []).filter((e) => fs.existsSync(path.join(REFERENCE_DIR, `${e.file}.txt`)) && (e.kind === 'pdf' || e.kind === 'docx'));
 
 (manifest ? describe : describe.skip)('extraction fidelity against the reference extractors', () => {
-  let gw: TestGateway;
+  const gw = useGateway();
   let token: string;
   const rows: Row[] = [];
 
   beforeAll(async () => {
-    gw = await startGateway();
     token = await gw.token();
-  });
-  afterAll(async () => {
-    await gw.close();
-    await closeTestIssuer();
   });
 
   it('measures every accepted PDF and docx', async () => {

@@ -4,19 +4,14 @@ import { DocumentSchema, SectionSchema, packDocument, encodeDocument } from '../
 import { asBinary, asText, sampleDocument } from './helpers/documents.js';
 import { filePart, multipart } from './helpers/multipart.js';
 import { uploadText } from './helpers/upload.js';
-import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, type TestGateway } from './helpers/gateway.js';
+import { CORPUS, CUSTOMER, useGateway } from './helpers/gateway.js';
 
 /** Issue 11 item 2: one nesting limit (64) for every JSON input; nothing stored can break a read. */
 
-let gw: TestGateway;
+const gw = useGateway();
 let key: string;
 beforeAll(async () => {
-  gw = await startGateway();
   key = (await gw.apiKey('admin')).key;
-});
-afterAll(async () => {
-  await gw.close();
-  await closeTestIssuer();
 });
 
 const objects = (depth: number, leaf = '1') => '{"a":'.repeat(depth) + leaf + '}'.repeat(depth);

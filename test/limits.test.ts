@@ -5,26 +5,18 @@ import path from 'node:path';
 import request from 'supertest';
 import { textPdf } from '../scripts/fixtures.js';
 import { SPOOL_AFTER_BYTES } from '../src/http/file-part.js';
-import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, type TestGateway } from './helpers/gateway.js';
-import { listen, streamUpload, type ListeningApp } from './helpers/raw-client.js';
+import { CORPUS, CUSTOMER, startGateway, useGateway } from './helpers/gateway.js';
+import { streamUpload } from './helpers/raw-client.js';
 import { waitFor } from './helpers/wait.js';
 
 const url = `/v1/upload?c=${CUSTOMER}&o=${CORPUS}`;
 const MB = 1024 * 1024;
-let gw: TestGateway;
-let server: ListeningApp;
+const gw = useGateway({ scope: 'each', listen: true });
 let token: string;
 
 beforeEach(async () => {
-  gw = await startGateway();
-  server = await listen(gw.app);
   token = await gw.token();
 });
-afterEach(async () => {
-  await server.close();
-  await gw.close();
-});
-afterAll(() => closeTestIssuer());
 
 async function expectNothingStored() {
   expect(await gw.store.getUsage({ customerId: CUSTOMER, corpusId: CORPUS })).toMatchObject({ usedDocs: 0, usedChars: 0 });
@@ -43,25 +35,25 @@ async function expectStillServing() {
 
 describe('upload size limit', () => {
   it('answers 413 to a 50 MB streamed body as soon as the limit is crossed, reading < 11 MB', async () => {
-    const res = await streamUpload({ port: server.port, path: url, token, fileBytes: 50 * MB });
+    const res = await streamUpload({ port: gw.server.port, path: url, token, fileBytes: 50 * MB });
     expect(res.status).toBe(413);
     expect(res.headers['connection']).toBe('close');
     expect(res.body).toMatchObject({ httpCode: 413, internalCode: 'PAYLOAD_TOO_LARGE' });
     expect(res.body['details']).toContain('10485760');
-    await server.waitForClosedConnections(1);
-    expect(server.closedBytesRead[0]).toBeLessThan(11 * 1000 * 1000);
-    expect(server.closedBytesRead[0]).toBeGreaterThan(10 * MB);
+    await gw.server.waitForClosedConnections(1);
+    expect(gw.server.closedBytesRead[0]).toBeLessThan(11 * 1000 * 1000);
+    expect(gw.server.closedBytesRead[0]).toBeGreaterThan(10 * MB);
     await expectNothingStored();
     await expectSpoolEmpty();
     await expectStillServing();
   });
 
   it('answers 413 from Content-Length alone, before reading the body', async () => {
-    const res = await streamUpload({ port: server.port, path: url, token, fileBytes: 50 * MB, declareLength: true });
+    const res = await streamUpload({ port: gw.server.port, path: url, token, fileBytes: 50 * MB, declareLength: true });
     expect(res.status).toBe(413);
     expect(res.headers['connection']).toBe('close');
-    await server.waitForClosedConnections(1);
-    expect(server.closedBytesRead[0]).toBeLessThan(2 * MB);
+    await gw.server.waitForClosedConnections(1);
+    expect(gw.server.closedBytesRead[0]).toBeLessThan(2 * MB);
     await expectNothingStored();
   });
 
@@ -75,7 +67,7 @@ describe('upload size limit', () => {
       ]);
     /** Sends only the head of a request, as curl does, and collects what the server writes. */
     function openRequest(contentLength: number, bearer: string) {
-      const socket = net.connect(server.port, '127.0.0.1');
+      const socket = net.connect(gw.server.port, '127.0.0.1');
       let received = '';
       socket.on('data', (d) => (received += d.toString('latin1')));
       socket.write(
@@ -111,9 +103,9 @@ describe('upload size limit', () => {
   });
 
   it('accepts a file of exactly MAX_UPLOAD_BYTES and refuses one byte more', async () => {
-    const exact = await streamUpload({ port: server.port, path: url, token, fileBytes: 10 * MB, filename: 'exact.txt', declareLength: true });
+    const exact = await streamUpload({ port: gw.server.port, path: url, token, fileBytes: 10 * MB, filename: 'exact.txt', declareLength: true });
     expect(exact.status).toBe(200);
-    const over = await streamUpload({ port: server.port, path: url, token, fileBytes: 10 * MB + 1, filename: 'over.txt', declareLength: true });
+    const over = await streamUpload({ port: gw.server.port, path: url, token, fileBytes: 10 * MB + 1, filename: 'over.txt', declareLength: true });
     expect(over.status).toBe(413);
     expect(await gw.store.getUsage({ customerId: CUSTOMER, corpusId: CORPUS })).toMatchObject({ usedDocs: 1 });
     await expectSpoolEmpty();
@@ -121,14 +113,14 @@ describe('upload size limit', () => {
 
   it('takes a chunked upload (no Content-Length) of exactly MAX_UPLOAD_BYTES whole', async () => {
     // Without a Content-Length the file's buffer grows as it arrives: every byte must be kept.
-    const res = await streamUpload({ port: server.port, path: url, token, fileBytes: 10 * MB, filename: 'chunked.txt' });
+    const res = await streamUpload({ port: gw.server.port, path: url, token, fileBytes: 10 * MB, filename: 'chunked.txt' });
     expect(res.status).toBe(200);
     expect(await gw.store.getUsage({ customerId: CUSTOMER, corpusId: CORPUS })).toMatchObject({ usedDocs: 1, usedChars: 10 * MB });
   });
 
   it('leaves nothing behind when the client disconnects mid-upload', async () => {
-    await streamUpload({ port: server.port, path: url, token, fileBytes: 5 * MB, abortAfter: 2 * MB, filename: 'gone.txt' });
-    await server.waitForClosedConnections(1);
+    await streamUpload({ port: gw.server.port, path: url, token, fileBytes: 5 * MB, abortAfter: 2 * MB, filename: 'gone.txt' });
+    await gw.server.waitForClosedConnections(1);
     await expectNothingStored();
     await expectSpoolEmpty();
     await expectStillServing();
@@ -224,10 +216,10 @@ describe('malformed requests', () => {
   });
 
   it('answers 401 to a large unauthenticated body without reading it', async () => {
-    const res = await streamUpload({ port: server.port, path: url, token: 'nope', fileBytes: 50 * MB });
+    const res = await streamUpload({ port: gw.server.port, path: url, token: 'nope', fileBytes: 50 * MB });
     expect(res.status).toBe(401);
-    await server.waitForClosedConnections(1);
-    expect(server.closedBytesRead[0]).toBeLessThan(11 * 1000 * 1000);
+    await gw.server.waitForClosedConnections(1);
+    expect(gw.server.closedBytesRead[0]).toBeLessThan(11 * 1000 * 1000);
   });
 
   it('keeps serving on keep-alive connections after errors', async () => {

@@ -1,15 +1,8 @@
 import request from 'supertest';
 import { ROUTES } from '../src/http/routes.js';
-import { closeTestIssuer, startGateway, type TestGateway } from './helpers/gateway.js';
+import { useGateway } from './helpers/gateway.js';
 
-let gw: TestGateway;
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await gw.close();
-  await closeTestIssuer();
-});
+const gw = useGateway();
 
 /**
  * /openapi.json describes every route; that every response of the suite matches it is checked

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import net from 'node:net';
 import { MAX_HEADER_BYTES } from '../src/http/http-server.js';
-import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, type TestGateway } from './helpers/gateway.js';
-import { listen, streamUpload, type ListeningApp } from './helpers/raw-client.js';
+import { CORPUS, CUSTOMER, useGateway } from './helpers/gateway.js';
+import { streamUpload } from './helpers/raw-client.js';
 
 /**
  * Slow and oversized clients against a real listening server, with short timeouts. The bounds
@@ -20,24 +20,21 @@ const boundary = 'slow-boundary';
 const partHead = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="slow.txt"\r\n\r\n`;
 const partTail = `\r\n--${boundary}--\r\n`;
 
-let gw: TestGateway;
-let server: ListeningApp;
-let token: string;
-
-beforeEach(async () => {
-  gw = await startGateway({
+/** On a real port, with the gateway's own (short) HTTP limits. */
+const gw = useGateway({
+  scope: 'each',
+  listen: true,
+  env: {
     HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
     BODY_IDLE_TIMEOUT_MS: String(BODY_IDLE_TIMEOUT_MS),
     UPLOAD_DEADLINE_MS: String(UPLOAD_DEADLINE_MS),
-  });
-  server = await listen(gw.app, gw.config.http);
+  },
+});
+let token: string;
+
+beforeEach(async () => {
   token = await gw.token();
 });
-afterEach(async () => {
-  await server.close();
-  await gw.close();
-});
-afterAll(() => closeTestIssuer());
 
 interface RawAnswer {
   readonly status: number;
@@ -124,7 +121,7 @@ async function expectNothingStored() {
 
 describe('slow request bodies', () => {
   it('answers 408 and closes when a body trickles one byte at a time slower than BODY_IDLE_TIMEOUT_MS', async () => {
-    const conn = connect(server.port);
+    const conn = connect(gw.server.port);
     conn.send(uploadHead(partHead.length + 100 + partTail.length) + partHead);
     trickle(conn, BODY_IDLE_TIMEOUT_MS * 2, 100);
     const answer = await conn.answer;
@@ -136,7 +133,7 @@ describe('slow request bodies', () => {
 
   it('answers 408 when the Content-Length is 1000 bytes larger than the body sent', async () => {
     const body = partHead + 'a'.repeat(500) + partTail;
-    const conn = connect(server.port);
+    const conn = connect(gw.server.port);
     conn.send(uploadHead(body.length + 1000) + body);
     const answer = await conn.answer;
     expectTimeoutAnswer(answer, 'BODY_IDLE_TIMEOUT_MS');
@@ -145,7 +142,7 @@ describe('slow request bodies', () => {
   });
 
   it('answers 408 when a steady trickle passes UPLOAD_DEADLINE_MS', async () => {
-    const conn = connect(server.port);
+    const conn = connect(gw.server.port);
     conn.send(uploadHead(partHead.length + 10_000 + partTail.length) + partHead);
     trickle(conn, BODY_IDLE_TIMEOUT_MS / 4, 10_000); // always within the idle timeout
     const answer = await conn.answer;
@@ -158,7 +155,7 @@ describe('slow request bodies', () => {
   it('answers 408 to a stalled JSON body too (POST /v1/index)', async () => {
     const { key } = await gw.apiKey('index');
     const json = JSON.stringify({ customerId: CUSTOMER, corpusId: CORPUS, document: { documentId: 'x', section: [{ text: 'never' }] } });
-    const conn = connect(server.port);
+    const conn = connect(gw.server.port);
     conn.send(
       `POST /v1/index HTTP/1.1\r\nHost: localhost\r\nx-api-key: ${key}\r\ncustomer-id: ${CUSTOMER}\r\n` +
         `Content-Type: application/json\r\nContent-Length: ${json.length}\r\n\r\n${json.slice(0, 20)}`,
@@ -170,10 +167,10 @@ describe('slow request bodies', () => {
   });
 
   it('still takes a 2 MB upload sent at a normal speed, and a small one on the same server', async () => {
-    const big = await streamUpload({ port: server.port, path: uploadPath, token, fileBytes: 2 * 1024 * 1024, filename: 'big.txt' });
+    const big = await streamUpload({ port: gw.server.port, path: uploadPath, token, fileBytes: 2 * 1024 * 1024, filename: 'big.txt' });
     expect(big.status).toBe(200);
     const body = partHead + 'small and quick' + partTail;
-    const conn = connect(server.port);
+    const conn = connect(gw.server.port);
     conn.send(uploadHead(body.length, 'Connection: close\r\n') + body);
     const small = await conn.answer;
     expect(small.status).toBe(200);
@@ -183,7 +180,7 @@ describe('slow request bodies', () => {
 
 describe('slow request headers', () => {
   it('answers 408 JSON and closes when the headers come one line at a time past HEADERS_TIMEOUT_MS', async () => {
-    const conn = connect(server.port);
+    const conn = connect(gw.server.port);
     conn.send(`POST ${uploadPath} HTTP/1.1\r\n`);
     const timer = setInterval(() => conn.send(`X-Slow-${Date.now()}: one more line\r\n`), HEADERS_TIMEOUT_MS / 3);
     const answer = await conn.answer.finally(() => clearInterval(timer));
@@ -197,7 +194,7 @@ describe('slow request headers', () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const get = () =>
       new Promise<{ status: number; socket: unknown }>((resolve, reject) => {
-        const req = http.get({ host: '127.0.0.1', port: server.port, path: '/healthz', agent }, (res) => {
+        const req = http.get({ host: '127.0.0.1', port: gw.server.port, path: '/healthz', agent }, (res) => {
           res.resume();
           res.on('end', () => resolve({ status: res.statusCode ?? 0, socket: req.socket }));
         });
@@ -222,7 +219,7 @@ describe('large request headers', () => {
     return new Promise((resolve, reject) => {
       const req = http.request({
         host: '127.0.0.1',
-        port: server.port,
+        port: gw.server.port,
         method: 'POST',
         path: uploadPath,
         agent: false,
@@ -257,7 +254,7 @@ describe('large request headers', () => {
   });
 
   it('answers 400 JSON to a request it cannot parse', async () => {
-    const conn = connect(server.port);
+    const conn = connect(gw.server.port);
     conn.send('POST /v1/upload HTTP/1.1\r\nHost: localhost\r\nBad Header Name: x\r\n\r\n');
     const answer = await conn.answer;
     expect(answer.status).toBe(400);

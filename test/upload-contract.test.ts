@@ -1,17 +1,14 @@
 import request from 'supertest';
-import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, type TestGateway } from './helpers/gateway.js';
+import { CORPUS, CUSTOMER, useGateway } from './helpers/gateway.js';
 import { asBinary, asJson, sampleDocument } from './helpers/documents.js';
 
-let gw: TestGateway;
+const gw = useGateway({ scope: 'each' });
 let token: string;
 const url = `/v1/upload?c=${CUSTOMER}&o=${CORPUS}`;
 
 beforeEach(async () => {
-  gw = await startGateway();
   token = await gw.token();
 });
-afterEach(() => gw.close());
-afterAll(() => closeTestIssuer());
 
 const upload = (path = url) => request(gw.app).post(path).set('Authorization', `Bearer ${token}`);
 

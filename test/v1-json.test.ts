@@ -1,17 +1,14 @@
 import request from 'supertest';
 import { asJson, sampleDocument } from './helpers/documents.js';
 import { uploadText } from './helpers/upload.js';
-import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, type TestGateway } from './helpers/gateway.js';
+import { CORPUS, CUSTOMER, useGateway } from './helpers/gateway.js';
 
-let gw: TestGateway;
+const gw = useGateway({ scope: 'each' });
 let key: string;
 
 beforeEach(async () => {
-  gw = await startGateway();
   key = (await gw.apiKey('index')).key;
 });
-afterEach(() => gw.close());
-afterAll(() => closeTestIssuer());
 
 const post = (path: string, body: unknown, headers: Record<string, string> = { 'customer-id': CUSTOMER }) =>
   request(gw.app).post(path).set('x-api-key', key).set(headers).send(body as object);

@@ -3,18 +3,15 @@ import { fromText } from '@bufbuild/protobuf/txtpb';
 import request from 'supertest';
 import { DocumentSchema } from '../src/document/index.js';
 import { uploadText } from './helpers/upload.js';
-import { closeTestIssuer, CORPUS, CUSTOMER, startGateway, type TestGateway } from './helpers/gateway.js';
+import { CORPUS, CUSTOMER, useGateway } from './helpers/gateway.js';
 
-let gw: TestGateway;
+const gw = useGateway({ scope: 'each' });
 let admin: string;
 const docs = `/v2/corpora/${CORPUS}/documents`;
 
 beforeEach(async () => {
-  gw = await startGateway();
   admin = (await gw.apiKey('admin')).key;
 });
-afterEach(() => gw.close());
-afterAll(() => closeTestIssuer());
 
 const as = (key: string) => ({
   get: (path: string) => request(gw.app).get(path).set('x-api-key', key),

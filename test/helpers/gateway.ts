@@ -6,6 +6,7 @@ import { buildApp, type AppDeps } from '../../src/app.js';
 import { createAuthenticator, generateApiKey, resolveKeySource } from '../../src/auth/index.js';
 import type { ApiKeyRole, Store } from '../../src/store/index.js';
 import { recordResponses } from './response-recorder.js';
+import { listen, type ListeningApp } from './raw-client.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { openSqliteStore } from '../../src/store/index.js';
 import { createExtractionPool, type Extractor } from '../../src/extract/index.js';
@@ -115,4 +116,94 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
     },
   };
   return gateway;
+}
+
+/** How `useGateway` starts its gateway. */
+export interface GatewayFixtureOptions {
+  /**
+   * startGateway's `env`. A function is called in the hook, when it starts the gateway (e.g. for
+   * configuration that an earlier hook prepares).
+   */
+  readonly env?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
+  readonly extras?: GatewayExtras;
+  /**
+   * 'all' (default): one gateway for the block `useGateway` is called in (the file at top level),
+   * started in beforeAll. 'each': a fresh gateway, on a fresh database, for every test.
+   */
+  readonly scope?: 'all' | 'each';
+  /** Also serve the app on a real port (`server`), with the gateway's own HTTP limits. */
+  readonly listen?: boolean;
+  /**
+   * Close the shared RSA issuer and its JWKS server after the block (default true). False where
+   * the file closes it itself, e.g. when the same file also starts gateways of its own.
+   */
+  readonly closeIssuer?: boolean;
+}
+
+/**
+ * A gateway managed by `useGateway`: its properties are those of the gateway running now. They
+ * exist only inside tests and hooks declared after `useGateway` in the same block (or nested
+ * blocks). The fixture closes it; restart() and close() are left to gateways a test starts itself.
+ */
+export interface GatewayFixture extends Omit<TestGateway, 'restart' | 'close'> {
+  /** The app on a real port (`listen: true`), closed before the gateway. */
+  readonly server: ListeningApp;
+}
+
+/**
+ * Registers the hooks that start a gateway (startGateway) before the tests of the calling block
+ * and close it after them, and returns a handle to it:
+ *
+ *     const gw = useGateway({ scope: 'each', env: { EXTRACT_WORKERS: '1' } });
+ *     it('...', async () => { await request(gw.app).get('/readyz'); });
+ *
+ * Hooks run in the order they are declared (jest-circus, after* hooks too): a block's own
+ * beforeAll/beforeEach declared after `useGateway` see the gateway; its afterAll/afterEach
+ * declared after `useGateway` run once the gateway is closed (declare them before if they must
+ * run first, e.g. closing a browser that still talks to the gateway).
+ */
+export function useGateway(options: GatewayFixtureOptions = {}): GatewayFixture {
+  const { env = {}, extras = {}, scope = 'all', listen: onPort = false, closeIssuer = true } = options;
+  let current: TestGateway | undefined;
+  let server: ListeningApp | undefined;
+  const before = scope === 'each' ? beforeEach : beforeAll;
+  const after = scope === 'each' ? afterEach : afterAll;
+
+  before(async () => {
+    current = await startGateway(typeof env === 'function' ? await env() : env, undefined, extras);
+    if (onPort) server = await listen(current.app, current.config.http);
+  });
+  after(async () => {
+    const [closingServer, closingGateway] = [server, current];
+    server = undefined;
+    current = undefined;
+    try {
+      await closingServer?.close();
+    } finally {
+      await closingGateway?.close();
+    }
+  });
+  if (closeIssuer) afterAll(() => closeTestIssuer());
+
+  const gateway = (): TestGateway => {
+    if (!current) throw new Error('useGateway: the gateway exists only inside the tests and hooks of the block that called useGateway');
+    return current;
+  };
+  return {
+    get app() { return gateway().app; },
+    get store() { return gateway().store; },
+    get extractor() { return gateway().extractor; },
+    get readiness() { return gateway().readiness; },
+    get config() { return gateway().config; },
+    get dir() { return gateway().dir; },
+    get spoolDir() { return gateway().spoolDir; },
+    get dbFile() { return gateway().dbFile; },
+    get server() {
+      if (!onPort) throw new Error('useGateway: pass { listen: true } for a server on a real port');
+      gateway();
+      return server!;
+    },
+    token: (claims) => gateway().token(claims),
+    apiKey: (role, keyOptions) => gateway().apiKey(role, keyOptions),
+  };
 }
