@@ -204,7 +204,7 @@ async function benchListing(t: Target, store: Store, extra: number): Promise<voi
   for (let i = 0; i < extra; i++) {
     const id = `listed-${String(i).padStart(6, '0')}`;
     await store.putIfAbsent({
-      key: { customerId: CUSTOMER, corpusId: CORPUS, documentId: id }, contentHash: id, document: { bytes: new Uint8Array([10, 1, 120]), encoding: 'identity' },
+      key: { customerId: CUSTOMER, corpusId: CORPUS, documentId: id }, contentHash: id, uploadHash: id, document: { bytes: new Uint8Array([10, 1, 120]), encoding: 'identity' },
       title: '', metadataJson: JSON.stringify({ lang: i % 2 ? 'fr' : 'en', n: i }), charge: { numChars: 1, numMetadataChars: 1 },
       provenance: { sourceSha256: '0'.repeat(64), sourceSize: 1, sourceFormat: 'bench', uploader: 'bench', extractor: 'bench', extractionMs: 0 },
     }, () => {}); // the bench's corpus has no limits

@@ -129,6 +129,7 @@ describe('read paths', () => {
     await gw.store.putIfAbsent({
       key: { customerId: CUSTOMER, corpusId: CORPUS, documentId: 'legacy' },
       contentHash: 'legacy-hash',
+      uploadHash: 'legacy-hash',
       document: packDocument(encodeDocument(document)),
       title: '',
       metadataJson: legacyMetadata,

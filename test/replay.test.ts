@@ -108,13 +108,10 @@ describe('a replay is answered without parsing', () => {
     expect(await gw.store.getUsage({ customerId: CUSTOMER, corpusId: CORPUS })).toEqual(usage);
   });
 
-  // KNOWN FAILURE, so marked it.failing: since d71288b ("Document uploads are identified by the
-  // Document, not its encoding") a Document row is stored under documentContentHash (the hash of
-  // the decoded Document), which the check before extraction (contentHash of the bytes) never
-  // finds; a Document replay is parsed again and only putIfAbsent answers it as a replay. With
-  // the worker held it gets 503. Once the replay path answers these before parsing, these two
-  // fail as "it.failing": turn them into plain `it`.
-  it.failing('the same Document file (.json, .pbtxt) under any name: 200 ALREADY_EXISTS while no parse is possible', async () => {
+  // A Document is stored under the hash of the decoded Document (so its .json, .pbtxt and .pb are
+  // one document); the check before parsing finds it by the hash of the upload as sent
+  // (upload_hash, store migration 5).
+  it('the same Document file (.json, .pbtxt) under any name: 200 ALREADY_EXISTS while no parse is possible', async () => {
     const json = asJson(sampleDocument('replay-json'));
     const pbtxt = asText(sampleDocument('replay-pbtxt'));
     const firstJson = await upload('a.json', json);
@@ -133,7 +130,7 @@ describe('a replay is answered without parsing', () => {
     }
   });
 
-  it.failing('the same Document through POST /v1/index: 200 ALREADY_EXISTS while no parse is possible', async () => {
+  it('the same Document through POST /v1/index: 200 ALREADY_EXISTS while no parse is possible', async () => {
     const json = asJson(sampleDocument('replay-index'));
     const first = await index(json);
     expect(first.status).toBe(200);

@@ -46,7 +46,13 @@ export interface DocumentProvenance {
 
 export interface NewDocument {
   readonly key: DocumentKey;
+  /** The identity of the content: same key + same contentHash is a replay, another is a conflict. */
   readonly contentHash: string;
+  /**
+   * The hash of the upload as sent (bytes + doc_metadata; src/usecases/documents/content-hash.ts, uploadHash()). For raw files
+   * it equals contentHash; for Document uploads contentHash is the Document's canonical hash.
+   */
+  readonly uploadHash: string;
   /** The Document as binary protobuf, packed by its extraction worker: stored as it is. */
   readonly document: PackedDocument;
   /** The Document's title and metadata_json, kept beside it for listing and filtering. */
@@ -130,8 +136,11 @@ export interface UsageReport extends ScopeUsage {
 export interface DocumentStore {
   /** Called before parsing an upload whose id is known (raw files): replay or conflict early. */
   findDocument(key: DocumentKey): Promise<StoredDocumentSummary | null>;
-  /** Called before decoding a Document upload: the same bytes + metadata were stored already. */
-  findDocumentByContentHash(ref: CorpusRef, contentHash: string): Promise<StoredDocumentSummary | null>;
+  /**
+   * Called before decoding a Document upload: a document stored from the same upload (bytes +
+   * doc_metadata, NewDocument.uploadHash) in this corpus.
+   */
+  findDocumentByUploadHash(ref: CorpusRef, uploadHash: string): Promise<StoredDocumentSummary | null>;
   /** The stored Document, binary protobuf. */
   getDocument(key: DocumentKey): Promise<Uint8Array | null>;
 

@@ -4,7 +4,7 @@ export { indexDocument } from './documents/index-document.js';
 export { listDocuments, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type DocumentListing, type ListRequest } from './documents/list.js';
 export { getDocument, getDocumentRecord } from './documents/read.js';
 export { deleteDocument } from './documents/delete.js';
-export { contentHash } from './documents/content-hash.js';
+export { uploadHash } from './documents/content-hash.js';
 export { createCorpus, ensureCorpus, getCorpus, listCorpora, type CorpusView } from './corpora/corpora.js';
 export { setQuota, showQuota, type UsageView } from './corpora/quota.js';
 export { requireCorpus } from './corpora/require-corpus.js';

@@ -29,6 +29,7 @@ function newDoc(documentId: string, contentHash: string, numChars = 10, numMetad
   return {
     key: key(documentId),
     contentHash,
+    uploadHash: `upload of ${contentHash}`,
     document: packDocument(encoded(documentId)),
     charge: { numChars, numMetadataChars },
     title: `title of ${documentId}`,
@@ -78,8 +79,9 @@ export function describeStore(name: string, open: OpenStore): void {
       expect(outcome.stored.charge).toEqual({ numChars: 10, numMetadataChars: 2 });
       expect(await store.getDocument(key('a'))).toEqual(encoded('a'));
       expect(await store.findDocument(key('a'))).toMatchObject({ contentHash: 'h1', charge: { numChars: 10, numMetadataChars: 2 } });
-      expect(await store.findDocumentByContentHash({ customerId: C, corpusId: O }, 'h1')).toMatchObject({ key: key('a') });
-      expect(await store.findDocumentByContentHash({ customerId: C, corpusId: O }, 'nope')).toBeNull();
+      expect(await store.findDocumentByUploadHash({ customerId: C, corpusId: O }, 'upload of h1')).toMatchObject({ key: key('a'), contentHash: 'h1' });
+      expect(await store.findDocumentByUploadHash({ customerId: C, corpusId: O }, 'h1')).toBeNull(); // a content hash is not an upload hash
+      expect(await store.findDocumentByUploadHash({ customerId: C, corpusId: '8' }, 'upload of h1')).toBeNull();
       for (const ref of [{ customerId: C }, { customerId: C, corpusId: O }]) {
         expect(await store.getUsage(ref)).toMatchObject({ usedChars: 12, usedTextChars: 10, usedMetadataChars: 2, usedDocs: 1 });
       }

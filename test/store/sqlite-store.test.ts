@@ -54,6 +54,8 @@ describe('SqliteStore specifics', () => {
       metadataJson: '{"k":"v"}',
       provenance: { uploader: 'someone', extractor: '' },
     });
+    // Migration 5: the row's content hash (an upload's hash then) is its upload hash.
+    expect(await store.findDocumentByUploadHash({ customerId: '1', corpusId: '2' }, 'hash')).toMatchObject({ key: { documentId: 'old-doc' } });
     await store.close();
   });
 
@@ -65,7 +67,7 @@ describe('SqliteStore specifics', () => {
     // Random bytes: incompressible, so the blob is stored at full size.
     const document = new Uint8Array(crypto.randomBytes(6 * 1024 * 1024));
     await store.putIfAbsent({
-      key: { customerId: '1', corpusId: '2', documentId: 'big' }, contentHash: 'h', document: packDocument(document), title: '', metadataJson: '',
+      key: { customerId: '1', corpusId: '2', documentId: 'big' }, contentHash: 'h', uploadHash: 'h', document: packDocument(document), title: '', metadataJson: '',
       charge: { numChars: 1, numMetadataChars: 0 },
       provenance: { sourceSha256: '0'.repeat(64), sourceSize: 1, sourceFormat: 'test', uploader: 't', extractor: 't', extractionMs: 0 },
     }, () => {});
@@ -89,7 +91,7 @@ describe('SqliteStore specifics', () => {
     const small = encodeDocument(sampleDocument('small'));
     for (const [id, document] of [['text-heavy', text], ['small', small]] as const) {
       await store.putIfAbsent({
-        key: { customerId: '1', corpusId: '2', documentId: id }, contentHash: id, document: packDocument(document), title: '', metadataJson: '',
+        key: { customerId: '1', corpusId: '2', documentId: id }, contentHash: id, uploadHash: id, document: packDocument(document), title: '', metadataJson: '',
         charge: { numChars: 1, numMetadataChars: 0 },
         provenance: { sourceSha256: '0'.repeat(64), sourceSize: 1, sourceFormat: 'test', uploader: 't', extractor: 't', extractionMs: 0 },
       }, () => {});

@@ -88,4 +88,14 @@ export const MIGRATIONS: readonly Migration[] = [
   ALTER TABLE documents ADD COLUMN document_encoding TEXT NOT NULL DEFAULT 'identity'
     CHECK (document_encoding IN ('identity', 'deflate'));
   `,
+  // 5: the hash of the upload as sent (bytes + doc_metadata), for the replay check before parsing.
+  // content_hash is the Document's canonical identity for Document uploads; before this, the check
+  // looked for the upload's hash there and missed, so a replayed Document was parsed again. Older
+  // rows get their content_hash, which was the upload's hash when they were written with one.
+  `
+  ALTER TABLE documents ADD COLUMN upload_hash TEXT NOT NULL DEFAULT '';
+  UPDATE documents SET upload_hash = content_hash;
+  DROP INDEX documents_by_content_hash;
+  CREATE INDEX documents_by_upload_hash ON documents (customer_id, corpus_id, upload_hash);
+  `,
 ];

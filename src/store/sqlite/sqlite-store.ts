@@ -122,12 +122,12 @@ class SqliteStore implements Store {
     return row ? toSummary(row) : null;
   }
 
-  async findDocumentByContentHash(ref: CorpusRef, contentHash: string): Promise<StoredDocumentSummary | null> {
+  async findDocumentByUploadHash(ref: CorpusRef, uploadHash: string): Promise<StoredDocumentSummary | null> {
     const row = await this.read(
       () => this.sql(
-        `SELECT ${SUMMARY_COLUMNS} FROM documents WHERE customer_id = ? AND corpus_id = ? AND content_hash = ? LIMIT 1`,
+        `SELECT ${SUMMARY_COLUMNS} FROM documents WHERE customer_id = ? AND corpus_id = ? AND upload_hash = ? LIMIT 1`,
       )
-        .get(ref.customerId, ref.corpusId, contentHash) as SummaryRow | undefined,
+        .get(ref.customerId, ref.corpusId, uploadHash) as SummaryRow | undefined,
     );
     return row ? toSummary(row) : null;
   }
@@ -160,14 +160,14 @@ class SqliteStore implements Store {
       this.sql(
         `INSERT INTO documents (customer_id, corpus_id, document_id, content_hash, document, num_chars,
            num_metadata_chars, source_sha256, source_size, source_format, uploader, created_at,
-           title, metadata_json, extractor, extraction_ms, document_encoding)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           title, metadata_json, extractor, extraction_ms, document_encoding, upload_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
         .run(
           key.customerId, key.corpusId, key.documentId, doc.contentHash, blob,
           charge.numChars, charge.numMetadataChars, doc.provenance.sourceSha256, doc.provenance.sourceSize,
           doc.provenance.sourceFormat, doc.provenance.uploader, createdAt,
-          doc.title, doc.metadataJson, doc.provenance.extractor, Math.round(doc.provenance.extractionMs), encoding,
+          doc.title, doc.metadataJson, doc.provenance.extractor, Math.round(doc.provenance.extractionMs), encoding, doc.uploadHash,
         );
       this.addUsage(key, charge.numChars, charge.numMetadataChars, 1);
       return { status: 'created', stored: { key, contentHash: doc.contentHash, charge, createdAt } };

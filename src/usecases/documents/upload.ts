@@ -6,7 +6,7 @@ import { detectFormat, type BuiltDocument, type ExtractionWarning, type FileCont
 import type { Charge } from '../../quota/index.js';
 import type { CorpusRef, NewDocument, StoredDocumentSummary } from '../../store/index.js';
 import type { IngestDeps } from '../deps.js';
-import { contentHash, documentContentHash } from './content-hash.js';
+import { documentContentHash, uploadHash } from './content-hash.js';
 
 export interface UploadedFile {
   /** The part's filename, as sent (decoded, not yet normalised). */
@@ -60,22 +60,25 @@ export async function uploadDocument(deps: IngestDeps, principal: Principal, req
   // The filename is checked for every file upload: it names the type, and a raw file's document id.
   const filename = request.format ? null : normalizeDocumentId(file.filename, 'the filename');
   const format = request.format ?? detectFormat(filename ?? '', file.head);
-  const hash = contentHash(file.sha256, request.docMetadata);
+  const upload = uploadHash(file.sha256, request.docMetadata);
   const idFromName = format.idFrom === 'filename' ? filename : null;
 
+  // Replays are answered here, before any parsing. A raw file: its name is the id, and the same
+  // upload hash stored under it is the same content. A Document: the id is inside it, so a
+  // document stored from this very upload (bytes + doc_metadata) is looked up instead.
   const seen =
     idFromName !== null
       ? await store.findDocument({ ...target, documentId: idFromName })
-      : await store.findDocumentByContentHash(target, hash);
-  if (seen && seen.contentHash === hash) return replayed(deps, seen, request.returnDocument);
+      : await store.findDocumentByUploadHash(target, upload);
+  if (seen && (idFromName === null || seen.contentHash === upload)) return replayed(deps, seen, request.returnDocument);
   // A different hash under the same id falls through: putIfAbsent throws the 409 atomically.
 
   const built = await deps.extractor.extract(
     { format, source: file.content, sha256: file.sha256, filenameId: idFromName, docMetadata: request.docMetadata },
     request.signal,
   );
-  const stored = built.canonicalSha256 === undefined ? hash : documentContentHash(built.canonicalSha256, request.docMetadata);
-  const outcome = await store.putIfAbsent(newDocument(target, file, built, stored, principal), deps.quota.admit);
+  const content = built.canonicalSha256 === undefined ? upload : documentContentHash(built.canonicalSha256, request.docMetadata);
+  const outcome = await store.putIfAbsent(newDocument(target, file, built, { content, upload }, principal), deps.quota.admit);
   if (outcome.status === 'replayed') return replayed(deps, outcome.stored, request.returnDocument);
   return {
     status: 'created',
@@ -87,10 +90,11 @@ export async function uploadDocument(deps: IngestDeps, principal: Principal, req
 }
 
 /** What the store keeps of a parsed upload: the Document, its charge, and where it came from. */
-function newDocument(target: CorpusRef, file: UploadedFile, built: BuiltDocument, contentHash: string, principal: Principal): NewDocument {
+function newDocument(target: CorpusRef, file: UploadedFile, built: BuiltDocument, hashes: { content: string; upload: string }, principal: Principal): NewDocument {
   return {
     key: { ...target, documentId: built.documentId },
-    contentHash,
+    contentHash: hashes.content,
+    uploadHash: hashes.upload,
     document: built.document,
     title: built.title,
     metadataJson: built.metadataJson,
