@@ -18,7 +18,6 @@ export interface AppDeps {
   /** Large uploads wait here for a worker; prepareSpoolDir() makes it (empty) at start. */
   readonly spoolDir: string;
   readonly quotaDefaults: QuotaDefaults;
-  readonly log?: (message: string, err?: unknown) => void;
   // Observability; the defaults are quiet (tests): no log lines, a registry of this app's own.
   readonly logger?: obs.Logger;
   /** One per app: buildApp registers the extraction metrics in it. */
@@ -41,7 +40,8 @@ export function buildApp(deps: AppDeps): express.Express {
   // the HTTP parts: every route of the table is built from them.
   registerRoutes(app, { ...deps, extractor, quota: quotaPolicy(deps.quotaDefaults), metrics, readiness });
   app.use(notFound(methodsFor));
-  // Unexpected errors are logged with their request line (observability), not here.
-  app.use(errorHandler(deps.log ?? (() => {})));
+  // Unexpected errors are logged once, with their request line (the request observer logs the
+  // cause recordError() keeps), not here.
+  app.use(errorHandler());
   return app;
 }

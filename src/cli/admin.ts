@@ -2,18 +2,18 @@ import { LOCAL_OPERATOR, mintToken, parseTtl, resolveKeySource } from '../auth/i
 import type { Config } from '../config/index.js';
 import { UNLIMITED, type StoredLimit } from '../quota/index.js';
 import { ensureCorpus, setQuota, showQuota } from '../usecases/index.js';
-import { corpusIdOption, customerIdOption, parse, UsageError } from './args.js';
+import { corpusIdOption, customerIdOption, parseCommandLine, UsageError } from './args.js';
 import { withLocalUseCases } from './local-use-cases.js';
 
 /** `corpusgate token --customer C [--corpus O …] [--ttl 1h] [--scope "…"]` */
 export async function tokenCommand(config: Config, argv: string[]): Promise<void> {
-  const o = parse(argv, {
+  const o = parseCommandLine(argv, {
     customer: { type: 'string' },
     corpus: { type: 'string', multiple: true },
     ttl: { type: 'string' },
     scope: { type: 'string' },
     subject: { type: 'string' },
-  });
+  }).values;
   const token = await mintToken(resolveKeySource(config), config.jwt, {
     customerId: customerIdOption(o.customer as string | undefined),
     corpusIds: ((o.corpus as string[] | undefined) ?? []).map(corpusIdOption),
@@ -28,7 +28,7 @@ export async function tokenCommand(config: Config, argv: string[]): Promise<void
 export async function corpusCommand(config: Config, argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
   if (sub !== 'create') throw new UsageError('usage: corpusgate corpus create --customer C --corpus O --name N');
-  const o = parse(rest, { customer: { type: 'string' }, corpus: { type: 'string' }, name: { type: 'string' } });
+  const o = parseCommandLine(rest, { customer: { type: 'string' }, corpus: { type: 'string' }, name: { type: 'string' } }).values;
   const ref = { customerId: customerIdOption(o.customer as string | undefined), corpusId: corpusIdOption(o.corpus as string | undefined) };
   const name = (o.name as string | undefined)?.trim();
   if (!name) throw new UsageError('--name is required');
@@ -45,7 +45,7 @@ export async function quotaCommand(config: Config, argv: string[]): Promise<void
   if (sub !== 'set' && sub !== 'show') {
     throw new UsageError('usage: corpusgate quota set|show --customer C [--corpus O] [--chars N|unlimited|default] [--docs N|unlimited|default]');
   }
-  const o = parse(rest, { customer: { type: 'string' }, corpus: { type: 'string' }, chars: { type: 'string' }, docs: { type: 'string' } });
+  const o = parseCommandLine(rest, { customer: { type: 'string' }, corpus: { type: 'string' }, chars: { type: 'string' }, docs: { type: 'string' } }).values;
   const ref = {
     customerId: customerIdOption(o.customer as string | undefined),
     ...(o.corpus !== undefined ? { corpusId: corpusIdOption(o.corpus as string) } : {}),

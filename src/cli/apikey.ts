@@ -2,7 +2,7 @@ import { LOCAL_OPERATOR, parseTtl, ROLES } from '../auth/index.js';
 import type { Config } from '../config/index.js';
 import type { ApiKeyRole } from '../store/index.js';
 import { createApiKey, listApiKeys, revokeApiKey, type UseCaseDeps } from '../usecases/index.js';
-import { corpusIdOption, customerIdOption, parse, UsageError } from './args.js';
+import { corpusIdOption, customerIdOption, parseCommandLine, UsageError } from './args.js';
 import { withLocalUseCases } from './local-use-cases.js';
 
 const USAGE = `usage: corpusgate apikey create --customer C [--corpus O …] --role index|query|admin [--expires 30d|2027-01-01] [--name N]
@@ -19,10 +19,10 @@ export async function apikeyCommand(config: Config, argv: string[]): Promise<voi
 }
 
 function create(argv: string[]): (deps: UseCaseDeps) => Promise<void> {
-  const o = parse(argv, {
+  const o = parseCommandLine(argv, {
     customer: { type: 'string' }, corpus: { type: 'string', multiple: true }, role: { type: 'string' },
     expires: { type: 'string' }, name: { type: 'string' },
-  });
+  }).values;
   const customerId = customerIdOption(o.customer as string | undefined);
   const role = o.role as string | undefined;
   if (!ROLES.includes(role as ApiKeyRole)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
@@ -43,7 +43,7 @@ function create(argv: string[]): (deps: UseCaseDeps) => Promise<void> {
 }
 
 function list(argv: string[]): (deps: UseCaseDeps) => Promise<void> {
-  const o = parse(argv, { customer: { type: 'string' } });
+  const o = parseCommandLine(argv, { customer: { type: 'string' } }).values;
   const customerId = o.customer === undefined ? undefined : customerIdOption(o.customer as string);
   return async (deps) => {
     const keys = await listApiKeys(deps, LOCAL_OPERATOR, customerId);

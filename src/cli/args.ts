@@ -4,13 +4,17 @@ import { parseCorpusId, parseCustomerId, type CorpusId, type CustomerId } from '
 
 export class UsageError extends Error {}
 
-type Options = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
+type Options = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
 
-export function parse<T extends Options>(argv: string[], options: T) {
+/**
+ * The CLI's one argument parser: node:util's parseArgs, strict, with a usage error (exit 2) for
+ * anything it refuses; `usage` is appended to that message. Admin commands take no positionals.
+ */
+export function parseCommandLine<T extends Options>(argv: string[], options: T, usage = '', allowPositionals = false) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values;
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(usage ? `${(err as Error).message}\n\n${usage}` : (err as Error).message);
   }
 }
 

@@ -29,11 +29,10 @@ export function notFound(methodsFor: (path: string) => readonly string[] | null)
  * Maps every error to its status and JSON body. Unexpected errors become 500 with the message
  * hidden (logged instead).
  */
-export function errorHandler(log: (message: string, err: unknown) => void): ErrorRequestHandler {
+export function errorHandler(): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (err instanceof ClientClosedError || req.socket.destroyed) return;
     const known = toGatewayError(err);
-    if (!known) log(`unexpected error on ${req.method} ${req.originalUrl}`, err);
     const error = known ?? new GatewayError('INTERNAL', 'internal error; the gateway logged the cause');
     recordError(req, error, known ? undefined : err); // the request's log line and metrics
     const status = STATUS_BY_CODE[error.code];

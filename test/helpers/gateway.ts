@@ -79,7 +79,6 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
     maxUploadBytes: config.maxUploadBytes,
     spoolDir,
     quotaDefaults: config.quotaDefaults,
-    log: () => {},
     readiness,
     ...extras,
   }));

@@ -1,6 +1,6 @@
 import { MAX_PAGE_SIZE } from '../../usecases/documents/list.js';
 import { GatewayClient, type DocumentInfo } from './http-client.js';
-import { COMMON_OPTIONS, integerOption, parseCommandLine, resolveTarget } from './options.js';
+import { COMMON_OPTIONS, integerOption, parseClientCommandLine, resolveTarget } from './options.js';
 import { UsageError } from '../args.js';
 
 export const LS_USAGE = `usage: corpusgate ls --corpus O [--customer C] [--prefix P] [--page-size N] [--url URL]
@@ -12,7 +12,7 @@ export const LS_USAGE = `usage: corpusgate ls --corpus O [--customer C] [--prefi
 
 /** `corpusgate ls`: resolves with the exit code. */
 export async function lsCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandLine(argv, { ...COMMON_OPTIONS, prefix: { type: 'string' }, 'page-size': { type: 'string' } }, LS_USAGE);
+  const { values, positionals } = parseClientCommandLine(argv, { ...COMMON_OPTIONS, prefix: { type: 'string' }, 'page-size': { type: 'string' } }, LS_USAGE);
   if (values.help) {
     console.log(LS_USAGE);
     return 0;

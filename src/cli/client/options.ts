@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { corpusIdOption, customerIdOption, UsageError } from '../args.js';
+import { corpusIdOption, customerIdOption, parseCommandLine, UsageError } from '../args.js';
 import { resolveConnection, type Connection } from './connection.js';
 
 /** The options every client command takes: where the gateway is, whose corpus. */
@@ -10,17 +9,9 @@ export const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
-
-/** parseArgs with positionals (the server commands take none), usage errors as UsageError. */
-export function parseCommandLine<T extends OptionSpec>(argv: string[], options: T, usage: string) {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n\n${usage}`);
-  }
-  return parsed;
+/** parseCommandLine with positionals (the paths or id a client command takes). */
+export function parseClientCommandLine<T extends Parameters<typeof parseCommandLine>[1]>(argv: string[], options: T, usage: string) {
+  return parseCommandLine(argv, options, usage, true);
 }
 
 export interface Target {

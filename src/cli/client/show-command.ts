@@ -1,6 +1,6 @@
 import { UsageError } from '../args.js';
 import { GatewayClient, GatewayRequestError, type DocumentFormat } from './http-client.js';
-import { COMMON_OPTIONS, parseCommandLine, resolveTarget } from './options.js';
+import { COMMON_OPTIONS, parseClientCommandLine, resolveTarget } from './options.js';
 
 export const SHOW_USAGE = `usage: corpusgate show --corpus O [--customer C] [--format json|text|binary] [--info] [--url URL] ID
 
@@ -13,7 +13,7 @@ const FORMATS: readonly DocumentFormat[] = ['json', 'text', 'binary'];
 
 /** `corpusgate show`: resolves with the exit code. */
 export async function showCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandLine(argv, { ...COMMON_OPTIONS, format: { type: 'string' }, info: { type: 'boolean' } }, SHOW_USAGE);
+  const { values, positionals } = parseClientCommandLine(argv, { ...COMMON_OPTIONS, format: { type: 'string' }, info: { type: 'boolean' } }, SHOW_USAGE);
   if (values.help) {
     console.log(SHOW_USAGE);
     return 0;

@@ -5,7 +5,7 @@ import { UsageError } from '../args.js';
 import { customerOfCredential } from './connection.js';
 import { expectedDocumentId } from './document-id.js';
 import { GatewayClient, GatewayRequestError, GatewayUnreachableError } from './http-client.js';
-import { COMMON_OPTIONS, integerOption, parseCommandLine, resolveTarget } from './options.js';
+import { COMMON_OPTIONS, integerOption, parseClientCommandLine, resolveTarget } from './options.js';
 import { createProgress, type ProgressReporter } from './progress.js';
 import { renderSummary, type FileResult } from './summary.js';
 import { collectFiles, type LocalFile } from './walk.js';
@@ -37,7 +37,7 @@ interface UploadRun {
 
 /** `corpusgate upload`: resolves with the exit code. */
 export async function uploadCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandLine(argv, { ...COMMON_OPTIONS, concurrency: { type: 'string' } }, UPLOAD_USAGE);
+  const { values, positionals } = parseClientCommandLine(argv, { ...COMMON_OPTIONS, concurrency: { type: 'string' } }, UPLOAD_USAGE);
   if (values.help) {
     console.log(UPLOAD_USAGE);
     return 0;
