@@ -4,10 +4,10 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { openSqliteStore } from '../src/store/index.js';
 import { signHs256, WRITE_CLAIMS } from './helpers/keys.js';
 import { filePart, multipart } from './helpers/multipart.js';
 import { freePort } from './helpers/ports.js';
+import { openTestStore } from './helpers/built-workers.js';
 
 /**
  * SIGTERM as an orchestrator sends it, to `corpusgate serve` in a child process (the built CLI;
@@ -125,7 +125,7 @@ const logLines = () =>
 
 /** Reads the data directory after the process is gone, as its next start would. */
 async function storedDocument(documentId: string) {
-  const store = await openSqliteStore({ file: path.join(dataDir, 'corpusgate.db') });
+  const store = await openTestStore({ file: path.join(dataDir, 'corpusgate.db') });
   try {
     return await store.findDocument({ customerId: '123456', corpusId: '151', documentId });
   } finally {

@@ -8,12 +8,12 @@ import type { ApiKeyRole, Store } from '../../src/store/index.js';
 import { recordResponses } from './response-recorder.js';
 import { listen, type ListeningApp } from './raw-client.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
-import { openSqliteStore } from '../../src/store/index.js';
 import { createExtractionPool, type Extractor } from '../../src/extract/index.js';
 import { gatewayReadiness, type Readiness } from '../../src/observability/index.js';
 import { prepareSpoolDir } from '../../src/http/file-part.js';
 import { SPOOL_DIR } from '../../src/server.js';
 import { rsaIssuer, signRs256, startJwksServer, WRITE_CLAIMS, type Claims, type JwksServer, type RsaIssuer } from './keys.js';
+import { EXTRACTION_WORKER, openTestStore } from './built-workers.js';
 
 export const CUSTOMER = '123456';
 export const CORPUS = '151';
@@ -66,9 +66,9 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
   const dataDir = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, JWT_JWKS_URL: jwks.url, EXTRACT_WORKERS: '2', ...env });
   const dbFile = path.join(dataDir, 'corpusgate.db');
-  const store = await openSqliteStore({ file: dbFile, lockWaitMs: config.sqliteLockWaitMs });
+  const store = await openTestStore({ file: dbFile, lockWaitMs: config.sqliteLockWaitMs });
   await store.createCorpus({ customerId: CUSTOMER, corpusId: CORPUS, name: 'test' });
-  const extractor = createExtractionPool(config.extract, undefined, { workerUrl: new URL('../../dist/src/extract/worker.js', import.meta.url) }); // tests run the .ts sources: the built worker
+  const extractor = createExtractionPool(config.extract, undefined, { workerUrl: EXTRACTION_WORKER });
   const keySource = resolveKeySource(config);
   const readiness = gatewayReadiness({ store, extractor, dataDir, ...(keySource.kind === 'jwks' ? { keySet: keySource.keySet } : {}) });
   const spoolDir = prepareSpoolDir(path.join(dataDir, SPOOL_DIR));

@@ -3,17 +3,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { openSqliteStore, type Store } from '../../src/store/index.js';
+import type { Store } from '../../src/store/index.js';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { encodeDocument, packDocument } from '../../src/document/index.js';
 import { sampleDocument } from '../helpers/documents.js';
 import { describeStore } from './conformance.js';
+import { openTestStore } from '../helpers/built-workers.js';
 
 const files = new Map<Store, string>();
 
 describeStore('SqliteStore', async (reuse) => {
   const file = reuse ? files.get(reuse)! : path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-store-')), 'corpusgate.db');
-  const store = await openSqliteStore({ file });
+  const store = await openTestStore({ file });
   files.set(store, file);
   return store;
 });
@@ -21,7 +22,7 @@ describeStore('SqliteStore', async (reuse) => {
 describe('SqliteStore specifics', () => {
   it('creates the directory, uses WAL and records the schema version', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-store-')), 'nested', 'dir', 'corpusgate.db');
-    const store = await openSqliteStore({ file });
+    const store = await openTestStore({ file });
     await store.close();
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -34,7 +35,7 @@ describe('SqliteStore specifics', () => {
     const db = new Database(file);
     db.pragma('user_version = 999');
     db.close();
-    await expect(openSqliteStore({ file })).rejects.toThrow(/newer than this corpusgate/);
+    await expect(openTestStore({ file })).rejects.toThrow(/newer than this corpusgate/);
   });
 
   it('upgrades a version-1 database, filling title and metadata from the stored Documents', async () => {
@@ -48,7 +49,7 @@ describe('SqliteStore specifics', () => {
       `INSERT INTO documents VALUES ('1', '2', 'old-doc', 'hash', ?, 10, 5, 'sha', 3, 'document-binary', 'someone', 'now')`,
     ).run(Buffer.from(encodeDocument(sampleDocument('old-doc', { title: 'Old title', metadataJson: '{"k":"v"}' }))));
     db.close();
-    const store = await openSqliteStore({ file });
+    const store = await openTestStore({ file });
     expect(await store.getDocumentRecord({ customerId: '1', corpusId: '2', documentId: 'old-doc' })).toMatchObject({
       title: 'Old title',
       metadataJson: '{"k":"v"}',
@@ -61,7 +62,7 @@ describe('SqliteStore specifics', () => {
 
   it('checkpoints the WAL from its own thread, not in the commits', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-store-')), 'corpusgate.db');
-    const store = await openSqliteStore({ file });
+    const store = await openTestStore({ file });
     await store.createCorpus({ customerId: '1', corpusId: '2', name: 'big' });
     const before = fs.statSync(file).size;
     // Random bytes: incompressible, so the blob is stored at full size.
@@ -85,7 +86,7 @@ describe('SqliteStore specifics', () => {
 
   it('stores large Documents deflated and gives back the same bytes', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-store-')), 'corpusgate.db');
-    const store = await openSqliteStore({ file });
+    const store = await openTestStore({ file });
     await store.createCorpus({ customerId: '1', corpusId: '2', name: 'docs' });
     const text = encodeDocument(sampleDocument('text-heavy', { title: 'lorem ipsum '.repeat(20_000) }));
     const small = encodeDocument(sampleDocument('small'));

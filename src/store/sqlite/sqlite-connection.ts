@@ -44,6 +44,8 @@ export interface SqliteStoreOptions {
    * transaction) before it fails with UnavailableError; default DEFAULT_LOCK_WAIT_MS.
    */
   readonly lockWaitMs?: number;
+  /** The checkpoint thread's code; default: the compiled checkpoint-worker.js beside this module. */
+  readonly checkpointWorkerUrl?: URL;
 }
 
 /**
@@ -92,7 +94,7 @@ export class SqliteConnection {
         // Back to SQLite's own checkpoints: slower commits, but the WAL stays bounded.
         if (db.open) db.pragma('wal_autocheckpoint = 1000');
         process.emitWarning(`${why}; SQLite checkpoints in commits again`, 'CorpusgateWarning');
-      });
+      }, options.checkpointWorkerUrl);
     }
     return new SqliteConnection(db, lockWaitMs, checkpointer);
   }

@@ -1,12 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { once } from 'node:events';
 
-// Compiled, the worker sits next to this file; under ts-jest this file is the .ts source and the
-// worker comes from the build (npm test builds first), as for the extraction pool.
-const here = new URL(import.meta.url);
-const WORKER_URL = here.pathname.endsWith('.ts')
-  ? new URL('../../../dist/src/store/sqlite/checkpoint-worker.js', here)
-  : new URL('./checkpoint-worker.js', here);
+/** The checkpoint thread's code, beside this file once compiled (tests running the .ts sources pass the built one). */
+export const CHECKPOINT_WORKER_URL = new URL('./checkpoint-worker.js', import.meta.url);
 
 /** How often the WAL size is looked at, and past which size a checkpoint runs. */
 const INTERVAL_MS = 500;
@@ -23,8 +19,8 @@ export class WalCheckpointer {
   private readonly worker: Worker;
   private stopped = false;
 
-  constructor(file: string, onFailure: (why: string) => void) {
-    this.worker = new Worker(WORKER_URL, { workerData: { file, intervalMs: INTERVAL_MS, thresholdBytes: THRESHOLD_BYTES } });
+  constructor(file: string, onFailure: (why: string) => void, workerUrl: URL = CHECKPOINT_WORKER_URL) {
+    this.worker = new Worker(workerUrl, { workerData: { file, intervalMs: INTERVAL_MS, thresholdBytes: THRESHOLD_BYTES } });
     // The thread must not keep a CLI command's process alive.
     this.worker.unref();
     this.worker.on('message', (m: { error?: string }) => {
