@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { ClientClosedError, InvalidRequestError, PayloadTooLargeError } from '../errors/index.js';
 import { MAX_DOC_METADATA_BYTES } from '../document/index.js';
@@ -45,114 +46,139 @@ export function readMultipart(req: IncomingMessage, maxFileBytes: number, spoolD
       reject(new InvalidRequestError('NOT_MULTIPART', `the body must be multipart/form-data (${(err as Error).message})`));
       return;
     }
+    new FormReader(req, parser, { maxFileBytes, spoolDir }, resolve, reject).start();
+  });
+}
 
-    let settled = false;
-    let part: FilePart | undefined;
-    let file: Promise<UploadedFile> | undefined;
-    let fileParts = 0;
-    let docMetadata: string | undefined;
-    const fields = new Map<string, string>();
+/** One form being read: busboy's events in, one MultipartUpload (or one error) out. */
+class FormReader {
+  private settled = false;
+  private part: FilePart | undefined;
+  private file: Promise<UploadedFile> | undefined;
+  private fileParts = 0;
+  private docMetadata: string | undefined;
+  private readonly fields = new Map<string, string>();
 
-    const fail = (err: Error): void => {
-      if (settled) return;
-      settled = true;
-      part?.discard();
-      // Stop reading: the rest of the body is not wanted (the response closes the connection).
-      req.unpipe(parser);
-      req.pause();
-      parser.removeAllListeners();
-      parser.on('error', () => {});
-      // Not synchronously: busboy still touches the file stream right after emitting 'limit'.
-      setImmediate(() => parser.destroy());
-      reject(err);
-    };
-    const tooMany = (what: string) => () =>
-      fail(new InvalidRequestError('TOO_MANY_PARTS', `too many ${what} in the form (at most ${LIMITS[what as 'files' | 'fields' | 'parts']})`));
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly parser: busboy.Busboy,
+    private readonly limits: { readonly maxFileBytes: number; readonly spoolDir: string },
+    private readonly resolve: (upload: MultipartUpload) => void,
+    private readonly reject: (err: Error) => void,
+  ) {}
 
-    parser.on('file', (name, stream, info) => {
-      stream.on('error', (err: Error) => fail(new InvalidRequestError('MALFORMED_MULTIPART', `malformed multipart body: ${err.message}`)));
-      if (name === FILE_FIELD) {
-        if (++fileParts > 1) {
-          fail(new InvalidRequestError('TOO_MANY_PARTS', `exactly one file part named "${FILE_FIELD}" is allowed, got more than one`));
-          return;
-        }
-        const hash = createHash('sha256');
-        const body = (part = new FilePart(declaredLength(req), maxFileBytes + 1, spoolDir, fail));
-        stream.on('data', (chunk: Buffer) => {
-          hash.update(chunk);
-          if (!body.write(chunk)) {
-            stream.pause();
-            void body.drained().then(() => stream.resume());
-          }
-        });
-        stream.on('limit', () =>
-          fail(new PayloadTooLargeError(`the file is larger than the limit of ${maxFileBytes} bytes (MAX_UPLOAD_BYTES)`)),
-        );
-        stream.on('end', () => {
-          if (stream.truncated) return;
-          const sha256 = hash.digest('hex');
-          file = body.finish().then((received) => ({ filename: info.filename ?? '', sha256, ...received }));
-          file.catch(() => {}); // failures reach fail() through FilePart's onError
-        });
-      } else if (METADATA_FIELDS.has(name)) {
-        // Python requests sends doc_metadata as a file part; read it like the text field.
-        const chunks: Buffer[] = [];
-        let size = 0;
-        stream.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_DOC_METADATA_BYTES) {
-            fail(metadataTooLarge());
-            return;
-          }
-          chunks.push(chunk);
-        });
-        stream.on('end', () => {
-          docMetadata = Buffer.concat(chunks).toString('utf8');
-        });
-      } else {
-        stream.resume();
-      }
-    });
-
-    parser.on('field', (name, value, info) => {
-      if (METADATA_FIELDS.has(name)) {
-        if (info.valueTruncated || Buffer.byteLength(value) > MAX_DOC_METADATA_BYTES) fail(metadataTooLarge());
-        else docMetadata = value;
-      } else if (name === FILE_FIELD) {
-        fail(new InvalidRequestError('MISSING_FILE', `the "${FILE_FIELD}" part has no filename; send it as a file (curl -F ${FILE_FIELD}=@path)`));
-      } else if (KEPT_FIELDS.has(name)) {
-        // A second value is refused rather than one of them silently winning (which corpus?).
-        if (fields.has(name)) fail(new InvalidRequestError('INVALID_PARAMETER', `${name} must be given once; the form has it more than once`));
-        else fields.set(name, value);
-      }
-    });
-
+  start(): void {
+    const { parser, req } = this;
+    const tooMany = (what: 'files' | 'fields' | 'parts') => () =>
+      this.fail(new InvalidRequestError('TOO_MANY_PARTS', `too many ${what} in the form (at most ${LIMITS[what]})`));
+    parser.on('file', (name, stream, info) => this.onFile(name, stream, info));
+    parser.on('field', (name, value, info) => this.onField(name, value, info));
     parser.on('filesLimit', tooMany('files'));
     parser.on('fieldsLimit', tooMany('fields'));
     parser.on('partsLimit', tooMany('parts'));
-    parser.on('error', (err: Error) => fail(new InvalidRequestError('MALFORMED_MULTIPART', `malformed multipart body: ${err.message}`)));
-    parser.on('close', () => {
-      if (settled) return;
-      if (!file) {
-        fail(new InvalidRequestError('MISSING_FILE', `the form has no file part named "${FILE_FIELD}"`));
-        return;
-      }
-      file.then(
-        (received) => {
-          if (settled) return;
-          settled = true;
-          resolve({ file: received, fields, docMetadata });
-        },
-        (err: Error) => fail(err),
-      );
-    });
-
+    parser.on('error', (err: Error) => this.fail(malformed(err)));
+    parser.on('close', () => this.onClose());
     req.on('close', () => {
-      if (!req.complete) fail(new ClientClosedError());
+      if (!req.complete) this.fail(new ClientClosedError());
     });
     req.pipe(parser);
-  });
+  }
+
+  /** Settles with `err` (once), drops what was received, and stops reading the body. */
+  private readonly fail = (err: Error): void => {
+    if (this.settled) return;
+    this.settled = true;
+    this.part?.discard();
+    // Stop reading: the rest of the body is not wanted (the response closes the connection).
+    this.req.unpipe(this.parser);
+    this.req.pause();
+    this.parser.removeAllListeners();
+    this.parser.on('error', () => {});
+    // Not synchronously: busboy still touches the file stream right after emitting 'limit'.
+    setImmediate(() => this.parser.destroy());
+    this.reject(err);
+  };
+
+  private onFile(name: string, stream: Readable & { truncated?: boolean }, info: busboy.FileInfo): void {
+    stream.on('error', (err: Error) => this.fail(malformed(err)));
+    if (name === FILE_FIELD) this.readFilePart(stream, info);
+    // Python requests sends doc_metadata as a file part; read it like the text field.
+    else if (METADATA_FIELDS.has(name)) this.readMetadataPart(stream);
+    else stream.resume();
+  }
+
+  private readFilePart(stream: Readable & { truncated?: boolean }, info: busboy.FileInfo): void {
+    if (++this.fileParts > 1) {
+      this.fail(new InvalidRequestError('TOO_MANY_PARTS', `exactly one file part named "${FILE_FIELD}" is allowed, got more than one`));
+      return;
+    }
+    const { maxFileBytes, spoolDir } = this.limits;
+    const hash = createHash('sha256');
+    const body = (this.part = new FilePart(declaredLength(this.req), maxFileBytes + 1, spoolDir, this.fail));
+    stream.on('data', (chunk: Buffer) => {
+      hash.update(chunk);
+      if (!body.write(chunk)) {
+        stream.pause();
+        void body.drained().then(() => stream.resume());
+      }
+    });
+    stream.on('limit', () => this.fail(new PayloadTooLargeError(`the file is larger than the limit of ${maxFileBytes} bytes (MAX_UPLOAD_BYTES)`)));
+    stream.on('end', () => {
+      if (stream.truncated) return;
+      const sha256 = hash.digest('hex');
+      this.file = body.finish().then((received) => ({ filename: info.filename ?? '', sha256, ...received }));
+      this.file.catch(() => {}); // failures reach fail() through FilePart's onError
+    });
+  }
+
+  private readMetadataPart(stream: Readable): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_DOC_METADATA_BYTES) {
+        this.fail(metadataTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    stream.on('end', () => {
+      this.docMetadata = Buffer.concat(chunks).toString('utf8');
+    });
+  }
+
+  private onField(name: string, value: string, info: busboy.FieldInfo): void {
+    if (METADATA_FIELDS.has(name)) {
+      if (info.valueTruncated || Buffer.byteLength(value) > MAX_DOC_METADATA_BYTES) this.fail(metadataTooLarge());
+      else this.docMetadata = value;
+    } else if (name === FILE_FIELD) {
+      this.fail(new InvalidRequestError('MISSING_FILE', `the "${FILE_FIELD}" part has no filename; send it as a file (curl -F ${FILE_FIELD}=@path)`));
+    } else if (KEPT_FIELDS.has(name)) {
+      // A second value is refused rather than one of them silently winning (which corpus?).
+      if (this.fields.has(name)) this.fail(new InvalidRequestError('INVALID_PARAMETER', `${name} must be given once; the form has it more than once`));
+      else this.fields.set(name, value);
+    }
+  }
+
+  /** The body is read: the form's answer once the file part is written out. */
+  private onClose(): void {
+    if (this.settled) return;
+    if (!this.file) {
+      this.fail(new InvalidRequestError('MISSING_FILE', `the form has no file part named "${FILE_FIELD}"`));
+      return;
+    }
+    this.file.then(
+      (received) => {
+        if (this.settled) return;
+        this.settled = true;
+        this.resolve({ file: received, fields: this.fields, docMetadata: this.docMetadata });
+      },
+      (err: Error) => this.fail(err),
+    );
+  }
 }
+
+const malformed = (err: Error) => new InvalidRequestError('MALFORMED_MULTIPART', `malformed multipart body: ${err.message}`);
 
 function metadataTooLarge(): PayloadTooLargeError {
   return new PayloadTooLargeError(`doc_metadata is larger than ${MAX_DOC_METADATA_BYTES} bytes`, 'METADATA_TOO_LARGE');

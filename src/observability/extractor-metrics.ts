@@ -9,7 +9,6 @@ const EXTRACTION_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30
  * workers) read at scrape time. The worker itself knows nothing of metrics.
  */
 export function instrumentExtractor(extractor: Extractor, registry: Registry): Extractor {
-  const registers = [registry];
   const duration = new Histogram({
     name: 'corpusgate_extraction_duration_seconds',
     help:
@@ -17,46 +16,9 @@ export function instrumentExtractor(extractor: Extractor, registry: Registry): E
       '(OK or an error internalCode), from submission to result: the wait for a worker is included.',
     labelNames: ['type', 'outcome'] as const,
     buckets: EXTRACTION_BUCKETS,
-    registers,
+    registers: [registry],
   });
-  new Counter({
-    name: 'corpusgate_extraction_stopped_total',
-    help:
-      'Parses stopped early, by reason: timeout, memory and crash killed their worker; cancelled (the client ' +
-      'left) killed it when the parse was running; busy was refused before queueing (503).',
-    labelNames: ['reason'] as const,
-    registers,
-    collect() {
-      // The pool keeps the running totals; a scrape copies them.
-      this.reset();
-      for (const [reason, count] of Object.entries(extractor.stopped)) this.inc({ reason }, count);
-    },
-  });
-  new Gauge({
-    name: 'corpusgate_extraction_queue_depth',
-    help: 'Files waiting for an extraction worker (EXTRACT_QUEUE_MAX bounds it).',
-    registers,
-    collect() {
-      this.set(extractor.queueSize);
-    },
-  });
-  new Gauge({
-    name: 'corpusgate_extraction_running',
-    help: 'Parses running in a worker now.',
-    registers,
-    collect() {
-      this.set(extractor.running);
-    },
-  });
-  new Gauge({
-    name: 'corpusgate_extraction_workers',
-    help: 'Extraction worker threads alive.',
-    registers,
-    collect() {
-      this.set(extractor.workers);
-    },
-  });
-
+  registerPoolGauges(extractor, registry);
   return {
     get stopped() {
       return extractor.stopped;
@@ -84,4 +46,34 @@ export function instrumentExtractor(extractor: Extractor, registry: Registry): E
       }
     },
   };
+}
+
+/** The pool's counters and gauges, copied from the extractor when scraped. */
+function registerPoolGauges(extractor: Extractor, registry: Registry): void {
+  const registers = [registry];
+  new Counter({
+    name: 'corpusgate_extraction_stopped_total',
+    help:
+      'Parses stopped early, by reason: timeout, memory and crash killed their worker; cancelled (the client ' +
+      'left) killed it when the parse was running; busy was refused before queueing (503).',
+    labelNames: ['reason'] as const,
+    registers,
+    collect() {
+      // The pool keeps the running totals; a scrape copies them.
+      this.reset();
+      for (const [reason, count] of Object.entries(extractor.stopped)) this.inc({ reason }, count);
+    },
+  });
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        this.set(read());
+      },
+    });
+  gauge('corpusgate_extraction_queue_depth', 'Files waiting for an extraction worker (EXTRACT_QUEUE_MAX bounds it).', () => extractor.queueSize);
+  gauge('corpusgate_extraction_running', 'Parses running in a worker now.', () => extractor.running);
+  gauge('corpusgate_extraction_workers', 'Extraction worker threads alive.', () => extractor.workers);
 }
