@@ -114,16 +114,21 @@ function findTitleLine(title: string, lines: readonly PdfLine[], start: number, 
   return -1;
 }
 
+/** An outline entry with the cut where its text starts. */
+interface Placed {
+  readonly entry: PdfOutlineEntry;
+  readonly cut: Cut;
+  /** The cut's line is the entry's title (found on its page): a heading, left out of the text. */
+  readonly skipHeading: boolean;
+  /** Placed at the top of its page, for want of a position or a title found there. */
+  readonly pageStart: boolean;
+}
+
 /**
- * One section per outline entry, in document order. Each entry's cut is where its text starts;
- * cuts never move backwards, so text between two cuts belongs to exactly one entry.
+ * The outline's entries in document order, each placed: at its title among its page's lines,
+ * else at its top coordinate, else at the top of its page. Cuts never move backwards.
  */
-function outlineSections(
-  outline: readonly PdfOutlineEntry[],
-  pages: readonly (readonly PdfLine[])[],
-  render: (from: Cut, to: Cut) => string,
-): DraftSection[] {
-  type Placed = { entry: PdfOutlineEntry; cut: Cut; skipHeading: boolean; pageStart: boolean };
+function placeOutline(outline: readonly PdfOutlineEntry[], pages: readonly (readonly PdfLine[])[]): Placed[] {
   const flat: Placed[] = [];
   let prev: Placed | null = null;
   const stack: PdfOutlineEntry[] = [...outline].reverse();
@@ -160,7 +165,19 @@ function outlineSections(
     flat.push(placed);
     prev = placed;
   }
+  return flat;
+}
 
+/**
+ * One section per outline entry, in document order. Each entry's cut is where its text starts;
+ * cuts never move backwards, so text between two cuts belongs to exactly one entry.
+ */
+function outlineSections(
+  outline: readonly PdfOutlineEntry[],
+  pages: readonly (readonly PdfLine[])[],
+  render: (from: Cut, to: Cut) => string,
+): DraftSection[] {
+  const flat = placeOutline(outline, pages);
   const end: Cut = { page: pages.length, line: 0 };
   const spans = new Map<PdfOutlineEntry, DraftSection>();
   flat.forEach((placed, i) => {

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { init, type WrappedPdfiumModule } from '@embedpdf/pdfium';
+import { init } from '@embedpdf/pdfium';
 import { ExtractionError } from '../../errors/index.js';
 import { collectGarbageNow } from '../memory-guard.js';
-import { MAX_OUTLINE_DEPTH, MAX_OUTLINE_ENTRIES, type PdfContent, type PdfInfo, type PdfLine, type PdfOutlineEntry, type PdfPage } from './model.js';
-import { pdfInfo } from './pdf-info.js';
+import type { PdfContent, PdfLine, PdfPage } from './model.js';
+import { Heap, heaps, type Pdfium } from './pdfium-heap.js';
+import { readInfo, readOutline } from './pdfium-outline.js';
 
 export const PDFIUM_VERSION = '2.15.1';
 const require = createRequire(import.meta.url);
@@ -24,16 +25,6 @@ const UNICODE_SAMPLE_PER_PAGE = 200;
  * Every PDF of the shared corpus, the 352-page book included, runs in 18 MB.
  */
 const RECYCLE_AFTER_BYTES = 64 * 1024 * 1024;
-
-type Pdfium = WrappedPdfiumModule;
-/** Emscripten's views of the linear memory (re-read each time: growing the memory replaces them). */
-interface Heaps {
-  readonly HEAPU8: Uint8Array;
-  readonly HEAP32: Int32Array;
-  readonly HEAPF32: Float32Array;
-  readonly HEAPF64: Float64Array;
-}
-const heaps = (pdfium: Pdfium): Heaps => pdfium.pdfium as unknown as Heaps;
 
 /**
  * The per-character and per-line calls, taken straight from the WASM exports: the package's
@@ -134,30 +125,6 @@ function readWith(pdfium: Pdfium, bytes: Uint8Array): PdfiumContent {
   }
 }
 
-/** malloc'd blocks of one parse, freed together. */
-class Heap {
-  readonly #blocks: number[] = [];
-  constructor(private readonly pdfium: Pdfium) {}
-  alloc(size: number): number {
-    const ptr = this.pdfium.pdfium.wasmExports.malloc(size);
-    if (!ptr) throw new ExtractionError('EXTRACTION_RESOURCE_LIMIT', 'PDFium ran out of memory');
-    this.#blocks.push(ptr);
-    return ptr;
-  }
-  copyIn(bytes: Uint8Array): number {
-    const ptr = this.alloc(bytes.length);
-    heaps(this.pdfium).HEAPU8.set(bytes, ptr);
-    return ptr;
-  }
-  f64(ptr: number): number {
-    return heaps(this.pdfium).HEAPF64[ptr / 8]!;
-  }
-  freeAll(): void {
-    for (const ptr of this.#blocks) this.pdfium.pdfium.wasmExports.free(ptr);
-    this.#blocks.length = 0;
-  }
-}
-
 /**
  * A page's text with PDFium's own line breaks (it inserts "\r\n" where a line ends), each line
  * measured by its first and last characters: four calls a line rather than four a character.
@@ -195,7 +162,11 @@ function readPage(pdfium: Pdfium, heap: Heap, doc: number, index: number, sample
   }
 }
 
-function splitLines(pdfium: Pdfium, heap: Heap, textPage: number, text: string): PdfLine[] {
+/**
+ * Measures a line of a text page from its first and last characters (indices into PDFium's
+ * characters): its box, its size, whether it is bold.
+ */
+function lineMeasurer(pdfium: Pdfium, heap: Heap, textPage: number): (text: string, first: number, last: number) => PdfLine {
   const calls = hot(pdfium);
   const box = heap.alloc(32);
   const measure = (char: number) => {
@@ -213,6 +184,25 @@ function splitLines(pdfium: Pdfium, heap: Heap, textPage: number, text: string):
     const scale = Math.hypot(f32[matrix / 4 + 2]!, f32[matrix / 4 + 3]!);
     return scale > 0 ? size * scale : size;
   };
+  return (text, first, last) => {
+    const a = measure(first);
+    const b = measure(last);
+    return {
+      text,
+      x: Math.min(a.left, b.left),
+      right: Math.max(a.right, b.right),
+      top: Math.max(a.top, b.top),
+      bottom: Math.min(a.bottom, b.bottom),
+      size: effectiveSize(first),
+      // Bold from both ends: a paragraph that starts with a bold run-in ("Guards. Each …") is
+      // not a bold line.
+      bold: calls.FPDFText_GetFontWeight(textPage, first) >= BOLD_WEIGHT && calls.FPDFText_GetFontWeight(textPage, last) >= BOLD_WEIGHT,
+    };
+  };
+}
+
+function splitLines(pdfium: Pdfium, heap: Heap, textPage: number, text: string): PdfLine[] {
+  const measureLine = lineMeasurer(pdfium, heap, textPage);
   const lines: PdfLine[] = [];
   // PDFium's character indices count UTF-16 code units (a character outside the BMP, such as the
   // math italic 𝑉, is two), so an index into the text is an index into PDFium's characters.
@@ -223,19 +213,7 @@ function splitLines(pdfium: Pdfium, heap: Heap, textPage: number, text: string):
     const trimmed = lineText.trim();
     if (trimmed !== '') {
       const last = Math.max(first, end - 1 - (lineText.length - lineText.trimEnd().length));
-      const a = measure(first);
-      const b = measure(last);
-      lines.push({
-        text: trimmed,
-        x: Math.min(a.left, b.left),
-        right: Math.max(a.right, b.right),
-        top: Math.max(a.top, b.top),
-        bottom: Math.min(a.bottom, b.bottom),
-        size: effectiveSize(first),
-        // Bold from both ends: a paragraph that starts with a bold run-in ("Guards. Each …") is
-        // not a bold line.
-        bold: calls.FPDFText_GetFontWeight(textPage, first) >= BOLD_WEIGHT && calls.FPDFText_GetFontWeight(textPage, last) >= BOLD_WEIGHT,
-      });
+      lines.push(measureLine(trimmed, first, last));
     }
     lineText = '';
   };
@@ -257,57 +235,4 @@ function splitLines(pdfium: Pdfium, heap: Heap, textPage: number, text: string):
   }
   flush(text.length);
   return lines;
-}
-
-/** UTF-16LE text of a PDFium getter that answers the byte length it needs (terminator included). */
-function readUtf16(pdfium: Pdfium, heap: Heap, get: (buffer: number, length: number) => number): string {
-  const needed = get(0, 0);
-  if (needed <= 2) return '';
-  const buffer = heap.alloc(needed);
-  get(buffer, needed);
-  return pdfium.pdfium.UTF16ToString(buffer);
-}
-
-/**
- * The bookmark tree, walked without recursion: depth cut at MAX_OUTLINE_DEPTH, at most
- * MAX_OUTLINE_ENTRIES entries, and every bookmark visited once (outlines may form cycles).
- */
-function readOutline(pdfium: Pdfium, heap: Heap, doc: number): PdfOutlineEntry[] {
-  type Mutable = { title: string; page: number | null; top: number | null; children: Mutable[] };
-  const root: Mutable[] = [];
-  const seen = new Set<number>();
-  const location = heap.alloc(24);
-  const stack: { handle: number; into: Mutable[]; depth: number }[] = [];
-  const first = pdfium.FPDFBookmark_GetFirstChild(doc, 0);
-  if (first) stack.push({ handle: first, into: root, depth: 0 });
-  while (stack.length > 0 && seen.size < MAX_OUTLINE_ENTRIES) {
-    const { handle, into, depth } = stack.pop()!;
-    if (seen.has(handle)) continue;
-    seen.add(handle);
-    const entry: Mutable = { title: readUtf16(pdfium, heap, (b, l) => pdfium.FPDFBookmark_GetTitle(handle, b, l)).trim(), page: null, top: null, children: [] };
-    let dest = pdfium.FPDFBookmark_GetDest(doc, handle);
-    if (!dest) {
-      const action = pdfium.FPDFBookmark_GetAction(handle);
-      if (action) dest = pdfium.FPDFAction_GetDest(doc, action);
-    }
-    if (dest) {
-      const page = pdfium.FPDFDest_GetDestPageIndex(doc, dest);
-      entry.page = page >= 0 ? page : null;
-      if (pdfium.FPDFDest_GetLocationInPage(dest, location, location + 4, location + 8, location + 12, location + 16, location + 20)) {
-        const hasY = heaps(pdfium).HEAP32[(location + 4) / 4] !== 0;
-        if (hasY) entry.top = heaps(pdfium).HEAPF32[(location + 16) / 4]!;
-      }
-    }
-    into.push(entry);
-    // Siblings after this entry, then its children first (pushed last, popped first): document order.
-    const next = pdfium.FPDFBookmark_GetNextSibling(doc, handle);
-    if (next) stack.push({ handle: next, into, depth });
-    const child = depth + 1 <= MAX_OUTLINE_DEPTH ? pdfium.FPDFBookmark_GetFirstChild(doc, handle) : 0;
-    if (child) stack.push({ handle: child, into: entry.children, depth: depth + 1 });
-  }
-  return root;
-}
-
-function readInfo(pdfium: Pdfium, heap: Heap, doc: number): PdfInfo {
-  return pdfInfo((tag) => readUtf16(pdfium, heap, (b, l) => pdfium.FPDF_GetMetaText(doc, tag, b, l)));
 }
