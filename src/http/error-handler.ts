@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import {
   ClientClosedError,
@@ -56,12 +57,42 @@ export function errorHandler(): ErrorRequestHandler {
     const tooLarge = error.code === 'PAYLOAD_TOO_LARGE' || error.code === 'METADATA_TOO_LARGE';
     if (tooLarge || declared > DRAIN_MAX_BYTES) {
       res.setHeader('Connection', 'close');
+      lingerOnClose(req.socket);
       return send();
     }
     void drain(req, DRAIN_MAX_BYTES, DRAIN_MAX_MS).then((drained) => {
       if (!drained) res.setHeader('Connection', 'close');
       send();
     });
+  };
+}
+
+/** How long a connection closed under a client still sending stays half-open (see lingerOnClose). */
+const LINGER_MS = 2_000;
+
+/**
+ * Closing a socket while the client is still sending makes the kernel answer its next bytes with
+ * RST, and a client busy writing (Node's http, curl) then reports EPIPE or ECONNRESET instead of
+ * the 413 it was sent: seen in CI under load. So after the answer the connection is half-closed
+ * (FIN), reading stays paused (nothing more of the body is read: the client's writes block on a
+ * full window instead of failing), and the socket is destroyed once the client closes it, or
+ * after LINGER_MS.
+ */
+function lingerOnClose(socket: Socket): void {
+  socket.destroySoon = function lingeringDestroySoon(this: Socket) {
+    this.end();
+    // Node's server has just resumed the unread request to discard its body: not this one. The
+    // parser lets go of the socket, and nothing reads from it any more.
+    const stopReading = () => {
+      this.removeAllListeners('data');
+      this.pause();
+      this.read = () => null;
+    };
+    stopReading();
+    setImmediate(stopReading);
+    const timer = setTimeout(() => this.destroy(), LINGER_MS);
+    timer.unref();
+    this.once('close', () => clearTimeout(timer));
   };
 }
 
