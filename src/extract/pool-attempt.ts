@@ -106,7 +106,8 @@ function stopError(state: PoolState, err: unknown, timedOut: boolean, clientSign
   if (err instanceof GatewayError) return err;
   if (timedOut) {
     stopped.timeout++;
-    return new ExtractionError('EXTRACTION_TIMEOUT', `extraction took longer than ${config.timeoutMs} ms (EXTRACT_TIMEOUT_MS); its worker was stopped`);
+    const limit = config.ocr === 'auto' ? `${hardLimitMs(config)} ms (EXTRACT_TIMEOUT_MS + OCR_TIMEOUT_MS)` : `${config.timeoutMs} ms (EXTRACT_TIMEOUT_MS)`;
+    return new ExtractionError('EXTRACTION_TIMEOUT', `extraction took longer than ${limit}; its worker was stopped`);
   }
   if (clientSignal?.aborted) {
     stopped.cancelled++;
@@ -119,10 +120,19 @@ function stopError(state: PoolState, err: unknown, timedOut: boolean, clientSign
   return null;
 }
 
+/**
+ * When a parse's worker is killed. With OCR on, a file may spend EXTRACT_TIMEOUT_MS parsing and
+ * OCR_TIMEOUT_MS more recognising (the worker enforces the OCR budget itself, between and during
+ * pages, and answers EXTRACTION_TIMEOUT); the kill is the backstop for both.
+ */
+export function hardLimitMs(config: PoolState['config']): number {
+  return config.timeoutMs + (config.ocr === 'auto' ? config.ocrTimeoutMs : 0);
+}
+
 /** One run in a worker: its answer, a GatewayError thrown, or the worker's death returned. */
 export async function runAttempt(state: PoolState, task: ExtractionTask, clientSignal: AbortSignal | undefined): Promise<Attempt> {
   const sent = dispatch(task);
-  const watch = watchAttempt(state.load, state.config.timeoutMs, clientSignal);
+  const watch = watchAttempt(state.load, hardLimitMs(state.config), clientSignal);
   try {
     const output = await state.pool.run(
       { task: sent.task, started: watch.startedPort },

@@ -6,6 +6,7 @@ import { GatewayError, type ErrorCode } from '../errors/index.js';
 import { buildDocument, type BuiltDocument, type ExtractionTask } from './build-document.js';
 import { installMemoryGuard, memoryLimitHit, resetMemoryGuard } from './memory-guard.js';
 import type { PdfEngineChoice } from './pdf/extract-pdf.js';
+import type { OcrOptions } from './ocr/options.js';
 import { loadPdfium } from './pdf/pdfium-engine.js';
 import { loadPdfJs } from './pdf/pdfjs-engine.js';
 import { dispatchStrayRejection } from './stray-rejections.js';
@@ -16,6 +17,8 @@ export interface ExtractionWorkerData {
   readonly maxBufferBytes: number;
   /** PDF_ENGINE. */
   readonly pdfEngine: PdfEngineChoice;
+  /** OCR, OCR_MAX_PAGES, OCR_MAX_MEGAPIXELS, OCR_TIMEOUT_MS. */
+  readonly ocr: OcrOptions;
 }
 
 const options = workerData as ExtractionWorkerData;
@@ -82,7 +85,7 @@ export default async function extractInWorker({ task, started }: WorkerInput): P
   started.close();
   resetMemoryGuard();
   try {
-    const value = await buildDocument(task, { pdfEngine: options.pdfEngine });
+    const value = await buildDocument(task, { pdfEngine: options.pdfEngine, ocr: options.ocr });
     const limit = memoryLimitHit();
     if (limit) return resourceLimit(limit.message);
     return movingDocument({ ok: true, value });
