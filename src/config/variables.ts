@@ -201,8 +201,8 @@ export const CONFIG_VARIABLES = [
   variable({
     name: 'OCR_TIMEOUT_MS',
     description:
-      "Time one file's OCR may take, counted apart from EXTRACT_TIMEOUT_MS (a file's worker is killed after EXTRACT_TIMEOUT_MS + " +
-      'OCR_TIMEOUT_MS when OCR is on); past it 422 EXTRACTION_TIMEOUT.',
+      "Time one file's OCR may take, counted apart from EXTRACT_TIMEOUT_MS: a parse that starts OCR may run EXTRACT_TIMEOUT_MS + " +
+      'OCR_TIMEOUT_MS in all; past either 422 EXTRACTION_TIMEOUT.',
     default: '120000',
     parser: int(100, MS_1H),
     to: 'extract.ocrTimeoutMs',

@@ -4,7 +4,7 @@ import { draftSection, type DraftDocument, type DraftSection } from '../draft.js
 import { asBuffer, IMAGE_MIME, SUPPORTED_TYPES, type ImageKind } from '../sniff.js';
 import { normalizeText, type ExtractionWarning } from '../text-normalize.js';
 import { bmpSize, decodeBmp } from './bmp.js';
-import { MIN_PAGE_CONFIDENCE, type OcrOptions } from './options.js';
+import { MIN_PAGE_CONFIDENCE, startOcr, type OcrOptions } from './options.js';
 import { recognize, TESSERACT_EXTRACTOR } from './tesseract.js';
 
 // One libvips thread and no operation cache per extraction worker: the pool is the parallelism,
@@ -50,7 +50,7 @@ export async function extractImage(bytes: Uint8Array, kind: ImageKind, sha256: s
     throw new UnsupportedTypeError(`unsupported file type: a ${kind.toUpperCase()} image (OCR is off); supported: ${SUPPORTED_TYPES.join(', ')}`, SUPPORTED_TYPES, IMAGE_MIME[kind]);
   }
   const input = asBuffer(bytes);
-  const deadline = performance.now() + ocr.timeoutMs;
+  const deadline = startOcr(ocr);
   const warnings: ExtractionWarning[] = [];
   const pngs = await decodedPages(input, kind, ocr, warnings);
   const sections: DraftSection[] = [];

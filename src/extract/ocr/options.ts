@@ -19,3 +19,20 @@ export const OCR_DPI = 300;
  * reads at 90+; the corpus's lowest real page, a TIFF page, at 74).
  */
 export const MIN_PAGE_CONFIDENCE = 40;
+
+let ocrStarted: (() => void) | null = null;
+
+/** The extraction worker's listener for "this parse starts OCR" (null between parses). */
+export function setOcrStartedListener(listener: (() => void) | null): void {
+  ocrStarted = listener;
+}
+
+/**
+ * Tells the pool that this parse starts OCR: its time limit grows by OCR_TIMEOUT_MS (once per
+ * parse; later calls do nothing). Returns the OCR deadline (performance.now() time).
+ */
+export function startOcr(ocr: OcrOptions): number {
+  ocrStarted?.();
+  ocrStarted = null;
+  return performance.now() + ocr.timeoutMs;
+}

@@ -6,7 +6,7 @@ import { garbledWarning, type ExtractionWarning } from '../text-normalize.js';
 import { cleanTitle } from '../title.js';
 import { layOut } from './layout.js';
 import { pageText } from '../ocr/image.js';
-import { OCR_DPI, OCR_OFF, type OcrOptions } from '../ocr/options.js';
+import { OCR_DPI, OCR_OFF, startOcr, type OcrOptions } from '../ocr/options.js';
 import { recognize, TESSERACT_EXTRACTOR } from '../ocr/tesseract.js';
 import type { PdfContent, PdfLine, PdfPage } from './model.js';
 import { renderPages } from './pdfium-render.js';
@@ -103,7 +103,7 @@ async function recognizeTextlessPages(
     warnings.push({ code: 'CONTENT_SKIPPED', message: `${textless.length - chosen.length} page(s) without text past OCR_MAX_PAGES (${ocr.maxPages}) were not recognised` });
   }
   const pages: PdfPage[] = [...content.pages];
-  const deadline = performance.now() + ocr.timeoutMs;
+  const deadline = startOcr(ocr);
   await renderPages(bytes, chosen, OCR_DPI, ocr.maxPixels, async (index, rendered) => {
     const result = await recognize(rendered.png, deadline);
     if (pageText(result) === null) return;
