@@ -483,6 +483,20 @@ export function hugePngHeader(width = 100_000, height = 100_000): Buffer {
   ]);
 }
 
+/** A BMP whose header declares `width`×`height` (24-bit) over a few bytes of pixels. */
+export function hugeBmpHeader(width = 100_000, height = 100_000): Buffer {
+  const header = Buffer.alloc(54 + 16);
+  header.write('BM', 0, 'latin1');
+  header.writeUInt32LE(header.length, 2);
+  header.writeUInt32LE(54, 10);
+  header.writeUInt32LE(40, 14);
+  header.writeInt32LE(width, 18);
+  header.writeInt32LE(height, 22);
+  header.writeUInt16LE(1, 26);
+  header.writeUInt16LE(24, 28);
+  return header;
+}
+
 /** A Letter page that is only an image of the text PNG (no text layer): a scan. */
 export async function scannedPdf(lines?: readonly string[]): Promise<Buffer> {
   const { default: sharp } = await import('sharp');
