@@ -28,12 +28,6 @@ function sharpError(err: unknown, maxPixels: number): GatewayError {
   return new ExtractionError('CORRUPT', `the image cannot be decoded: ${message}`);
 }
 
-/** One recognised page, as a section (or null: nothing readable on it). */
-export interface OcrPage {
-  readonly text: string;
-  readonly confidence: number;
-}
-
 /** Recognised text of a page, or null when nothing on it reads as text. */
 export function pageText(result: { text: string; confidence: number }): string | null {
   const text = normalizeText(result.text);
@@ -52,7 +46,7 @@ export async function extractImage(bytes: Uint8Array, kind: ImageKind, sha256: s
   const input = asBuffer(bytes);
   const deadline = startOcr(ocr);
   const warnings: ExtractionWarning[] = [];
-  const pngs = await decodedPages(input, kind, ocr, warnings);
+  const { pages: pngs, pageCount } = await decodedPages(input, kind, ocr, warnings);
   const sections: DraftSection[] = [];
   let ocrPages = 0;
   for (const [i, png] of pngs.entries()) {
@@ -60,13 +54,13 @@ export async function extractImage(bytes: Uint8Array, kind: ImageKind, sha256: s
     ocrPages++;
     const text = pageText(result);
     if (text !== null) {
-      sections.push(draftSection('', text, { ...(pngs.length > 1 ? { page: i + 1 } : {}), ocr: true, ocr_confidence: Math.round(result.confidence) }));
+      sections.push(draftSection('', text, { ...(pageCount > 1 ? { page: i + 1 } : {}), ocr: true, ocr_confidence: Math.round(result.confidence) }));
     }
   }
   if (sections.length === 0) throw new ExtractionError('NO_TEXT', 'OCR found no text in the image');
   return {
     title: '',
-    metadata: { pages: pngs.length, mime_type: IMAGE_MIME[kind], sha256, extractor: TESSERACT_EXTRACTOR, ocr_pages: ocrPages },
+    metadata: { pages: pageCount, mime_type: IMAGE_MIME[kind], sha256, extractor: TESSERACT_EXTRACTOR, ocr_pages: ocrPages },
     sections,
     warnings,
   };
@@ -75,18 +69,17 @@ export async function extractImage(bytes: Uint8Array, kind: ImageKind, sha256: s
 type PngPage = () => Promise<Buffer>;
 
 /** The pages to recognise, each decoded when its turn comes; sizes checked first. */
-async function decodedPages(input: Buffer, kind: ImageKind, ocr: OcrOptions, warnings: ExtractionWarning[]): Promise<PngPage[]> {
+async function decodedPages(input: Buffer, kind: ImageKind, ocr: OcrOptions, warnings: ExtractionWarning[]): Promise<{ pages: PngPage[]; pageCount: number }> {
   const { maxPixels } = ocr;
   const toPng = (image: Sharp) => image.flatten({ background: '#ffffff' }).greyscale().png({ compressionLevel: 1 }).toBuffer();
   if (kind === 'bmp') {
     const { width, height } = bmpSize(input);
     if (width * height > maxPixels) throw pixelCapError('the image', width, height, maxPixels);
-    return [
-      async () => {
-        const { pixels, channels } = decodeBmp(input);
-        return toPng(sharp(pixels, { raw: { width, height, channels } })).catch((err: unknown) => Promise.reject(sharpError(err, maxPixels)));
-      },
-    ];
+    const page = async () => {
+      const { pixels, channels } = decodeBmp(input);
+      return toPng(sharp(pixels, { raw: { width, height, channels } })).catch((err: unknown) => Promise.reject(sharpError(err, maxPixels)));
+    };
+    return { pages: [page], pageCount: 1 };
   }
   let metadata: Metadata;
   try {
@@ -108,5 +101,5 @@ async function decodedPages(input: Buffer, kind: ImageKind, ocr: OcrOptions, war
   if (pageCount > ocr.maxPages) {
     warnings.push({ code: 'CONTENT_SKIPPED', message: `${pageCount - ocr.maxPages} page(s) past OCR_MAX_PAGES (${ocr.maxPages}) were not recognised` });
   }
-  return pages;
+  return { pages, pageCount };
 }
