@@ -423,6 +423,110 @@ function rawPdf(objects: readonly (string | Buffer)[]): Buffer {
   return Buffer.concat(chunks);
 }
 
+// ---------------------------------------------------------------- images for OCR
+
+/**
+ * Lines of text drawn as a white PNG through sharp's SVG renderer (librsvg: it needs a system
+ * sans-serif font, e.g. DejaVu; fontconfig picks what is there). 64 px text, ~300 dpi print size.
+ */
+export async function textPng(lines: readonly string[] = ['Generated scan for OCR', 'The lazy dog sleeps'], width = 1400): Promise<Buffer> {
+  const { default: sharp } = await import('sharp');
+  const height = 120 + lines.length * 110;
+  const escape = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const text = lines.map((l, i) => `<text x="60" y="${140 + i * 110}" font-family="sans-serif" font-size="64" fill="black">${escape(l)}</text>`).join('');
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="white"/>${text}</svg>`;
+  return sharp(Buffer.from(svg)).flatten({ background: '#ffffff' }).png().toBuffer();
+}
+
+/** The text PNG turned by `degrees` (clockwise), white where the turn uncovers the background. */
+export async function rotatedPng(degrees = 12, lines?: readonly string[]): Promise<Buffer> {
+  const { default: sharp } = await import('sharp');
+  return sharp(await textPng(lines)).rotate(degrees, { background: '#ffffff' }).png().toBuffer();
+}
+
+/** A blank white page (nothing to read). */
+export async function blankPng(width = 1000, height = 700): Promise<Buffer> {
+  const { default: sharp } = await import('sharp');
+  return sharp({ create: { width, height, channels: 3, background: '#ffffff' } }).png().toBuffer();
+}
+
+/** Two pages of text as one JPEG-compressed TIFF (the kind tesseract's own decoder cannot read). */
+export async function twoPageTiff(): Promise<Buffer> {
+  const { default: sharp } = await import('sharp');
+  const pages = await Promise.all([['First page of the scan'], ['Second page of the scan']].map(async (l) => sharp(await textPng(l, 1200)).greyscale().raw().toBuffer({ resolveWithObject: true })));
+  const { width, height } = pages[0]!.info;
+  return sharp(Buffer.concat(pages.map((p) => p.data)), { raw: { width, height: height * 2, channels: 1, pageHeight: height } })
+    .tiff({ compression: 'jpeg', quality: 90 })
+    .toBuffer();
+}
+
+/** A PNG whose header declares `width`×`height` (100000² by default) over one tiny IDAT: never decodable. */
+export function hugePngHeader(width = 100_000, height = 100_000): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 0; // greyscale
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(Buffer.alloc(width + 1))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** A BMP whose header declares `width`×`height` (24-bit) over a few bytes of pixels. */
+export function hugeBmpHeader(width = 100_000, height = 100_000): Buffer {
+  const header = Buffer.alloc(54 + 16);
+  header.write('BM', 0, 'latin1');
+  header.writeUInt32LE(header.length, 2);
+  header.writeUInt32LE(54, 10);
+  header.writeUInt32LE(40, 14);
+  header.writeInt32LE(width, 18);
+  header.writeInt32LE(height, 22);
+  header.writeUInt16LE(1, 26);
+  header.writeUInt16LE(24, 28);
+  return header;
+}
+
+/** A Letter page that is only an image of the text PNG (no text layer): a scan. */
+export async function scannedPdf(lines?: readonly string[]): Promise<Buffer> {
+  const { default: sharp } = await import('sharp');
+  const { data, info } = await sharp(await textPng(lines, 2400)).resize({ width: 2400 }).greyscale().raw().toBuffer({ resolveWithObject: true });
+  const image = zlib.deflateSync(data);
+  const height = (612 * info.height) / info.width;
+  const content = `q 612 0 0 ${height.toFixed(2)} 0 ${(792 - height - 36).toFixed(2)} cm /Im1 Do Q`;
+  return rawPdf([
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /Im1 4 0 R >> >> /Contents 5 0 R >>',
+    Buffer.concat([
+      Buffer.from(`<< /Type /XObject /Subtype /Image /Width ${info.width} /Height ${info.height} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length ${image.length} >>\nstream\n`, 'latin1'),
+      image,
+      Buffer.from('\nendstream', 'latin1'),
+    ]),
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+  ]);
+}
+
+/** Image fixtures (made by sharp, asynchronously). */
+export const IMAGE_FIXTURES: Record<string, () => Promise<Buffer>> = {
+  'text.png': () => textPng(),
+  'rotated.png': () => rotatedPng(),
+  'blank.png': () => blankPng(),
+  'two-pages.tif': twoPageTiff,
+  'huge-header.png': async () => hugePngHeader(),
+  'scanned.pdf': () => scannedPdf(),
+};
+
 // ---------------------------------------------------------------- CLI
 
 export const FIXTURES: Record<string, () => Buffer> = {
@@ -444,6 +548,11 @@ if (process.argv[1]?.endsWith('fixtures.js')) {
   fs.mkdirSync(dir, { recursive: true });
   for (const [name, make] of Object.entries(FIXTURES)) {
     const bytes = make();
+    fs.writeFileSync(path.join(dir, name), bytes);
+    console.log(`${path.join('fixtures', 'generated', name)}  ${bytes.length} bytes`);
+  }
+  for (const [name, make] of Object.entries(IMAGE_FIXTURES)) {
+    const bytes = await make();
     fs.writeFileSync(path.join(dir, name), bytes);
     console.log(`${path.join('fixtures', 'generated', name)}  ${bytes.length} bytes`);
   }

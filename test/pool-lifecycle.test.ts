@@ -21,7 +21,7 @@ describe('the extraction pool', () => {
       script,
       `import { createExtractionPool } from ${JSON.stringify(POOL)};
       for (let i = 0; i < 200; i++) {
-        const pool = createExtractionPool({ workers: 2, timeoutMs: 60000, maxHeapMb: 512, maxBufferMb: 256, queueMax: 64, pdfEngine: "auto" });
+        const pool = createExtractionPool({ workers: 2, timeoutMs: 60000, maxHeapMb: 512, maxBufferMb: 256, queueMax: 64, pdfEngine: "auto", ocr: "auto", ocrMaxPages: 50, ocrMaxMegapixels: 40, ocrTimeoutMs: 120000 });
         await new Promise((resolve) => setTimeout(resolve, (i * 7) % 120));
         await pool.close();
       }

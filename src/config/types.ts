@@ -25,6 +25,14 @@ export interface ExtractConfig {
   readonly queueMax: number;
   /** PDF_ENGINE: auto (PDFium, pdf.js where it fails), pdfium or pdfjs. */
   readonly pdfEngine: 'auto' | 'pdfium' | 'pdfjs';
+  /** OCR: auto (images and PDF pages without a text layer are recognised) or off. */
+  readonly ocr: 'auto' | 'off';
+  /** Most pages (PDF pages, TIFF pages) recognised in one file. */
+  readonly ocrMaxPages: number;
+  /** Largest image or rendered page recognised, in megapixels; larger ones are refused, never decoded. */
+  readonly ocrMaxMegapixels: number;
+  /** OCR's own time budget per file, on top of EXTRACT_TIMEOUT_MS. */
+  readonly ocrTimeoutMs: number;
 }
 
 /** Slow-client bounds of the HTTP server (see src/http/http-server.ts). */

@@ -174,6 +174,40 @@ export const CONFIG_VARIABLES = [
     to: 'extract.pdfEngine',
   }),
   variable({
+    name: 'OCR',
+    description:
+      'Optical character recognition (tesseract.js, English): auto (images — jpg, png, bmp, tiff — and PDF pages without a text layer ' +
+      'are recognised) or off (images get 415 UNSUPPORTED_TYPE, PDFs without text 422 NO_TEXT).',
+    default: 'auto',
+    parser: enumOf(['auto', 'off']),
+    to: 'extract.ocr',
+  }),
+  variable({
+    name: 'OCR_MAX_PAGES',
+    description: 'Most pages recognised in one file (PDF pages without text, TIFF pages); later ones are skipped with a warning.',
+    default: '50',
+    parser: int(1, 10_000),
+    to: 'extract.ocrMaxPages',
+  }),
+  variable({
+    name: 'OCR_MAX_MEGAPIXELS',
+    description:
+      'Largest image, or PDF page rendered at 300 dpi, that is recognised, in megapixels; a larger one is refused before it is decoded ' +
+      '(422 EXTRACTION_RESOURCE_LIMIT).',
+    default: '40',
+    parser: int(1, 1_000),
+    to: 'extract.ocrMaxMegapixels',
+  }),
+  variable({
+    name: 'OCR_TIMEOUT_MS',
+    description:
+      "Time one file's OCR may take, counted apart from EXTRACT_TIMEOUT_MS: a parse that starts OCR may run EXTRACT_TIMEOUT_MS + " +
+      'OCR_TIMEOUT_MS in all; past either 422 EXTRACTION_TIMEOUT.',
+    default: '120000',
+    parser: int(100, MS_1H),
+    to: 'extract.ocrTimeoutMs',
+  }),
+  variable({
     name: 'EXTRACT_QUEUE_MAX',
     description: 'Files that may wait for a worker; past it uploads get 503 with Retry-After.',
     default: '64',

@@ -22,6 +22,8 @@ import {
 import { computeCharge, type Charge } from '../quota/index.js';
 import type { DraftDocument, DraftSection } from './draft.js';
 import type { InputFormat } from './formats.js';
+import { extractImage } from './ocr/image.js';
+import { OCR_OFF, type OcrOptions } from './ocr/options.js';
 import { extractPdf, type PdfEngineChoice } from './pdf/extract-pdf.js';
 import { isEncryptedOffice, sniff, SUPPORTED_TYPES } from './sniff.js';
 import { extractText } from './text.js';
@@ -82,6 +84,8 @@ export interface BuiltDocument {
 /** How this worker parses: set once from the pool's configuration. */
 export interface ParseOptions {
   readonly pdfEngine: PdfEngineChoice;
+  /** OCR of images and text-less PDF pages (off when not given). */
+  readonly ocr?: OcrOptions;
 }
 
 export async function buildDocument(task: ExtractionTask, options: ParseOptions = { pdfEngine: 'auto' }): Promise<BuiltDocument> {
@@ -98,7 +102,7 @@ export async function buildDocument(task: ExtractionTask, options: ParseOptions 
     document.documentId = normalizeDocumentId(document.documentId, "the Document's document_id");
     canonicalSha256 = canonicalDocumentSha256(document);
   } else {
-    const draft = await extractRaw(format.name, bytes, task.sha256, options);
+    const draft = format.name === 'image' ? await extractImage(bytes, format.kind, task.sha256, options.ocr ?? OCR_OFF) : await extractRaw(format.name, bytes, task.sha256, options);
     if (format.name === 'zip') detectedType = 'docx';
     document = fromDraft(draft, task.filenameId ?? '');
     warnings = draft.warnings;
@@ -143,7 +147,7 @@ function canonicalDocumentSha256(document: Document): string {
 async function extractRaw(name: 'pdf' | 'zip' | 'ole2' | 'text', bytes: Uint8Array, sha256: string, options: ParseOptions): Promise<DraftDocument> {
   switch (name) {
     case 'pdf':
-      return extractPdf(bytes, sha256, options.pdfEngine);
+      return extractPdf(bytes, sha256, options.pdfEngine, options.ocr ?? OCR_OFF);
     case 'zip':
       // Loaded on first use: a worker that never sees a docx never loads mammoth.
       return (await import('./docx.js')).extractZip(bytes, sha256);

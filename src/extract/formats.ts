@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { InvalidRequestError, TypeMismatchError, UnsupportedTypeError } from '../errors/index.js';
 import type { DocumentEncoding } from '../document/index.js';
-import { isOle2, isPdf, isZip, sniff, SUPPORTED_TYPES } from './sniff.js';
+import { imageKind, isOle2, isPdf, isZip, sniff, SUPPORTED_TYPES, type ImageKind } from './sniff.js';
 
 export { SUPPORTED_TYPES };
 
@@ -11,7 +11,9 @@ export { SUPPORTED_TYPES };
  */
 export type InputFormat =
   | { readonly name: 'document-binary' | 'document-text' | 'document-json'; readonly encoding: DocumentEncoding; readonly idFrom: 'document' }
-  | { readonly name: 'pdf' | 'zip' | 'ole2' | 'text'; readonly idFrom: 'filename' };
+  | { readonly name: 'pdf' | 'zip' | 'ole2' | 'text'; readonly idFrom: 'filename' }
+  /** An image (by magic bytes): read by OCR in the worker, or refused there (415) when OCR is off. */
+  | { readonly name: 'image'; readonly kind: ImageKind; readonly idFrom: 'filename' };
 
 const DOCUMENT_FILES: Readonly<Record<string, InputFormat>> = {
   '.pb': { name: 'document-binary', encoding: 'binary', idFrom: 'document' },
@@ -22,6 +24,8 @@ const DOCUMENT_FILES: Readonly<Record<string, InputFormat>> = {
 
 /** Extensions that promise a container type the content must match. */
 const PROMISED = new Set(['.pdf', '.docx']);
+/** Image extensions: a hint only (a JPEG named .png is read as a JPEG), but they promise an image. */
+const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.png', '.bmp', '.tif', '.tiff']);
 
 /**
  * By content first — clients send application/octet-stream or nothing, and names lie — with
@@ -34,6 +38,18 @@ export function detectFormat(filename: string, bytes: Uint8Array): InputFormat {
   if (isZip(bytes)) return { name: 'zip', idFrom: 'filename' };
   if (isOle2(bytes)) return { name: 'ole2', idFrom: 'filename' };
   const extension = extensionOf(filename);
+  const image = imageKind(bytes);
+  if (image) {
+    if (PROMISED.has(extension)) {
+      const what = sniff(bytes);
+      throw new TypeMismatchError(extension, what.mime, what.description);
+    }
+    return { name: 'image', kind: image, idFrom: 'filename' };
+  }
+  if (IMAGE_EXTENSIONS.has(extension)) {
+    const what = sniff(bytes);
+    throw new TypeMismatchError(extension, what.mime, what.description);
+  }
   const format = DOCUMENT_FILES[extension];
   if (format) return format;
   const what = sniff(bytes);

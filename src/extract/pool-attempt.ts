@@ -54,32 +54,51 @@ function dispatch(task: ExtractionTask): Dispatch {
 interface Watch {
   /** Aborts the run: the time limit passed, or the client went away. */
   readonly signal: AbortSignal;
-  /** Goes to the worker, which posts on it when the parse starts. */
+  /** Goes to the worker, which posts on it when the parse starts ('started') and when it starts OCR ('ocr'). */
   readonly startedPort: MessagePort;
   timedOut(): boolean;
+  /** The parse started OCR: its time limit grew by OCR_TIMEOUT_MS. */
+  ocrStarted(): boolean;
   /** Ends the bookkeeping, however the run ended. */
   release(): void;
 }
 
 /**
  * One attempt's bookkeeping: counted as waiting until its worker says the parse started, then as
- * running, against the time limit from that moment on.
+ * running, against the time limit from that moment on (EXTRACT_TIMEOUT_MS). A parse that starts
+ * OCR says so, and its limit grows by OCR_TIMEOUT_MS: OCR's time is counted against its own
+ * allowance (the worker also stops OCR itself once that allowance is spent), while a parse
+ * without OCR keeps EXTRACT_TIMEOUT_MS alone.
  */
-function watchAttempt(load: PoolState['load'], timeoutMs: number, clientSignal: AbortSignal | undefined): Watch {
+function watchAttempt(load: PoolState['load'], config: ExtractConfig, clientSignal: AbortSignal | undefined): Watch {
   load.waiting++;
   let started = false;
+  let ocr = false;
+  let startedAt = 0;
   const controller = new AbortController();
   const { port1, port2 } = new MessageChannel();
   let timer: NodeJS.Timeout | undefined;
   let timedOut = false;
-  port1.once('message', () => {
-    started = true;
-    load.waiting--;
-    load.running++;
+  const limitAfter = (ms: number) => {
+    clearTimeout(timer);
     timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
-    }, timeoutMs);
+    }, ms);
+  };
+  port1.on('message', (message: unknown) => {
+    if (message === 'ocr') {
+      if (!started || ocr) return;
+      ocr = true;
+      limitAfter(startedAt + config.timeoutMs + config.ocrTimeoutMs - performance.now());
+      return;
+    }
+    if (started) return;
+    started = true;
+    startedAt = performance.now();
+    load.waiting--;
+    load.running++;
+    limitAfter(config.timeoutMs);
   });
   const onClientGone = () => controller.abort();
   clientSignal?.addEventListener('abort', onClientGone, { once: true });
@@ -87,6 +106,7 @@ function watchAttempt(load: PoolState['load'], timeoutMs: number, clientSignal: 
     signal: controller.signal,
     startedPort: port2,
     timedOut: () => timedOut,
+    ocrStarted: () => ocr,
     release() {
       if (started) load.running--;
       else load.waiting--;
@@ -101,12 +121,13 @@ function watchAttempt(load: PoolState['load'], timeoutMs: number, clientSignal: 
  * The error a failed run answers with, its stop counted: the worker's own GatewayError, the time
  * limit, the client gone, the heap cap. Null when the worker died of something else (a crash).
  */
-function stopError(state: PoolState, err: unknown, timedOut: boolean, clientSignal: AbortSignal | undefined): Error | null {
+function stopError(state: PoolState, err: unknown, timedOut: boolean, ocrStarted: boolean, clientSignal: AbortSignal | undefined): Error | null {
   const { config, stopped } = state;
   if (err instanceof GatewayError) return err;
   if (timedOut) {
     stopped.timeout++;
-    return new ExtractionError('EXTRACTION_TIMEOUT', `extraction took longer than ${config.timeoutMs} ms (EXTRACT_TIMEOUT_MS); its worker was stopped`);
+    const limit = ocrStarted ? `${config.timeoutMs + config.ocrTimeoutMs} ms (EXTRACT_TIMEOUT_MS + OCR_TIMEOUT_MS)` : `${config.timeoutMs} ms (EXTRACT_TIMEOUT_MS)`;
+    return new ExtractionError('EXTRACTION_TIMEOUT', `extraction took longer than ${limit}; its worker was stopped`);
   }
   if (clientSignal?.aborted) {
     stopped.cancelled++;
@@ -122,7 +143,7 @@ function stopError(state: PoolState, err: unknown, timedOut: boolean, clientSign
 /** One run in a worker: its answer, a GatewayError thrown, or the worker's death returned. */
 export async function runAttempt(state: PoolState, task: ExtractionTask, clientSignal: AbortSignal | undefined): Promise<Attempt> {
   const sent = dispatch(task);
-  const watch = watchAttempt(state.load, state.config.timeoutMs, clientSignal);
+  const watch = watchAttempt(state.load, state.config, clientSignal);
   try {
     const output = await state.pool.run(
       { task: sent.task, started: watch.startedPort },
@@ -131,7 +152,7 @@ export async function runAttempt(state: PoolState, task: ExtractionTask, clientS
     if (!output.ok) throw errorFromCode(output.code, output.message, output.extra);
     return { ok: true, value: output.value };
   } catch (err) {
-    const stop = stopError(state, err, watch.timedOut(), clientSignal);
+    const stop = stopError(state, err, watch.timedOut(), watch.ocrStarted(), clientSignal);
     if (stop) throw stop;
     state.stopped.crash++;
     return { ok: false, error: err, retryable: sent.retryable };

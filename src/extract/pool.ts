@@ -57,7 +57,11 @@ function startWorkers(config: ExtractConfig, workerUrl: URL): Piscina<WorkerInpu
     minThreads: config.workers,
     maxThreads: config.workers,
     concurrentTasksPerWorker: 1,
-    workerData: { maxBufferBytes: config.maxBufferMb * 1024 * 1024, pdfEngine: config.pdfEngine } satisfies ExtractionWorkerData,
+    workerData: {
+      maxBufferBytes: config.maxBufferMb * 1024 * 1024,
+      pdfEngine: config.pdfEngine,
+      ocr: { enabled: config.ocr === 'auto', maxPages: config.ocrMaxPages, maxPixels: config.ocrMaxMegapixels * 1_000_000, timeoutMs: config.ocrTimeoutMs },
+    } satisfies ExtractionWorkerData,
     idleTimeout: 60_000,
     resourceLimits: {
       maxOldGenerationSizeMb: config.maxHeapMb,

@@ -9,6 +9,7 @@ export const SUPPORTED_TYPES: readonly string[] = [
   '.pbtxt (Document in protobuf text format)',
   '.json (Document in proto3 JSON)',
   '.txt (UTF-8 text)',
+  '.jpg, .png, .bmp, .tif (images, read by OCR when OCR=auto)',
 ];
 
 export interface Sniffed {
@@ -22,6 +23,23 @@ const OLE2_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])
 const ENCRYPTED_PACKAGE = Buffer.from('EncryptedPackage', 'utf16le');
 
 export const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** The image types OCR reads, by magic bytes. */
+export type ImageKind = 'jpeg' | 'png' | 'bmp' | 'tiff';
+
+const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** JPEG FF D8 FF, PNG's 8-byte signature, BMP "BM", TIFF "II*\0" or "MM\0*"; null otherwise. */
+export function imageKind(bytes: Uint8Array): ImageKind | null {
+  const b = asBuffer(bytes);
+  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
+  if (b.subarray(0, 8).equals(PNG_MAGIC)) return 'png';
+  if (b[0] === 0x42 && b[1] === 0x4d && b.length >= 26) return 'bmp';
+  if ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a && b[3] === 0x00) || (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0x00 && b[3] === 0x2a)) return 'tiff';
+  return null;
+}
+
+export const IMAGE_MIME: Readonly<Record<ImageKind, string>> = { jpeg: 'image/jpeg', png: 'image/png', bmp: 'image/bmp', tiff: 'image/tiff' };
 
 /** `%PDF-` within the first 1,024 bytes (junk before the header is common and tolerated). */
 export function isPdf(bytes: Uint8Array): boolean {
@@ -48,8 +66,8 @@ export function sniff(bytes: Uint8Array): Sniffed {
   if (isPdf(bytes)) return { mime: 'application/pdf', description: 'a PDF' };
   if (isZip(bytes)) return { mime: 'application/zip', description: 'a ZIP archive' };
   if (isOle2(bytes)) return { mime: 'application/x-ole-storage', description: 'an OLE2 container (legacy Office: .doc, .xls, .ppt)' };
-  if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return { mime: 'image/png', description: 'a PNG image' };
-  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return { mime: 'image/jpeg', description: 'a JPEG image' };
+  const image = imageKind(bytes);
+  if (image) return { mime: IMAGE_MIME[image], description: `a ${image.toUpperCase()} image` };
   if (head.subarray(0, 4).toString('latin1') === 'GIF8') return { mime: 'image/gif', description: 'a GIF image' };
   if (head.subarray(0, 5).toString('latin1') === '{\\rtf') return { mime: 'text/rtf', description: 'an RTF document' };
   const text = head.toString('utf8').replace(/^\ufeff/, '').trimStart().toLowerCase();

@@ -6,6 +6,7 @@ import { GatewayError, type ErrorCode } from '../errors/index.js';
 import { buildDocument, type BuiltDocument, type ExtractionTask } from './build-document.js';
 import { installMemoryGuard, memoryLimitHit, resetMemoryGuard } from './memory-guard.js';
 import type { PdfEngineChoice } from './pdf/extract-pdf.js';
+import { setOcrStartedListener, type OcrOptions } from './ocr/options.js';
 import { loadPdfium } from './pdf/pdfium-engine.js';
 import { loadPdfJs } from './pdf/pdfjs-engine.js';
 import { dispatchStrayRejection } from './stray-rejections.js';
@@ -16,6 +17,8 @@ export interface ExtractionWorkerData {
   readonly maxBufferBytes: number;
   /** PDF_ENGINE. */
   readonly pdfEngine: PdfEngineChoice;
+  /** OCR, OCR_MAX_PAGES, OCR_MAX_MEGAPIXELS, OCR_TIMEOUT_MS. */
+  readonly ocr: OcrOptions;
 }
 
 const options = workerData as ExtractionWorkerData;
@@ -64,7 +67,10 @@ else loadPdfium().catch(() => {});
 
 export interface WorkerInput {
   readonly task: ExtractionTask;
-  /** Told when the parse starts, so that the time limit counts parsing, not queueing. */
+  /**
+   * Told when the parse starts ('started'), so that the time limit counts parsing, not queueing,
+   * and when it starts OCR ('ocr'), which has a time limit of its own.
+   */
   readonly started: MessagePort;
 }
 
@@ -79,10 +85,11 @@ type Moved = ReturnType<typeof Piscina.move>;
 /** The piscina worker: one parse per call. */
 export default async function extractInWorker({ task, started }: WorkerInput): Promise<WorkerOutput | Moved> {
   started.postMessage('started');
-  started.close();
+  // Kept open until the answer: OCR says on it when it starts (its time has its own limit).
+  setOcrStartedListener(() => started.postMessage('ocr'));
   resetMemoryGuard();
   try {
-    const value = await buildDocument(task, { pdfEngine: options.pdfEngine });
+    const value = await buildDocument(task, { pdfEngine: options.pdfEngine, ocr: options.ocr });
     const limit = memoryLimitHit();
     if (limit) return resourceLimit(limit.message);
     return movingDocument({ ok: true, value });
@@ -96,6 +103,8 @@ export default async function extractInWorker({ task, started }: WorkerInput): P
   } finally {
     // The engine's document is destroyed by now; its pending promises settle before the answer.
     await settle();
+    setOcrStartedListener(null);
+    started.close();
   }
 }
 

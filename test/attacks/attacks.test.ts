@@ -5,6 +5,8 @@ import * as jose from 'jose';
 import {
   deepOutlinePdf,
   flateBombPdf,
+  hugeBmpHeader,
+  hugePngHeader,
   heavyPdf,
   lyingSizeDocx,
   manyEntriesDocx,
@@ -545,6 +547,11 @@ describe('attack suite', () => {
     await fileAttack(bomb('lying-size.docx', [422], 'DECOMPRESSION_BOMB'), lyingSizeDocx());
     await fileAttack(bomb('many-entries.docx', [422], 'DECOMPRESSION_BOMB'), manyEntriesDocx());
     await fileAttack(bomb('entity-bomb.docx', undefined), entityBombDocx());
+    // Images (OCR): sizes come from the header and are refused before anything is decoded.
+    await fileAttack(bomb('png-100000x100000.png', [422], 'EXTRACTION_RESOURCE_LIMIT'), hugePngHeader(100_000, 100_000));
+    await fileAttack(bomb('png-7000x7000-truncated.png', [422], ['EXTRACTION_RESOURCE_LIMIT', 'CORRUPT']), hugePngHeader(7_000, 7_000));
+    await fileAttack(bomb('bmp-100000x100000.bmp', [422], 'EXTRACTION_RESOURCE_LIMIT'), hugeBmpHeader(100_000, 100_000));
+    await fileAttack(bomb('bmp-2000x2000-truncated.bmp', [422], 'CORRUPT'), hugeBmpHeader(2_000, 2_000));
     const deep = (name: string): Attack => ({ kind: 'deep-structure', name });
     await fileAttack(deep('outline-50000-deep.pdf'), deepOutlinePdf(50_000));
     await fileAttack(deep('outline-5000-deep.pdf'), deepOutlinePdf(5_000));

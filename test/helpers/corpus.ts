@@ -6,8 +6,10 @@ export const CORPUS_DIR = path.resolve(process.cwd(), '..', 'shared', 'corpus');
 
 export interface ManifestEntry {
   file: string;
-  kind: 'pdf' | 'docx' | 'other';
+  kind: 'pdf' | 'docx' | 'image' | 'other';
   size: number;
+  /** What a gateway with OCR should do instead of `expect` (images, text-less PDFs). */
+  expect_ocr?: ManifestEntry['expect'];
   expect: {
     ok: boolean;
     pages?: number;

@@ -1,11 +1,15 @@
 import { ExtractionError } from '../../errors/index.js';
-import { hasText, type DraftDocument } from '../draft.js';
+import { hasText, type DraftDocument, type DraftSection } from '../draft.js';
 import { memoryLimitHit } from '../memory-guard.js';
 import { asBuffer } from '../sniff.js';
 import { garbledWarning, type ExtractionWarning } from '../text-normalize.js';
 import { cleanTitle } from '../title.js';
 import { layOut } from './layout.js';
-import type { PdfContent } from './model.js';
+import { pageText } from '../ocr/image.js';
+import { OCR_DPI, OCR_OFF, startOcr, type OcrOptions } from '../ocr/options.js';
+import { recognize, TESSERACT_EXTRACTOR } from '../ocr/tesseract.js';
+import type { PdfContent, PdfLine, PdfPage } from './model.js';
+import { renderPages } from './pdfium-render.js';
 import { pdfiumEngine, type PdfiumContent } from './pdfium-engine.js';
 import { pdfjsEngine } from './pdfjs-engine.js';
 
@@ -41,13 +45,18 @@ async function readPdf(bytes: Uint8Array, choice: PdfEngineChoice): Promise<PdfC
  * A PDF as a draft Document: the engine reads it into positioned lines, the layout turns those
  * into sections (src/extract/pdf/layout.ts).
  */
-export async function extractPdf(bytes: Uint8Array, sha256: string, choice: PdfEngineChoice = 'auto'): Promise<DraftDocument> {
+export async function extractPdf(bytes: Uint8Array, sha256: string, choice: PdfEngineChoice = 'auto', ocr: OcrOptions = OCR_OFF): Promise<DraftDocument> {
   const encrypted = asBuffer(bytes).includes('/Encrypt');
-  const content = await readPdf(bytes, choice);
+  const read = await readPdf(bytes, choice);
+  const ocrWarnings: ExtractionWarning[] = [];
+  const { content, confidence } = ocr.enabled ? await recognizeTextlessPages(bytes, read, ocr, ocrWarnings) : { content: read, confidence: new Map<number, number>() };
   const { title, sections, pageTexts, warnings: layoutWarnings } = layOut(content);
-  if (!hasText(sections)) throw new ExtractionError('NO_TEXT', 'the PDF has no text layer; it looks scanned');
+  if (!hasText(sections)) {
+    throw new ExtractionError('NO_TEXT', ocr.enabled ? 'the PDF has no text layer, and OCR found no text on its pages' : 'the PDF has no text layer; it looks scanned');
+  }
+  if (confidence.size > 0) markOcrSections(sections, confidence);
 
-  const warnings: ExtractionWarning[] = [...content.warnings, ...layoutWarnings];
+  const warnings: ExtractionWarning[] = [...content.warnings, ...ocrWarnings, ...layoutWarnings];
   const garbled = garbledWarning(pageTexts);
   if (garbled) warnings.push(garbled);
   if (encrypted) {
@@ -66,11 +75,71 @@ export async function extractPdf(bytes: Uint8Array, sha256: string, choice: PdfE
       pages: content.pages.length,
       mime_type: 'application/pdf',
       sha256,
-      extractor: content.engine,
+      extractor: confidence.size > 0 ? `${content.engine}+${TESSERACT_EXTRACTOR}` : content.engine,
+      ocr_pages: confidence.size > 0 ? confidence.size : undefined,
     }),
     sections,
     warnings,
   };
+}
+
+/**
+ * OCR of the pages without a text layer (OCR=auto): each is rendered by PDFium at 300 dpi and
+ * recognised; its lines join the model as if the PDF had drawn them (positions converted to
+ * points), so the layout treats scanned and born-digital pages alike. Returns the pages' mean
+ * confidences (0-based page → 0-100) for those with text.
+ */
+async function recognizeTextlessPages(
+  bytes: Uint8Array,
+  content: PdfContent,
+  ocr: OcrOptions,
+  warnings: ExtractionWarning[],
+): Promise<{ content: PdfContent; confidence: Map<number, number> }> {
+  const confidence = new Map<number, number>();
+  const textless = content.pages.flatMap((p, i) => (p.lines.length === 0 ? [i] : []));
+  if (textless.length === 0) return { content, confidence };
+  const chosen = textless.slice(0, ocr.maxPages);
+  if (textless.length > chosen.length) {
+    warnings.push({ code: 'CONTENT_SKIPPED', message: `${textless.length - chosen.length} page(s) without text past OCR_MAX_PAGES (${ocr.maxPages}) were not recognised` });
+  }
+  const pages: PdfPage[] = [...content.pages];
+  const deadline = startOcr(ocr);
+  await renderPages(bytes, chosen, OCR_DPI, ocr.maxPixels, async (index, rendered) => {
+    const result = await recognize(rendered.png, deadline);
+    if (pageText(result) === null) return;
+    const scale = 72 / OCR_DPI;
+    const heightPt = result.height * scale;
+    const lines: PdfLine[] = result.lines.map((l) => ({
+      text: l.text,
+      x: l.x0 * scale,
+      right: l.x1 * scale,
+      top: heightPt - l.y0 * scale,
+      bottom: heightPt - l.y1 * scale,
+      size: (l.y1 - l.y0) * scale,
+      bold: false,
+    }));
+    pages[index] = { lines };
+    confidence.set(index, result.confidence);
+  });
+  return { content: { ...content, pages }, confidence };
+}
+
+/** `ocr: true` and `ocr_confidence` on every section whose text comes from a recognised page. */
+function markOcrSections(sections: readonly DraftSection[], confidence: ReadonlyMap<number, number>): void {
+  for (const section of sections) {
+    const first = typeof section.metadata['page'] === 'number' ? section.metadata['page'] : Array.isArray(section.metadata['pages']) ? Number(section.metadata['pages'][0]) : NaN;
+    const last = Array.isArray(section.metadata['pages']) ? Number(section.metadata['pages'][1]) : first;
+    const recognised: number[] = [];
+    for (let page = first; page <= last; page++) {
+      const c = confidence.get(page - 1);
+      if (c !== undefined) recognised.push(c);
+    }
+    if (recognised.length > 0 && section.text.trim() !== '') {
+      section.metadata['ocr'] = true;
+      section.metadata['ocr_confidence'] = Math.round(recognised.reduce((a, b) => a + b, 0) / recognised.length);
+    }
+    markOcrSections(section.children, confidence);
+  }
 }
 
 function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
