@@ -93,7 +93,7 @@ export interface ListPage {
   readonly hasMore: boolean;
 }
 
-export type ApiKeyRole = 'index' | 'query' | 'admin';
+export type ApiKeyRole = 'index' | 'query' | 'admin' | 'extractions';
 
 export interface ApiKeyRecord {
   /** Public part of the key, shown in lists and logs. */

@@ -98,4 +98,23 @@ export const MIGRATIONS: readonly Migration[] = [
   DROP INDEX documents_by_content_hash;
   CREATE INDEX documents_by_upload_hash ON documents (customer_id, corpus_id, upload_hash);
   `,
+  // 6: the API key role "extractions" (scope extractions:write, the Documind-style batch upload).
+  // SQLite cannot change a CHECK constraint: the table is rebuilt with the rows as they are.
+  `
+  CREATE TABLE api_keys_v6 (
+    key_id               TEXT PRIMARY KEY,
+    customer_id          TEXT NOT NULL,
+    corpus_ids           TEXT,               -- JSON array of corpus ids; NULL: every corpus
+    role                 TEXT NOT NULL CHECK (role IN ('index', 'query', 'admin', 'extractions')),
+    secret_sha256        TEXT NOT NULL,
+    name                 TEXT NOT NULL,
+    created_at           TEXT NOT NULL,
+    expires_at           TEXT,
+    revoked_at           TEXT
+  ) STRICT;
+  INSERT INTO api_keys_v6 SELECT key_id, customer_id, corpus_ids, role, secret_sha256, name, created_at, expires_at, revoked_at FROM api_keys;
+  DROP TABLE api_keys;
+  ALTER TABLE api_keys_v6 RENAME TO api_keys;
+  CREATE INDEX api_keys_by_customer ON api_keys (customer_id, created_at);
+  `,
 ];
