@@ -1,5 +1,6 @@
 import type { PackedDocument } from '../document/index.js';
 import type { Charge, QuotaCheck, ScopeUsage, StoredLimit } from '../quota/index.js';
+import type { JobStore } from './job-store.js';
 
 /** Ids are canonical decimal strings: customer ids reach 2^63−1, past JavaScript's safe integers. */
 export interface CorpusRef {
@@ -185,6 +186,6 @@ export interface ApiKeyStore {
 }
 
 /** Everything the gateway keeps, in one database. */
-export interface Store extends DocumentStore, CorpusStore, ApiKeyStore {
+export interface Store extends DocumentStore, CorpusStore, ApiKeyStore, JobStore {
   close(): Promise<void>;
 }

@@ -1,2 +1,3 @@
 export type * from './document-store.js';
+export type * from './job-store.js';
 export { openSqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
