@@ -15,7 +15,7 @@ import { createLogger, createMetrics, gatewayReadiness, trackRequests, type Logg
 export const DATABASE_FILE = 'corpusgate.db';
 /** Under DATA_DIR: uploads over 1 MiB while they wait for an extraction worker (a directory per process). */
 export const SPOOL_DIR = 'spool';
-/** Under DATA_DIR: batch-uploaded files, by SHA-256, until their jobs are done. */
+/** Under DATA_DIR: batch-uploaded files, by SHA-256 (kept after their jobs; no clean-up yet). */
 export const FILES_DIR = 'files';
 
 /**

@@ -38,7 +38,7 @@ export function describeJobStore(open: OpenStore): void {
       await store.createJobs([a, b]);
       expect(await store.getJob(ref, a.jobId)).toMatchObject({ ...a, status: 'queued', attempts: 0, error: null, pages: null });
       const c = job();
-      await expect(store.createJobs([c, { ...b }])).rejects.toThrow(); // b's id is taken: c is not kept
+      await expect(store.createJobs([c, { ...b }])).rejects.toMatchObject({ code: 'CONFLICT' }); // b's id is taken: c is not kept
       expect(await store.getJob(ref, c.jobId)).toBeNull();
       expect(await store.getJob({ customerId: '43', corpusId: O }, a.jobId)).toBeNull(); // another corpus's view
     });
