@@ -2,7 +2,7 @@ import express from 'express';
 import type { Authenticator } from './auth/index.js';
 import type { QuotaDefaults } from './config/index.js';
 import type { Extractor } from './extract/index.js';
-import type { Store } from './store/index.js';
+import type { FileVault, Store } from './store/index.js';
 import { quotaPolicy } from './quota/index.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { methodsFor, registerRoutes } from './http/routes.js';
@@ -15,6 +15,12 @@ export interface AppDeps {
   readonly extractor: Extractor;
   readonly authenticator: Authenticator;
   readonly maxUploadBytes: number;
+  /** Batch upload (/api/v1/upload): MAX_BATCH_FILES, MAX_BATCH_BYTES, and where its files are kept. */
+  readonly maxBatchFiles: number;
+  readonly maxBatchBytes: number;
+  readonly files: FileVault;
+  /** The job runner's bell: an accepted batch has jobs waiting. */
+  readonly wakeJobs?: () => void;
   /** Large uploads wait here for a worker; prepareSpoolDir() makes it (empty) at start. */
   readonly spoolDir: string;
   readonly quotaDefaults: QuotaDefaults;

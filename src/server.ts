@@ -8,12 +8,15 @@ import { createHttpServer } from './http/http-server.js';
 import { createAuthenticator, resolveKeySource, type KeySource } from './auth/index.js';
 import type { Config } from './config/index.js';
 import { createExtractionPool } from './extract/index.js';
-import { openSqliteStore, type Store } from './store/index.js';
+import { startConfiguredJobRunner } from './jobs/index.js';
+import { fileVault, openSqliteStore, type Store } from './store/index.js';
 import { createLogger, createMetrics, gatewayReadiness, trackRequests, type Logger } from './observability/index.js';
 
 export const DATABASE_FILE = 'corpusgate.db';
 /** Under DATA_DIR: uploads over 1 MiB while they wait for an extraction worker (a directory per process). */
 export const SPOOL_DIR = 'spool';
+/** Under DATA_DIR: batch-uploaded files, by SHA-256 (kept after their jobs; no clean-up yet). */
+export const FILES_DIR = 'files';
 
 /**
  * The configured store. `forCommand`: a one-shot CLI command writing a few rows, which needs no
@@ -54,11 +57,17 @@ export async function startServer(
   const extractor = createExtractionPool(config.extract, (message, err) => logger.error({ err }, message));
   const spoolDir = prepareSpoolDir(path.join(config.dataDir, SPOOL_DIR));
   const readiness = gatewayReadiness({ store, extractor, dataDir: config.dataDir, ...(keySource.kind === 'jwks' ? { keySet: keySource.keySet } : {}) });
+  const files = fileVault(path.join(config.dataDir, FILES_DIR));
+  const jobs = startConfiguredJobRunner(config, { store, extractor, files }, (message, err) => logger.error({ err }, message));
   const app = buildApp({
     store,
     extractor,
     authenticator: createAuthenticator(keySource, config.jwt, store),
     maxUploadBytes: config.maxUploadBytes,
+    maxBatchFiles: config.maxBatchFiles,
+    maxBatchBytes: config.maxBatchBytes,
+    files,
+    wakeJobs: jobs.wake,
     spoolDir,
     quotaDefaults: config.quotaDefaults,
     logger,
@@ -82,6 +91,7 @@ export async function startServer(
     async close(graceMs = config.shutdownGraceMs) {
       readiness.startDraining();
       const { cut } = await requests.drain(graceMs);
+      await jobs.stop(); // running jobs go back to the queue
       await extractor.close();
       await store.close();
       fs.rmSync(spoolDir, { recursive: true, force: true }); // what a cut request left, and the directory

@@ -118,10 +118,16 @@ describe('corpusgate apikey', () => {
 
   it('refuses an unknown role, customer or past expiry', async () => {
     await run(process.execPath, [CLI, 'corpus', 'create', '--customer', '9', '--corpus', '1', '--name', 'x'], { env: env() });
-    for (const args of [['--customer', '9', '--role', 'owner'], ['--customer', '8', '--role', 'query'], ['--customer', '9', '--role', 'query', '--expires', '2001-01-01']]) {
+    for (const args of [['--customer', '9', '--role', 'owner'], ['--customer', '8', '--role', 'query'], ['--customer', '9', '--role', 'query', '--expires', '2001-01-01'],
+      // An extractions key is bound to exactly one corpus.
+      ['--customer', '9', '--role', 'extractions'], ['--customer', '9', '--role', 'extractions', '--corpus', '1', '--corpus', '2']]) {
       const failure = await run(process.execPath, [CLI, 'apikey', 'create', ...args], { env: env() }).catch((e: unknown) => e);
       expect(failure).toMatchObject({ code: 2 });
     }
+    const created = await run(process.execPath, [CLI, 'apikey', 'create', '--customer', '9', '--corpus', '1', '--role', 'extractions'], { env: env() });
+    expect(created.stderr).toContain('created extractions key');
+    const list = await run(process.execPath, [CLI, 'apikey', 'list', '--customer', '9'], { env: env() });
+    expect(list.stdout).toContain('\t9\textractions\t1\tactive\t');
   });
 });
 

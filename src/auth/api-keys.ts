@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { ApiKeyRecord, ApiKeyRole } from '../store/index.js';
-import { ADMIN_SCOPE, READ_SCOPE, WRITE_SCOPE } from './authorize.js';
+import { ADMIN_SCOPE, EXTRACTIONS_SCOPE, READ_SCOPE, WRITE_SCOPE } from './authorize.js';
 
 /**
  * API keys look like `cgk_<16 hex: key id>_<43 base64url: 256-bit secret>`. Only the SHA-256 of the
@@ -9,13 +9,17 @@ import { ADMIN_SCOPE, READ_SCOPE, WRITE_SCOPE } from './authorize.js';
  */
 const KEY_PATTERN = /^cgk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
-export const ROLES: readonly ApiKeyRole[] = ['index', 'query', 'admin'];
+export const ROLES: readonly ApiKeyRole[] = ['index', 'query', 'admin', 'extractions'];
 
-/** What each role may do: index writes and reads, query only reads, admin also manages. */
+/**
+ * What each role may do: index writes and reads, query only reads, admin also manages;
+ * extractions only uses the Documind-style batch upload (/api/v1/…), in its one corpus.
+ */
 export const SCOPES_OF_ROLE: Readonly<Record<ApiKeyRole, readonly string[]>> = {
   index: [WRITE_SCOPE, READ_SCOPE],
   query: [READ_SCOPE],
   admin: [ADMIN_SCOPE, WRITE_SCOPE, READ_SCOPE],
+  extractions: [EXTRACTIONS_SCOPE],
 };
 
 export interface NewApiKey {

@@ -7,6 +7,8 @@ export const WRITE_SCOPE = 'corpus:write';
 export const READ_SCOPE = 'corpus:read';
 /** Create corpora, read and set quotas and usage. */
 export const ADMIN_SCOPE = 'corpus:admin';
+/** The Documind-style batch upload (/api/v1/upload) and its status route, into one corpus. */
+export const EXTRACTIONS_SCOPE = 'extractions:write';
 
 export type Action = 'read' | 'write' | 'admin';
 
@@ -35,6 +37,21 @@ export function authorize(principal: Principal, target: { customerId: string; co
   if (!principal.corpusIds.has(target.corpusId)) {
     throw new PermissionDeniedError(`the credential may not use corpus ${target.corpusId}`);
   }
+}
+
+/**
+ * The one corpus an `extractions:write` credential uploads into: it must carry the scope and be
+ * bound to exactly one corpus of its customer (the Documind API names no corpus). Else 403.
+ */
+export function extractionTarget(principal: Principal): { customerId: string; corpusId: string } {
+  if (!principal.scopes.has(EXTRACTIONS_SCOPE)) {
+    throw new PermissionDeniedError(`the credential lacks the "${EXTRACTIONS_SCOPE}" scope`);
+  }
+  const corpora = principal.corpusIds === null ? [] : [...principal.corpusIds];
+  if (principal.customerId === null || corpora.length !== 1) {
+    throw new PermissionDeniedError(`an "${EXTRACTIONS_SCOPE}" credential must be bound to exactly one corpus of one customer`);
+  }
+  return { customerId: principal.customerId, corpusId: corpora[0]! };
 }
 
 /** Throws PermissionDeniedError unless the principal may write documents into this corpus. */

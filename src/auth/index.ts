@@ -1,5 +1,5 @@
 export type { Authenticator, Credentials, Principal } from './principal.js';
-export { authorize, authorizeWrite, ADMIN_SCOPE, LOCAL_OPERATOR, READ_SCOPE, WRITE_SCOPE, type Action } from './authorize.js';
+export { authorize, authorizeWrite, extractionTarget, ADMIN_SCOPE, EXTRACTIONS_SCOPE, LOCAL_OPERATOR, READ_SCOPE, WRITE_SCOPE, type Action } from './authorize.js';
 export { createJwtVerifier } from './jwt-authenticator.js';
 export { createApiKeyVerifier } from './api-key-authenticator.js';
 export { generateApiKey, parseApiKey, ROLES, SCOPES_OF_ROLE, type NewApiKey } from './api-keys.js';

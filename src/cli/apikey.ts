@@ -5,7 +5,7 @@ import { createApiKey, listApiKeys, revokeApiKey, type UseCaseDeps } from '../us
 import { corpusIdOption, customerIdOption, parseCommandLine, UsageError } from './args.js';
 import { withLocalUseCases } from './local-use-cases.js';
 
-const USAGE = `usage: corpusgate apikey create --customer C [--corpus O …] --role index|query|admin [--expires 30d|2027-01-01] [--name N]
+const USAGE = `usage: corpusgate apikey create --customer C [--corpus O …] --role index|query|admin|extractions [--expires 30d|2027-01-01] [--name N]
        corpusgate apikey list [--customer C]
        corpusgate apikey revoke KEY_ID`;
 

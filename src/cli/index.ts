@@ -18,7 +18,7 @@ const USAGE = `usage: corpusgate <command>
   corpus create --customer C --corpus O --name N
   quota set --customer C [--corpus O] [--chars N|unlimited|default] [--docs N|unlimited|default]
   quota show --customer C [--corpus O]
-  apikey create --customer C [--corpus O …] --role index|query|admin [--expires 30d] [--name N]
+  apikey create --customer C [--corpus O …] --role index|query|admin|extractions [--expires 30d] [--name N]
   apikey list [--customer C]
   apikey revoke KEY_ID
 

@@ -50,6 +50,9 @@ export interface Config {
   readonly host: string;
   readonly dataDir: string;
   readonly maxUploadBytes: number;
+  /** Batch upload (/api/v1/upload): most files, and most bytes of files, per request. */
+  readonly maxBatchFiles: number;
+  readonly maxBatchBytes: number;
   /** How long a write waits for SQLite's write lock held by another process (see SqliteStore). */
   readonly sqliteLockWaitMs: number;
   readonly http: HttpLimits;

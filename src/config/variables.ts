@@ -49,6 +49,20 @@ export const CONFIG_VARIABLES = [
     to: 'maxUploadBytes',
   }),
   variable({
+    name: 'MAX_BATCH_FILES',
+    description: 'Most files one batch upload (POST /api/v1/upload) may carry; one more gets 413 at once and nothing is kept.',
+    default: '100',
+    parser: int(1, 10_000),
+    to: 'maxBatchFiles',
+  }),
+  variable({
+    name: 'MAX_BATCH_BYTES',
+    description: 'Most bytes of files one batch upload may carry, all parts together; crossing it gets 413 at once and nothing is kept.',
+    default: '104857600',
+    parser: int(1, 64 * 1024 * 1024 * 1024),
+    to: 'maxBatchBytes',
+  }),
+  variable({
     name: 'SQLITE_LOCK_WAIT_MS',
     description:
       'Longest a write waits for the database while another process holds its write lock (without blocking ' +

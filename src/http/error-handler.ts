@@ -13,7 +13,7 @@ import {
 import { recordError } from '../observability/index.js';
 import { declaredLength } from './content-length.js';
 import { STATUS_BY_CODE } from './error-status.js';
-import { errorBody } from './views.js';
+import { errorBodyFor } from './error-shape.js';
 
 /**
  * Unknown paths → 404; known paths with the wrong method → 405 with Allow. A known path whose
@@ -47,7 +47,7 @@ export function errorHandler(): ErrorRequestHandler {
         res.destroy();
         return;
       }
-      res.status(status).json(errorBody(status, error));
+      res.status(status).json(errorBodyFor(res, status, error));
     };
     if (req.complete) return send();
     // A small unread body (e.g. behind a refused credential) is read to its end first: clients

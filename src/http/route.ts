@@ -1,7 +1,8 @@
 import type { RequestHandler } from 'express';
 import type { Authenticator } from '../auth/index.js';
 import type { GatewayMetrics, Readiness } from '../observability/index.js';
-import type { IngestDeps } from '../usecases/index.js';
+import type { BatchDeps, IngestDeps } from '../usecases/index.js';
+import type { ErrorShape } from './error-shape.js';
 
 type Json = Record<string, unknown>;
 
@@ -20,9 +21,12 @@ export interface Operation {
 }
 
 /** What route handlers are built from: the use cases' dependencies and the HTTP parts. */
-export interface RouteDeps extends IngestDeps {
+export interface RouteDeps extends IngestDeps, BatchDeps {
   readonly authenticator: Authenticator;
   readonly maxUploadBytes: number;
+  /** Batch upload (/api/v1/upload): MAX_BATCH_FILES, MAX_BATCH_BYTES. */
+  readonly maxBatchFiles: number;
+  readonly maxBatchBytes: number;
   /** Where large uploads wait on disk for a worker (see FilePart). */
   readonly spoolDir: string;
   readonly metrics: GatewayMetrics;
@@ -40,6 +44,8 @@ export interface Route {
   /** Express syntax (`/v2/corpora/:corpus`); a trailing slash names the same route. */
   readonly path: string;
   readonly operation: Operation;
+  /** The shape of its error bodies (src/http/error-shape.ts); 'gateway' when absent. */
+  readonly errorShape?: ErrorShape;
   /** The guards, then the handler, in the order they run. */
   readonly handlers: (deps: RouteDeps) => RequestHandler[];
 }

@@ -1,9 +1,11 @@
 import type { Express } from 'express';
 import { CONSOLE_ROUTES } from './console-route.js';
+import { useErrorShape } from './error-shape.js';
 import { openApiDocument } from './openapi/document.js';
 import { openApiRoute } from './openapi/openapi-route.js';
 import { OPS_ROUTES } from './ops-routes.js';
 import type { Route, RouteDeps } from './route.js';
+import { BATCH_ROUTES } from './batch/batch-routes.js';
 import { UPLOAD_ROUTES } from './upload/upload-route.js';
 import { V1_JSON_ROUTES } from './v1/v1-json-routes.js';
 import { ADMIN_ROUTES } from './v2/admin-routes.js';
@@ -15,6 +17,7 @@ import { DOCUMENT_ROUTES } from './v2/documents-routes.js';
  */
 export const ROUTES: readonly Route[] = [
   ...UPLOAD_ROUTES,
+  ...BATCH_ROUTES,
   ...V1_JSON_ROUTES,
   ...ADMIN_ROUTES,
   ...DOCUMENT_ROUTES,
@@ -28,7 +31,7 @@ export const apiDocument = () => openApiDocument(ROUTES);
 
 export function registerRoutes(app: Express, deps: RouteDeps, routes: readonly Route[] = ROUTES): void {
   for (const route of routes) {
-    const handlers = route.handlers(deps);
+    const handlers = route.errorShape ? [useErrorShape(route.errorShape), ...route.handlers(deps)] : route.handlers(deps);
     switch (route.method) {
       case 'GET':
         app.get(route.path, ...handlers);

@@ -1,5 +1,6 @@
 import type { PackedDocument } from '../document/index.js';
 import type { Charge, QuotaCheck, ScopeUsage, StoredLimit } from '../quota/index.js';
+import type { JobStore } from './job-store.js';
 
 /** Ids are canonical decimal strings: customer ids reach 2^63−1, past JavaScript's safe integers. */
 export interface CorpusRef {
@@ -93,7 +94,7 @@ export interface ListPage {
   readonly hasMore: boolean;
 }
 
-export type ApiKeyRole = 'index' | 'query' | 'admin';
+export type ApiKeyRole = 'index' | 'query' | 'admin' | 'extractions';
 
 export interface ApiKeyRecord {
   /** Public part of the key, shown in lists and logs. */
@@ -185,6 +186,6 @@ export interface ApiKeyStore {
 }
 
 /** Everything the gateway keeps, in one database. */
-export interface Store extends DocumentStore, CorpusStore, ApiKeyStore {
+export interface Store extends DocumentStore, CorpusStore, ApiKeyStore, JobStore {
   close(): Promise<void>;
 }

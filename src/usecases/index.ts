@@ -9,3 +9,6 @@ export { createCorpus, ensureCorpus, getCorpus, listCorpora, type CorpusView } f
 export { setQuota, showQuota, type UsageView } from './corpora/quota.js';
 export { requireCorpus } from './corpora/require-corpus.js';
 export { createApiKey, listApiKeys, revokeApiKey, type NewApiKeyInput } from './api-keys/api-keys.js';
+export { batchUpload, type AcceptedFile, type BatchDeps, type BatchFile, type BatchUploadInput } from './documents/batch-upload.js';
+export { getJobStatus, type JobStatusResult } from './documents/job-status.js';
+export { processJob, type JobDeps } from './documents/process-job.js';

@@ -11,7 +11,9 @@ import { loadConfig, type Config } from '../../src/config/index.js';
 import { createExtractionPool, type Extractor } from '../../src/extract/index.js';
 import { gatewayReadiness, type Readiness } from '../../src/observability/index.js';
 import { prepareSpoolDir } from '../../src/http/file-part.js';
-import { SPOOL_DIR } from '../../src/server.js';
+import { FILES_DIR, SPOOL_DIR } from '../../src/server.js';
+import { startConfiguredJobRunner, type JobRunner } from '../../src/jobs/index.js';
+import { fileVault } from '../../src/store/index.js';
 import { rsaIssuer, signRs256, startJwksServer, WRITE_CLAIMS, type Claims, type JwksServer, type RsaIssuer } from './keys.js';
 import { EXTRACTION_WORKER, openTestStore } from './built-workers.js';
 
@@ -33,8 +35,8 @@ export interface TestGateway {
   token(claims?: Claims): Promise<string>;
   /** A real API key, stored as `corpusgate apikey create` stores it. */
   apiKey(role: ApiKeyRole, options?: { customerId?: string; corpusIds?: string[]; expiresAt?: string }): Promise<{ key: string; keyId: string }>;
-  /** Opens the same database file again, as a restarted process would. */
-  restart(): Promise<TestGateway>;
+  /** Opens the same database file again, as a restarted process would (with other extras if given). */
+  restart(extras?: GatewayExtras): Promise<TestGateway>;
   close(): Promise<void>;
 }
 
@@ -54,8 +56,11 @@ export async function closeTestIssuer(): Promise<void> {
   shared = null;
 }
 
-/** Optional app parts a test may bring, e.g. a logger writing to a stream it reads. */
-export type GatewayExtras = Pick<AppDeps, 'logger'>;
+/**
+ * Optional app parts a test may bring, e.g. a logger writing to a stream it reads; `runJobs:
+ * false` starts no job runner (batch jobs stay queued).
+ */
+export type GatewayExtras = Pick<AppDeps, 'logger'> & { readonly runJobs?: boolean };
 
 /**
  * The real app on a real SQLite file in a fresh temp dir, verifying RS256 tokens against a local
@@ -72,15 +77,22 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
   const keySource = resolveKeySource(config);
   const readiness = gatewayReadiness({ store, extractor, dataDir, ...(keySource.kind === 'jwks' ? { keySet: keySource.keySet } : {}) });
   const spoolDir = prepareSpoolDir(path.join(dataDir, SPOOL_DIR));
+  const files = fileVault(path.join(dataDir, FILES_DIR));
+  const { runJobs = true, ...appExtras } = extras;
+  const jobs: JobRunner | null = runJobs ? startConfiguredJobRunner(config, { store, extractor, files }) : null;
   const app = recordResponses(buildApp({
     store,
     extractor,
     authenticator: createAuthenticator(keySource, config.jwt, store),
     maxUploadBytes: config.maxUploadBytes,
+    maxBatchFiles: config.maxBatchFiles,
+    maxBatchBytes: config.maxBatchBytes,
+    files,
+    ...(jobs ? { wakeJobs: jobs.wake } : {}),
     spoolDir,
     quotaDefaults: config.quotaDefaults,
     readiness,
-    ...extras,
+    ...appExtras,
   }));
   const gateway: TestGateway = {
     app,
@@ -103,12 +115,14 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
       await store.createApiKey(record);
       return { key, keyId: record.keyId };
     },
-    async restart() {
+    async restart(restartExtras = extras) {
+      await jobs?.stop();
       await extractor.close();
       await store.close();
-      return startGateway(env, dataDir, extras);
+      return startGateway(env, dataDir, restartExtras);
     },
     async close() {
+      await jobs?.stop();
       await extractor.close();
       await store.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

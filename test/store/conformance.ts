@@ -4,6 +4,7 @@ import { encodeDocument, packDocument } from '../../src/document/index.js';
 import type { NewDocument, Store } from '../../src/store/index.js';
 import { quotaPolicy, UNLIMITED, type ScopeUsage } from '../../src/quota/index.js';
 import { sampleDocument } from '../helpers/documents.js';
+import { describeJobStore } from './job-conformance.js';
 
 export const NO_DEFAULTS: QuotaDefaults = { corpusMaxChars: null, corpusMaxDocs: null, customerMaxChars: null, customerMaxDocs: null };
 
@@ -40,6 +41,8 @@ function newDoc(documentId: string, contentHash: string, numChars = 10, numMetad
 
 export function describeStore(name: string, open: OpenStore): void {
   describe(`${name} conforms to Store`, () => {
+    describeJobStore(open);
+
     let store: Store;
     const stores: Store[] = [];
     const openTracked = async (reuse?: Store) => {

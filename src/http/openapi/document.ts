@@ -15,7 +15,7 @@ const STATUS_TEXT: Record<number, string> = {
   500: 'Internal error', 503: 'Busy; retry after Retry-After seconds', 507: 'Quota exceeded',
 };
 
-function responses(op: Operation): Json {
+function responses(op: Operation, errorShape: Route['errorShape']): Json {
   const out: Json = {};
   for (const [status, body] of Object.entries(op.ok)) {
     if (body === null) out[status] = { description: 'No content' };
@@ -29,6 +29,10 @@ function responses(op: Operation): Json {
   const always = [...(op.body ? [408] : []), 431, ...(op.auth === false ? [] : [503]), 500];
   for (const status of new Set([...op.errors, ...always])) {
     const codes = codesWithStatus(status);
+    if (errorShape === 'detail') {
+      out[String(status)] = { description: STATUS_TEXT[status] ?? 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Detail' } } } };
+      continue;
+    }
     out[String(status)] = {
       description: `${STATUS_TEXT[status] ?? 'Error'}: ${codes.join(', ')}`,
       content: { 'application/json': { schema: { allOf: [{ $ref: '#/components/schemas/Error' }, { properties: { httpCode: { const: status }, internalCode: { enum: codes } } }] } } },
@@ -42,14 +46,14 @@ export const openApiPath = (expressPath: string): string => expressPath.replace(
 
 export function openApiDocument(routes: readonly Route[]): Json {
   const paths: Record<string, Json> = {};
-  for (const { method, path, operation: op } of routes) {
+  for (const { method, path, operation: op, errorShape } of routes) {
     (paths[openApiPath(path)] ??= {})[method.toLowerCase()] = {
       operationId: op.operationId,
       summary: op.summary,
       ...(op.auth === false ? { security: [] } : {}),
       ...(op.parameters ? { parameters: op.parameters } : {}),
       ...(op.body ? { requestBody: op.body } : {}),
-      responses: responses(op),
+      responses: responses(op, errorShape),
     };
   }
   return {

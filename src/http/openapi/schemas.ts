@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../../errors/index.js';
 import { STATUS_BY_CODE } from '../error-status.js';
+import { BATCH_SCHEMAS } from './batch-schemas.js';
 
 /** JSON Schemas (2020-12, as OpenAPI 3.1 uses) of every body the gateway sends. */
 type Schema = Record<string, unknown>;
@@ -36,6 +37,7 @@ const usage = object(
 );
 
 export const SCHEMAS: Record<string, Schema> = {
+  ...BATCH_SCHEMAS,
   Error: object(
     {
       httpCode: { type: 'integer' },

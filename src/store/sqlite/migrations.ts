@@ -98,4 +98,50 @@ export const MIGRATIONS: readonly Migration[] = [
   DROP INDEX documents_by_content_hash;
   CREATE INDEX documents_by_upload_hash ON documents (customer_id, corpus_id, upload_hash);
   `,
+  // 6: the API key role "extractions" (scope extractions:write, the Documind-style batch upload).
+  // SQLite cannot change a CHECK constraint: the table is rebuilt with the rows as they are.
+  `
+  CREATE TABLE api_keys_v6 (
+    key_id               TEXT PRIMARY KEY,
+    customer_id          TEXT NOT NULL,
+    corpus_ids           TEXT,               -- JSON array of corpus ids; NULL: every corpus
+    role                 TEXT NOT NULL CHECK (role IN ('index', 'query', 'admin', 'extractions')),
+    secret_sha256        TEXT NOT NULL,
+    name                 TEXT NOT NULL,
+    created_at           TEXT NOT NULL,
+    expires_at           TEXT,
+    revoked_at           TEXT
+  ) STRICT;
+  INSERT INTO api_keys_v6 SELECT key_id, customer_id, corpus_ids, role, secret_sha256, name, created_at, expires_at, revoked_at FROM api_keys;
+  DROP TABLE api_keys;
+  ALTER TABLE api_keys_v6 RENAME TO api_keys;
+  CREATE INDEX api_keys_by_customer ON api_keys (customer_id, created_at);
+  `,
+  // 7: batch upload jobs (POST /api/v1/upload): one row per accepted file, extracted later.
+  `
+  CREATE TABLE jobs (
+    seq                  INTEGER PRIMARY KEY,  -- FIFO order
+    job_id               TEXT NOT NULL UNIQUE,
+    customer_id          TEXT NOT NULL,
+    corpus_id            TEXT NOT NULL,
+    filename             TEXT NOT NULL,
+    sha256               TEXT NOT NULL,
+    size                 INTEGER NOT NULL,
+    uploader             TEXT NOT NULL,
+    status               TEXT NOT NULL CHECK (status IN ('queued', 'processing', 'done', 'failed')),
+    attempts             INTEGER NOT NULL DEFAULT 0,
+    lease_until          TEXT,
+    claimed_at           TEXT,
+    error_code           TEXT,
+    error_detail         TEXT,
+    pages                INTEGER,
+    created_at           TEXT NOT NULL,
+    updated_at           TEXT NOT NULL,
+    FOREIGN KEY (customer_id, corpus_id) REFERENCES corpora (customer_id, corpus_id)
+  ) STRICT;
+  CREATE INDEX jobs_by_status ON jobs (status, seq);
+  CREATE INDEX jobs_by_customer_claim ON jobs (customer_id, claimed_at);
+  CREATE INDEX jobs_by_sha256 ON jobs (customer_id, corpus_id, sha256, seq);
+  CREATE INDEX documents_by_source_sha256 ON documents (customer_id, corpus_id, source_sha256, created_at);
+  `,
 ];

@@ -17,6 +17,7 @@ import type {
   StoredDocumentSummary,
   UsageReport,
 } from '../document-store.js';
+import type { JobError, JobRecord, NewJob } from '../job-store.js';
 import {
   RECORD_COLUMNS,
   SUMMARY_COLUMNS,
@@ -31,6 +32,7 @@ import {
   type UsageRow,
 } from './rows.js';
 import { isUniqueViolation, SqliteConnection, type SqliteStoreOptions } from './sqlite-connection.js';
+import { SqliteJobs } from './sqlite-jobs.js';
 
 export { DEFAULT_LOCK_WAIT_MS, isLockError, type SqliteStoreOptions } from './sqlite-connection.js';
 
@@ -41,7 +43,20 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
 
 /** Every method is one read or one write transaction of the connection; no policy lives here. */
 class SqliteStore implements Store {
-  constructor(private readonly connection: SqliteConnection) {}
+  private readonly jobs: SqliteJobs;
+
+  constructor(private readonly connection: SqliteConnection) {
+    this.jobs = new SqliteJobs(connection);
+  }
+
+  // The batch upload's jobs (src/store/job-store.ts), kept in a file of their own.
+  createJobs(jobs: readonly NewJob[]): Promise<void> { return this.jobs.createJobs(jobs); }
+  claimJob(leaseMs: number): Promise<JobRecord | null> { return this.jobs.claimJob(leaseMs); }
+  completeJob(jobId: string, attempt: number, result: { pages: number | null }): Promise<boolean> { return this.jobs.completeJob(jobId, attempt, result); }
+  failJob(jobId: string, attempt: number, error: JobError): Promise<boolean> { return this.jobs.failJob(jobId, attempt, error); }
+  releaseJob(jobId: string, attempt: number): Promise<boolean> { return this.jobs.releaseJob(jobId, attempt); }
+  getJob(ref: CorpusRef, jobId: string): Promise<JobRecord | null> { return this.jobs.getJob(ref, jobId); }
+  findEarlierUpload(ref: CorpusRef, sha256: string): Promise<string | null> { return this.jobs.findEarlierUpload(ref, sha256); }
 
   private sql(text: string) {
     return this.connection.sql(text);

@@ -23,6 +23,10 @@ export async function createApiKey(deps: UseCaseDeps, principal: Principal, inpu
     throw new InvalidRequestError('INVALID_PARAMETER', 'the expiry must be in the future');
   }
   const corpora = input.corpusIds ?? [];
+  if (input.role === 'extractions' && corpora.length !== 1) {
+    // The Documind API names no corpus: the key is where its uploads go.
+    throw new InvalidRequestError('INVALID_PARAMETER', 'an extractions key is bound to exactly one corpus: give --corpus once');
+  }
   const created = generateApiKey({
     customerId: input.customerId,
     corpusIds: corpora.length > 0 ? corpora : null,

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { requireCorpus } from '../corpora/require-corpus.js';
+import { UnsupportedTypeError } from '../../errors/index.js';
 import { authorize, type Principal } from '../../auth/index.js';
 import { decodeStoredDocument, normalizeDocumentId, unpackDocument, type Document, type JsonObject } from '../../document/index.js';
-import { detectFormat, type BuiltDocument, type ExtractionWarning, type FileContent, type InputFormat } from '../../extract/index.js';
+import { detectFormat, SUPPORTED_TYPES, type BuiltDocument, type ExtractionWarning, type FileContent, type InputFormat } from '../../extract/index.js';
 import type { Charge } from '../../quota/index.js';
 import type { CorpusRef, NewDocument, StoredDocumentSummary } from '../../store/index.js';
 import type { IngestDeps } from '../deps.js';
@@ -31,6 +32,11 @@ export interface UploadInput {
    * detection, and the filename is not used.
    */
   readonly format?: InputFormat;
+  /**
+   * Set by batch jobs: the id to store the Document under (the job's UUID). The filename then
+   * only names the type, and Document files (whose id is inside them) are refused.
+   */
+  readonly documentId?: string;
   readonly docMetadata: JsonObject | undefined;
   /** d=true: the result carries the stored Document. */
   readonly returnDocument: boolean;
@@ -58,10 +64,13 @@ export async function uploadDocument(deps: IngestDeps, principal: Principal, req
   await requireCorpus(store, target);
 
   // The filename is checked for every file upload: it names the type, and a raw file's document id.
-  const filename = request.format ? null : normalizeDocumentId(file.filename, 'the filename');
+  const filename = request.format ? null : request.documentId !== undefined ? file.filename : normalizeDocumentId(file.filename, 'the filename');
   const format = request.format ?? detectFormat(filename ?? '', file.head);
   const upload = uploadHash(file.sha256, request.docMetadata);
-  const idFromName = format.idFrom === 'filename' ? filename : null;
+  if (request.documentId !== undefined && format.idFrom !== 'filename') {
+    throw new UnsupportedTypeError(`a Document file (${format.name}) names its own id; send it to /v1/upload`, SUPPORTED_TYPES, format.name);
+  }
+  const idFromName = request.documentId ?? (format.idFrom === 'filename' ? filename : null);
 
   // Replays are answered here, before any parsing. A raw file: its name is the id, and the same
   // upload hash stored under it is the same content. A Document: the id is inside it, so a

@@ -1,0 +1,117 @@
+import type { RequestHandler } from 'express';
+import { extractionTarget } from '../../auth/index.js';
+import { decodeStoredDocument, documentToJson } from '../../document/index.js';
+import { InvalidRequestError, PayloadTooLargeError } from '../../errors/index.js';
+import { annotateRequest } from '../../observability/index.js';
+import { batchUpload, getJobStatus, type AcceptedFile, type JobStatusResult } from '../../usecases/index.js';
+import { authenticate } from '../authenticate.js';
+import { readBatchMultipart } from '../batch-multipart.js';
+import { declaredLength } from '../content-length.js';
+import { required } from '../locals.js';
+import { query } from '../openapi/parameters.js';
+import { queryValue } from '../query.js';
+import type { Operation, Route } from '../route.js';
+import { ENVELOPE_ALLOWANCE_BYTES } from '../upload/guards.js';
+
+const apiKeyHeader = { name: 'X-API-Key', in: 'header', required: false, schema: { type: 'string' }, description: 'an API key with the extractions:write scope (or a Bearer JWT)' };
+
+const UPLOAD: Operation = {
+  operationId: 'batchUpload',
+  summary: 'Upload one or more files (Documind upload API): stored now, extracted later; one new document id per file',
+  parameters: [query('verbose', 'true: answer an object per file (id, filename, size, sha256, status, duplicate_of)'), apiKeyHeader],
+  body: {
+    required: true,
+    content: {
+      'multipart/form-data': {
+        schema: {
+          type: 'object',
+          properties: { files: { type: 'array', items: { type: 'string', format: 'binary' }, description: 'one part per file, each named "files"' } },
+          required: ['files'],
+        },
+      },
+    },
+  },
+  ok: { 200: { 'application/json': { oneOf: [{ $ref: '#/components/schemas/BatchIds' }, { $ref: '#/components/schemas/BatchVerbose' }] } } },
+  errors: [400, 401, 403, 413, 507],
+};
+
+const STATUS: Operation = {
+  operationId: 'batchDocumentStatus',
+  summary: 'Where a batch-uploaded file is: queued, processing, done or failed (include=document adds the Document)',
+  parameters: [
+    { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'the id the upload answered' },
+    query('include', '"document": add the extracted Document once done'),
+    apiKeyHeader,
+  ],
+  ok: { 200: 'JobStatus' },
+  errors: [400, 401, 403, 404],
+};
+
+/** true/false/1/0 (any case); absent → false. */
+function flag(value: string | undefined, name: string): boolean {
+  if (value === undefined) return false;
+  const v = value.toLowerCase();
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  throw new InvalidRequestError('INVALID_PARAMETER', `${name} must be true or false, got "${value}"`);
+}
+
+/** 403 before the body is read: the credential must be an extractions:write one, of one corpus. */
+const authorizeExtractions: RequestHandler = (req, res, next) => {
+  annotateRequest(req, extractionTarget(required(res, 'principal')));
+  next();
+};
+
+const upload: Route['handlers'] = (deps) => [
+  authenticate(deps.authenticator), //  401
+  authorizeExtractions, //              403
+  (req, _res, next) => {
+    const declared = declaredLength(req) ?? 0; // 413 from Content-Length, before a byte is read
+    if (declared > deps.maxBatchBytes + ENVELOPE_ALLOWANCE_BYTES) throw new PayloadTooLargeError(`the body (${declared} bytes) exceeds MAX_BATCH_BYTES`);
+    next();
+  },
+  async (req, res) => {
+    const verbose = flag(queryValue(req, 'verbose'), 'verbose');
+    const files = await readBatchMultipart(req, {
+      maxFileBytes: deps.maxUploadBytes, maxFiles: deps.maxBatchFiles, maxBatchBytes: deps.maxBatchBytes, spoolDir: deps.spoolDir,
+    });
+    const accepted = await batchUpload(deps, required(res, 'principal'), { files });
+    res.status(200).json(verbose ? accepted.map(verboseView) : accepted.map((file) => file.id));
+  },
+];
+
+const verboseView = (file: AcceptedFile) => ({
+  id: file.id, filename: file.filename, size: file.size, sha256: file.sha256, status: file.status, duplicate_of: file.duplicateOf,
+});
+
+const status: Route['handlers'] = (deps) => [
+  authenticate(deps.authenticator),
+  authorizeExtractions,
+  async (req, res) => {
+    const include = queryValue(req, 'include');
+    if (include !== undefined && include !== 'document') throw new InvalidRequestError('INVALID_PARAMETER', `include must be "document", got "${include}"`);
+    const result = await getJobStatus(deps, required(res, 'principal'), { id: String(req.params['id']), includeDocument: include === 'document' });
+    res.json(statusView(result));
+  },
+];
+
+function statusView({ job, document }: JobStatusResult) {
+  return {
+    id: job.jobId,
+    filename: job.filename,
+    status: job.status,
+    error: job.error,
+    created_at: job.createdAt,
+    updated_at: job.updatedAt,
+    pages: job.pages,
+    size: job.size,
+    sha256: job.sha256,
+    ...(document ? { document: documentToJson(decodeStoredDocument(document)) } : {}),
+  };
+}
+
+/** The Documind-style batch upload API: its own paths, its own error shape ({"detail"}). */
+export const BATCH_ROUTES: readonly Route[] = [
+  { method: 'POST', path: '/api/v1/upload', operation: UPLOAD, errorShape: 'detail', handlers: upload },
+  { method: 'GET', path: '/api/v1/documents/:id', operation: STATUS, errorShape: 'detail', handlers: status },
+];
