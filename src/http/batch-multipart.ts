@@ -7,6 +7,7 @@ import busboy from 'busboy';
 import { ClientClosedError, InvalidRequestError, PayloadTooLargeError } from '../errors/index.js';
 import type { BatchFile } from '../usecases/index.js';
 import { discardContent } from './file-part.js';
+import { malformedMultipart, openMultipart, stopReadingForm } from './multipart-parser.js';
 
 export interface BatchLimits {
   /** Per file (MAX_UPLOAD_BYTES). */
@@ -30,14 +31,9 @@ export function readBatchMultipart(req: IncomingMessage, limits: BatchLimits): P
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({
-        headers: req.headers,
-        preservePath: true,
-        defParamCharset: 'utf8',
-        limits: { fileSize: limits.maxFileBytes + 1, parts: limits.maxFiles + 64, fields: 64, headerPairs: 32, fieldNameSize: 256 },
-      });
+      parser = openMultipart(req, { fileSize: limits.maxFileBytes + 1, parts: limits.maxFiles + 64, fields: 64, headerPairs: 32, fieldNameSize: 256 });
     } catch (err) {
-      reject(new InvalidRequestError('NOT_MULTIPART', `the body must be multipart/form-data (${(err as Error).message})`));
+      reject(err as Error);
       return;
     }
     new BatchReader(req, parser, limits, resolve, reject).start();
@@ -69,7 +65,7 @@ class BatchReader {
     });
     parser.on('partsLimit', () => this.fail(tooLarge(`more than ${this.limits.maxFiles} files (MAX_BATCH_FILES)`)));
     parser.on('fieldsLimit', () => this.fail(new InvalidRequestError('TOO_MANY_PARTS', 'too many text fields in the form')));
-    parser.on('error', (err: Error) => this.fail(new InvalidRequestError('MALFORMED_MULTIPART', `malformed multipart body: ${err.message}`)));
+    parser.on('error', (err: Error) => this.fail(malformedMultipart(err)));
     parser.on('close', () => this.onClose());
     req.on('close', () => {
       if (!req.complete) this.fail(new ClientClosedError());
@@ -81,18 +77,14 @@ class BatchReader {
   private readonly fail = (err: Error): void => {
     if (this.settled) return;
     this.settled = true;
-    this.req.unpipe(this.parser);
-    this.req.pause();
-    this.parser.removeAllListeners();
-    this.parser.on('error', () => {});
-    setImmediate(() => this.parser.destroy()); // busboy still touches the file stream after 'limit'
+    stopReadingForm(this.req, this.parser);
     for (const { file, out } of this.spooled) discardContent({ spooledTo: file }, out); // once its stream is closed
     this.reject(err);
   };
 
   private onFile(name: string, stream: Readable & { truncated?: boolean }, info: busboy.FileInfo): void {
     this.parts += 1;
-    stream.on('error', (err: Error) => this.fail(new InvalidRequestError('MALFORMED_MULTIPART', `malformed multipart body: ${err.message}`)));
+    stream.on('error', (err: Error) => this.fail(malformedMultipart(err)));
     if (name !== FILES_FIELD || this.settled) {
       stream.resume();
       return;

@@ -6,6 +6,7 @@ import { ClientClosedError, InvalidRequestError, PayloadTooLargeError } from '..
 import { MAX_DOC_METADATA_BYTES } from '../document/index.js';
 import { declaredLength } from './content-length.js';
 import { FilePart } from './file-part.js';
+import { malformedMultipart, openMultipart, stopReadingForm } from './multipart-parser.js';
 import type { UploadedFile } from '../usecases/index.js';
 
 export interface MultipartUpload {
@@ -34,16 +35,11 @@ export function readMultipart(req: IncomingMessage, maxFileBytes: number, spoolD
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({
-        headers: req.headers,
-        preservePath: true,
-        defParamCharset: 'utf8',
-        // busboy signals 'limit' when a file *reaches* fileSize: +1 lets a file of exactly
-        // maxFileBytes through and still stops at the first byte beyond.
-        limits: { ...LIMITS, fileSize: maxFileBytes + 1, fieldSize: MAX_DOC_METADATA_BYTES + 1 },
-      });
+      // busboy signals 'limit' when a file *reaches* fileSize: +1 lets a file of exactly
+      // maxFileBytes through and still stops at the first byte beyond.
+      parser = openMultipart(req, { ...LIMITS, fileSize: maxFileBytes + 1, fieldSize: MAX_DOC_METADATA_BYTES + 1 });
     } catch (err) {
-      reject(new InvalidRequestError('NOT_MULTIPART', `the body must be multipart/form-data (${(err as Error).message})`));
+      reject(err as Error);
       return;
     }
     new FormReader(req, parser, { maxFileBytes, spoolDir }, resolve, reject).start();
@@ -76,7 +72,7 @@ class FormReader {
     parser.on('filesLimit', tooMany('files'));
     parser.on('fieldsLimit', tooMany('fields'));
     parser.on('partsLimit', tooMany('parts'));
-    parser.on('error', (err: Error) => this.fail(malformed(err)));
+    parser.on('error', (err: Error) => this.fail(malformedMultipart(err)));
     parser.on('close', () => this.onClose());
     req.on('close', () => {
       if (!req.complete) this.fail(new ClientClosedError());
@@ -89,18 +85,12 @@ class FormReader {
     if (this.settled) return;
     this.settled = true;
     this.part?.discard();
-    // Stop reading: the rest of the body is not wanted (the response closes the connection).
-    this.req.unpipe(this.parser);
-    this.req.pause();
-    this.parser.removeAllListeners();
-    this.parser.on('error', () => {});
-    // Not synchronously: busboy still touches the file stream right after emitting 'limit'.
-    setImmediate(() => this.parser.destroy());
+    stopReadingForm(this.req, this.parser);
     this.reject(err);
   };
 
   private onFile(name: string, stream: Readable & { truncated?: boolean }, info: busboy.FileInfo): void {
-    stream.on('error', (err: Error) => this.fail(malformed(err)));
+    stream.on('error', (err: Error) => this.fail(malformedMultipart(err)));
     if (name === FILE_FIELD) this.readFilePart(stream, info);
     // Python requests sends doc_metadata as a file part; read it like the text field.
     else if (METADATA_FIELDS.has(name)) this.readMetadataPart(stream);
@@ -177,8 +167,6 @@ class FormReader {
     );
   }
 }
-
-const malformed = (err: Error) => new InvalidRequestError('MALFORMED_MULTIPART', `malformed multipart body: ${err.message}`);
 
 function metadataTooLarge(): PayloadTooLargeError {
   return new PayloadTooLargeError(`doc_metadata is larger than ${MAX_DOC_METADATA_BYTES} bytes`, 'METADATA_TOO_LARGE');
