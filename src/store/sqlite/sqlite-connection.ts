@@ -115,9 +115,18 @@ export class SqliteConnection {
     return statement;
   }
 
-  /** `body` as one write transaction (BEGIN IMMEDIATE), through withLock(). */
-  write<T>(body: () => T): Promise<T> {
-    return this.withLock('write', () => this.db.transaction(body).immediate());
+  /**
+   * `body` as one write transaction (BEGIN IMMEDIATE), through withLock(). A UNIQUE/PRIMARY KEY
+   * violation (a key another writer took; nothing was written) is translated at this edge into
+   * the domain error `onUniqueViolation` gives, never a 500.
+   */
+  async write<T>(body: () => T, onUniqueViolation?: () => Error): Promise<T> {
+    try {
+      return await this.withLock('write', () => this.db.transaction(body).immediate());
+    } catch (err) {
+      if (onUniqueViolation && isUniqueViolation(err)) throw onUniqueViolation();
+      throw err;
+    }
   }
 
   /** Reads through withLock(): in WAL mode they rarely meet a lock (recovery, a WAL restart). */

@@ -1,7 +1,7 @@
 import type { CorpusRef } from '../document-store.js';
 import type { JobError, JobRecord, JobStatus, JobStore, NewJob } from '../job-store.js';
 import { ConflictError } from '../../errors/index.js';
-import { isUniqueViolation, type SqliteConnection } from './sqlite-connection.js';
+import type { SqliteConnection } from './sqlite-connection.js';
 
 interface JobRow {
   job_id: string;
@@ -63,20 +63,18 @@ export class SqliteJobs implements JobStore {
 
   async createJobs(jobs: readonly NewJob[]): Promise<void> {
     const now = new Date().toISOString();
-    try {
-      await this.connection.write(() => {
+    await this.connection.write(
+      () => {
         for (const job of jobs) {
           this.sql(
             `INSERT INTO jobs (job_id, customer_id, corpus_id, filename, sha256, size, uploader, status, created_at, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
           ).run(job.jobId, job.customerId, job.corpusId, job.filename, job.sha256, job.size, job.uploader, now, now);
         }
-      });
-    } catch (err) {
-      // Translated at the store's edge, as every driver error: a job id taken (nothing was created).
-      if (isUniqueViolation(err)) throw new ConflictError(jobs.map((job) => job.jobId).join(', '));
-      throw err;
-    }
+      },
+      // A job id taken: nothing was created.
+      () => new ConflictError(jobs.map((job) => job.jobId).join(', ')),
+    );
   }
 
   async claimJob(leaseMs: number): Promise<JobRecord | null> {

@@ -31,7 +31,7 @@ import {
   type SummaryRow,
   type UsageRow,
 } from './rows.js';
-import { isUniqueViolation, SqliteConnection, type SqliteStoreOptions } from './sqlite-connection.js';
+import { SqliteConnection, type SqliteStoreOptions } from './sqlite-connection.js';
 import { SqliteJobs } from './sqlite-jobs.js';
 
 export { DEFAULT_LOCK_WAIT_MS, isLockError, type SqliteStoreOptions } from './sqlite-connection.js';
@@ -71,13 +71,8 @@ class SqliteStore implements Store {
    * between a check and an insert (not possible under BEGIN IMMEDIATE on one file, kept as the
    * edge's translation): the conflict path, never a 500.
    */
-  private async write<T>(body: () => T, onUniqueViolation?: () => Error): Promise<T> {
-    try {
-      return await this.connection.write(body);
-    } catch (err) {
-      if (onUniqueViolation && isUniqueViolation(err)) throw onUniqueViolation();
-      throw err;
-    }
+  private write<T>(body: () => T, onUniqueViolation?: () => Error): Promise<T> {
+    return this.connection.write(body, onUniqueViolation);
   }
 
   async createCorpus(input: CorpusRef & { name: string }): Promise<{ created: boolean }> {
