@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fromBinary, toJson } from '@bufbuild/protobuf';
 import { DocumentSchema } from '../src/document/index.js';
-import { textPdf } from '../scripts/fixtures.js';
+import { textPdf, textPng } from '../scripts/fixtures.js';
 import { sampleDocument } from './helpers/documents.js';
 import { freePort } from './helpers/ports.js';
 
@@ -128,6 +128,7 @@ describe('corpusgate upload', () => {
       [exotic]: 'an id with spaces, quotes, parentheses, # and ?',
       'doc.json': JSON.stringify(toJson(DocumentSchema, sampleDocument('json-doc-1'))),
       'report.pdf': textPdf(1, 'Quarterly report'),
+      'scans/page.png': await textPng(), // read by OCR
       'broken.pdf': 'plain text pretending to be a PDF',
       '.hidden.txt': 'never sent',
       '.git/config': 'never sent either',
@@ -136,21 +137,21 @@ describe('corpusgate upload', () => {
 
     const first = await cli(['upload', '--corpus', '151', '--customer', CUSTOMER, tree]);
     expect(first.code).toBe(1);
-    expect(summaryCount(first.stdout, 'uploaded')).toBe(6);
+    expect(summaryCount(first.stdout, 'uploaded')).toBe(7);
     expect(summaryCount(first.stdout, 'skipped')).toBe(0);
     expect(summaryCount(first.stdout, 'failed')).toBe(1);
-    expect(first.stdout).toContain('sent 7 files');
+    expect(first.stdout).toContain('sent 8 files');
     expect(first.stdout).toContain('2 hidden, 1 with an unsupported extension');
     expect(first.stdout).toMatch(/^\s+broken\.pdf\s+TYPE_MISMATCH\s+.*plain text/m);
     // stderr is not a terminal here: one line per file, no bar redrawn with carriage returns.
-    expect(first.stderr.trim().split('\n')).toHaveLength(7);
+    expect(first.stderr.trim().split('\n')).toHaveLength(8);
     expect(first.stderr).not.toContain('\r');
-    expect(first.stderr).toMatch(/^\[\d\/7\] uploaded notes\/deep\/c\.txt$/m);
+    expect(first.stderr).toMatch(/^\[\d\/8\] uploaded notes\/deep\/c\.txt$/m);
 
     const stored = await storedDocuments('151');
     const ids = stored.map((d) => d.id);
     // Ids are relative to the directory argument; a Document file keeps its own document_id.
-    expect(ids).toEqual(expect.arrayContaining(['a.txt', 'notes/b.txt', 'notes/deep/c.txt', exotic, 'json-doc-1', 'report.pdf']));
+    expect(ids).toEqual(expect.arrayContaining(['a.txt', 'notes/b.txt', 'notes/deep/c.txt', exotic, 'json-doc-1', 'report.pdf', 'scans/page.png']));
     expect(ids).not.toContain('broken.pdf');
     expect(ids.filter((id) => id.includes('hidden') || id.includes('.git') || id.includes('readme'))).toEqual([]);
     expect(stored.find((d) => d.id === 'a.txt')!.provenance.source_sha256).toBe(sha256('alpha text'));
@@ -160,7 +161,7 @@ describe('corpusgate upload', () => {
     const again = await cli(['upload', '--corpus', '151', '--customer', CUSTOMER, 'tree']);
     expect(again.code).toBe(1);
     expect(summaryCount(again.stdout, 'uploaded')).toBe(0);
-    expect(summaryCount(again.stdout, 'skipped')).toBe(6);
+    expect(summaryCount(again.stdout, 'skipped')).toBe(7);
     expect(summaryCount(again.stdout, 'failed')).toBe(1);
     expect(again.stdout).toContain('sent 1 file ');
     expect(await storedDocuments('151')).toEqual(stored);
@@ -168,7 +169,7 @@ describe('corpusgate upload', () => {
     fs.rmSync(path.join(tree, 'broken.pdf'));
     const clean = await cli(['upload', '--corpus', '151', '--customer', CUSTOMER, '--concurrency', '2', tree]);
     expect(clean.code).toBe(0);
-    expect(summaryCount(clean.stdout, 'skipped')).toBe(6);
+    expect(summaryCount(clean.stdout, 'skipped')).toBe(7);
     expect(clean.stdout).toContain('sent 0 files');
     expect(clean.stdout).not.toContain('failed:');
 

@@ -12,8 +12,8 @@ import { collectFiles, type LocalFile } from './walk.js';
 
 export const UPLOAD_USAGE = `usage: corpusgate upload --corpus O [--customer C] [--concurrency N] [--url URL] PATH…
 
-  Uploads files, and directories recursively (.pdf .docx .txt .pb .pbtxt .json; hidden files
-  skipped). A raw file's document id is its path relative to the directory argument (a file
+  Uploads files, and directories recursively (.pdf .docx .txt .pb .pbtxt .json, and images for
+  OCR: .jpg .jpeg .png .tif .tiff .bmp; hidden files skipped). A raw file's document id is its path relative to the directory argument (a file
   argument: its name). Files already stored with the same content are skipped without being
   sent, so running the same command again resumes. Exit code 0: all uploaded or skipped;
   1: some failed; 2: usage error.

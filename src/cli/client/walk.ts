@@ -2,8 +2,11 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../args.js';
 
-/** What the gateway can read; other files found in directories are left alone (and counted). */
-export const UPLOADABLE_EXTENSIONS = ['.pdf', '.docx', '.txt', '.pb', '.pbtxt', '.json'] as const;
+/**
+ * What the gateway can read; other files found in directories are left alone (and counted).
+ * Images are read by OCR (a gateway with OCR=off answers 415 for them: counted as failed).
+ */
+export const UPLOADABLE_EXTENSIONS = ['.pdf', '.docx', '.txt', '.pb', '.pbtxt', '.json', '.jpg', '.jpeg', '.png', '.tif', '.tiff', '.bmp'] as const;
 
 export interface LocalFile {
   /** Where to read it. */
