@@ -52,8 +52,8 @@ export async function startServer(
   store?: Store,
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningServer> {
+  const keySource = resolveKeySource(config); // a bad key file stops the start before anything opens
   store ??= await openStore(config);
-  const keySource = resolveKeySource(config);
   const extractor = createExtractionPool(config.extract, (message, err) => logger.error({ err }, message));
   const spoolDir = prepareSpoolDir(path.join(config.dataDir, SPOOL_DIR));
   const readiness = gatewayReadiness({ store, extractor, dataDir: config.dataDir, ...(keySource.kind === 'jwks' ? { keySet: keySource.keySet } : {}) });

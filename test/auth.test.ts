@@ -152,6 +152,12 @@ describe('issuer and audience', () => {
   });
 });
 
+/** PEM files of this suite, in one temporary folder removed at the end. */
+const pemDir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-pem-'));
+let pemCount = 0;
+const pemPath = (): string => path.join(pemDir, `key-${++pemCount}.pem`);
+afterAll(() => fs.rmSync(pemDir, { recursive: true, force: true }));
+
 describe('other key sources', () => {
   it('verifies HS256 with JWT_SECRET and refuses RS256 there', async () => {
     const secret = 'a-development-secret-that-is-long-enough!';
@@ -164,12 +170,13 @@ describe('other key sources', () => {
 
   it('verifies with a PEM public key file', async () => {
     const { issuer } = await testIssuer();
-    const pemFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-pem-')), 'public.pem');
+    const pemFile = pemPath();
     fs.writeFileSync(pemFile, issuer.publicPem);
     gw = await startGateway({ JWT_JWKS_URL: '', JWT_PUBLIC_KEY_FILE: pemFile });
     expect((await uploadWith(gw.app, `Bearer ${await signRs256(issuer, WRITE_CLAIMS())}`)).status).toBe(200);
     expectInvalidToken(await uploadWith(gw.app, `Bearer ${await signHs256(issuer.publicPem, WRITE_CLAIMS())}`, 'd.txt'));
   });
+
 });
 
 /** Issue 11 item 1: a restricting claim that cannot be read restricts everything. */
@@ -183,7 +190,7 @@ describe('strict claims, with every key source', () => {
     }],
     ['PEM key file (RS256)', async () => {
       const { issuer } = await testIssuer();
-      const pemFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-pem-')), 'public.pem');
+      const pemFile = pemPath();
       fs.writeFileSync(pemFile, issuer.publicPem);
       return { env: { JWT_JWKS_URL: '', JWT_PUBLIC_KEY_FILE: pemFile }, sign: (c) => signRs256(issuer, c) };
     }],

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -84,6 +85,18 @@ describe('corpusgate serve', () => {
     expect(stderr).toContain('invalid configuration');
     expect(stderr).toContain('PORT must be an integer from 0 to 65535, got "eighty"');
     expect(stderr).toContain('"none" is not an accepted algorithm');
+  });
+
+  it('refuses to start with a private key in JWT_PUBLIC_KEY_FILE (a signing key on a verifier)', async () => {
+    const keyFile = path.join(dataDir, 'key.pem');
+    const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    for (const type of ['pkcs8', 'sec1'] as const) {
+      fs.writeFileSync(keyFile, privateKey.export({ type, format: 'pem' }));
+      const failure = await run(process.execPath, [CLI, 'serve'], { env: env({ JWT_PUBLIC_KEY_FILE: keyFile }) }).catch((e: unknown) => e);
+      expect(failure).toMatchObject({ code: 2 });
+      expect((failure as { stderr: string }).stderr).toContain(`JWT_PUBLIC_KEY_FILE ${keyFile} holds a private key`);
+    }
+    expect(fs.readdirSync(dataDir)).toEqual(['key.pem']); // nothing opened or created
   });
 });
 

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../config/index.js';
+import { ConfigError, type Config } from '../config/index.js';
 import { RemoteKeySet } from './remote-key-set.js';
 
 /** Where token signatures are verified from: exactly one source is in force. */
@@ -31,12 +31,7 @@ export function resolveKeySource(config: Config): KeySource {
     return { kind: 'jwks', url, keySet: new RemoteKeySet(url), algorithms: jwt.algorithms ?? ASYMMETRIC_DEFAULT };
   }
   if (jwt.publicKeyFile !== null) {
-    let key: crypto.KeyObject;
-    try {
-      key = crypto.createPublicKey(fs.readFileSync(jwt.publicKeyFile));
-    } catch (err) {
-      throw new Error(`JWT_PUBLIC_KEY_FILE ${jwt.publicKeyFile}: cannot read a PEM public key (${(err as Error).message})`);
-    }
+    const key = readPublicKey(jwt.publicKeyFile);
     return { kind: 'public-key', key, file: jwt.publicKeyFile, algorithms: jwt.algorithms ?? ASYMMETRIC_DEFAULT };
   }
   if (jwt.secret !== null) {
@@ -44,6 +39,28 @@ export function resolveKeySource(config: Config): KeySource {
   }
   const file = path.join(config.dataDir, DEV_SECRET_FILE);
   return { kind: 'secret', secret: Buffer.from(readOrCreateSecret(file), 'utf8'), algorithms: jwt.algorithms ?? ['HS256'], devSecretFile: file };
+}
+
+/**
+ * The verification key of JWT_PUBLIC_KEY_FILE. A private key there is refused although Node
+ * would derive the public half from it: a signing key on a verifier is a leak waiting to happen
+ * (anyone who reads the gateway's files can mint tokens).
+ */
+function readPublicKey(file: string): crypto.KeyObject {
+  let pem: Buffer;
+  try {
+    pem = fs.readFileSync(file);
+  } catch (err) {
+    throw new ConfigError([`JWT_PUBLIC_KEY_FILE ${file}: cannot read it (${(err as Error).message})`]);
+  }
+  if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(pem.toString('latin1'))) {
+    throw new ConfigError([`JWT_PUBLIC_KEY_FILE ${file} holds a private key: give the gateway only the public key (e.g. openssl pkey -in key.pem -pubout)`]);
+  }
+  try {
+    return crypto.createPublicKey(pem);
+  } catch (err) {
+    throw new ConfigError([`JWT_PUBLIC_KEY_FILE ${file}: cannot read a PEM public key (${(err as Error).message})`]);
+  }
 }
 
 function readOrCreateSecret(file: string): string {

@@ -1,4 +1,4 @@
-import { LOCAL_OPERATOR, mintToken } from '../auth/index.js';
+import { LOCAL_OPERATOR, mintToken, resolveKeySource } from '../auth/index.js';
 import { quotaPolicy } from '../quota/index.js';
 import { ensureCorpus } from '../usecases/index.js';
 import type { Config } from '../config/index.js';
@@ -9,6 +9,7 @@ const DEV_TOKEN_TTL_S = 24 * 3600;
 
 /** `corpusgate serve`: the gateway, plus the demo corpus and a dev token on the embedded default. */
 export async function serve(config: Config): Promise<void> {
+  resolveKeySource(config); // a key file that cannot be used stops the start before the database is opened
   const store = await openStore(config);
   if (config.demoSeed) await ensureCorpus({ store, quota: quotaPolicy(config.quotaDefaults) }, LOCAL_OPERATOR, DEMO);
   const server = await startServer(config, store);

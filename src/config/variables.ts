@@ -102,7 +102,7 @@ export const CONFIG_VARIABLES = [
   }),
   variable({
     name: 'JWT_PUBLIC_KEY_FILE',
-    description: 'Verify tokens with this PEM public key (SPKI, "BEGIN PUBLIC KEY").',
+    description: 'Verify tokens with this PEM public key (SPKI, "BEGIN PUBLIC KEY"); a private key there is refused at start.',
     parser: optional(text),
     to: 'jwt.publicKeyFile',
   }),
