@@ -158,7 +158,12 @@ export function describeJobStore(open: OpenStore): void {
       await expect(store.putIfAbsent(docOf('someone-else'), policy.admit)).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED' });
       const claimedA = await claim(store, a.jobId);
       expect((await store.putIfAbsent(docOf(a.jobId), policy.admit)).status).toBe('created');
-      expect(await store.getUsage(ref)).toMatchObject({ usedDocs: 1, reservedDocs: 2 }); // a is still processing
+      // a is still processing, its Document stored: charged, no longer reserved (never both).
+      expect(await store.getUsage(ref)).toMatchObject({ usedDocs: 1, reservedDocs: 1 });
+      const claimedB0 = await claim(store, b.jobId);
+      expect((await store.putIfAbsent(docOf(b.jobId), policy.admit)).status).toBe('created'); // 1 used + 0 reserved + 1
+      await store.deleteDocument({ ...ref, documentId: b.jobId }); // b processing: its job stays
+      await store.releaseJob(b.jobId, claimedB0.attempts);
       await store.completeJob(a.jobId, claimedA.attempts, { pages: null });
       expect(await store.getUsage(ref)).toMatchObject({ usedDocs: 1, reservedDocs: 1 });
       const claimedB = await claim(store, b.jobId);

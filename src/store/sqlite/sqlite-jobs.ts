@@ -117,18 +117,18 @@ export class SqliteJobs implements JobStore {
   }
 
   /**
-   * Documents reserved in the scope: its pending jobs, except `exceptJobId`'s (a job storing its
-   * own Document converts its reservation into the charge: it never blocks itself). Inside a
-   * transaction of the caller's.
+   * Documents reserved in the scope: its pending jobs whose Document is not stored yet (between
+   * storing it and being marked done, a job's document is charged, not reserved), except
+   * `exceptJobId`'s (a job storing its own Document converts its reservation into the charge: it
+   * never blocks itself). Inside a transaction of the caller's.
    */
-  reservedDocs(ref: QuotaScopeRef, exceptJobId?: string): number {
-    const corpus = ref.corpusId === undefined ? '' : ' AND corpus_id = ?';
+  reservedDocs(ref: QuotaScopeRef, exceptJobId = ''): number {
+    const corpus = ref.corpusId === undefined ? '' : ' AND j.corpus_id = ?';
     const params = ref.corpusId === undefined ? [ref.customerId] : [ref.customerId, ref.corpusId];
-    const count = this.sql(`SELECT COUNT(*) FROM jobs WHERE customer_id = ? AND status IN ${PENDING}${corpus}`).pluck().get(...params) as number;
-    if (exceptJobId === undefined) return count;
-    const own = this.sql(`SELECT 1 FROM jobs WHERE job_id = ? AND customer_id = ? AND status IN ${PENDING}${corpus}`)
-      .pluck().get(exceptJobId, ...params);
-    return own === undefined ? count : count - 1;
+    return this.sql(
+      `SELECT COUNT(*) FROM jobs j WHERE j.customer_id = ? AND j.status IN ${PENDING}${corpus} AND j.job_id <> ?
+         AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.customer_id = j.customer_id AND d.corpus_id = j.corpus_id AND d.document_id = j.job_id)`,
+    ).pluck().get(...params, exceptJobId) as number;
   }
 
   /**
