@@ -3,35 +3,14 @@ import { unpackDocument, type PackedEncoding } from '../../document/index.js';
 import { ConflictError } from '../../errors/index.js';
 import type { QuotaCheck } from '../../quota/index.js';
 import type {
-  ApiKeyRecord,
-  CorpusRecord,
-  DocumentRecord,
-  ListPage,
-  ListQuery,
-  CorpusRef,
-  DocumentKey,
-  NewDocument,
-  PutOutcome,
-  QuotaLimitsUpdate,
-  QuotaScopeRef,
-  Store,
-  StoredDocumentSummary,
-  UsageReport,
+  ApiKeyRecord, CorpusRecord, DocumentRecord, ListPage, ListQuery, CorpusRef, DocumentKey, NewDocument, PutOutcome,
+  QuotaLimitsUpdate, QuotaScopeRef, Store, StoredDocumentSummary, UsageReport,
 } from '../document-store.js';
 import { fileVault, type FileVault } from '../file-vault.js';
 import type { CreateJobsOptions, JobError, JobPage, JobPageQuery, JobRecord, NewJob } from '../job-store.js';
 import {
-  RECORD_COLUMNS,
-  SUMMARY_COLUMNS,
-  scopeOf,
-  toApiKey,
-  toRecord,
-  toScopeUsage,
-  toSummary,
-  type ApiKeyRow,
-  type RecordRow,
-  type SummaryRow,
-  type UsageRow,
+  RECORD_COLUMNS, SUMMARY_COLUMNS, scopeOf, toApiKey, toRecord, toScopeUsage, toSummary,
+  type ApiKeyRow, type RecordRow, type SummaryRow, type UsageRow,
 } from './rows.js';
 import { SqliteConnection, type SqliteStoreOptions } from './sqlite-connection.js';
 import { SqliteJobs } from './sqlite-jobs.js';
