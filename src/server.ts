@@ -15,7 +15,10 @@ import { createLogger, createMetrics, gatewayReadiness, trackRequests, type Logg
 export const DATABASE_FILE = 'corpusgate.db';
 /** Under DATA_DIR: uploads over 1 MiB while they wait for an extraction worker (a directory per process). */
 export const SPOOL_DIR = 'spool';
-/** Under DATA_DIR: batch-uploaded files, by SHA-256 (kept after their jobs; no clean-up yet). */
+/**
+ * Under DATA_DIR: batch-uploaded files, by SHA-256, while a job needs them (queued, processing or
+ * failed); the store moves them in and removes them with their jobs.
+ */
 export const FILES_DIR = 'files';
 
 /**
@@ -28,6 +31,7 @@ export function openStore(config: Config, use: 'server' | 'forCommand' = 'server
     file: path.join(config.dataDir, DATABASE_FILE),
     backgroundCheckpoint: use === 'server',
     lockWaitMs: config.sqliteLockWaitMs,
+    filesDir: path.join(config.dataDir, FILES_DIR),
   });
 }
 

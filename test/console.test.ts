@@ -102,6 +102,7 @@ const ALL_IDS = [HOSTILE_ID, 'handbook.pdf', ...NOTES, ...REPORTS];
 const PAGE_1 = ALL_IDS.slice(0, 10);
 const PAGE_2 = ALL_IDS.slice(10);
 const OTHER_CORPUS = '152';
+const BROKEN_PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage of the console test');
 
 interface Usage {
   used_chars: number;
@@ -123,6 +124,7 @@ describeBrowser('the web console in headless Chromium', () => {
   let admin: { key: string; keyId: string };
   let browser: Browser | undefined;
   let page: Page;
+  let brokenJob: string;
   const pageProblems: string[] = [];
 
   // Declared before useGateway: after* hooks run in the order declared, so the browser and the
@@ -168,6 +170,18 @@ describeBrowser('the web console in headless Chromium', () => {
     for (const id of [...NOTES, ...REPORTS]) await upload(id, `The text of ${id}.`);
     await upload(HOSTILE_ID, 'hostile', { note: '<b>bold</b>' });
     await upload('archive.txt', 'Archived text.', undefined, OTHER_CORPUS);
+    // A batch upload whose file cannot be extracted: a failed job, shown beside the documents.
+    const extractions = (await gw.apiKey('extractions', { corpusIds: [CORPUS] })).key;
+    const form = new FormData();
+    form.append('files', new Blob([BROKEN_PDF]), 'broken.pdf');
+    const batch = await fetch(`${base}/api/v1/upload`, { method: 'POST', headers: { 'x-api-key': extractions }, body: form });
+    brokenJob = ((await batch.json()) as string[])[0]!;
+    for (let status = ''; status !== 'failed';) {
+      const res = await fetch(`${base}/api/v1/documents/${brokenJob}`, { headers: { 'x-api-key': extractions } });
+      status = ((await res.json()) as { status: string }).status;
+      if (status === 'done') throw new Error('the broken PDF was extracted');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     expect((await api('PUT', `/v2/corpora/${CORPUS}/quota`, { max_chars: 100_000 })).status).toBe(200);
 
     if (!HAVE_CHROMIUM) return;
@@ -268,6 +282,13 @@ describeBrowser('the web console in headless Chromium', () => {
     await rowsAre(['archive.txt']);
     await page.selectOption('#corpus', CORPUS);
     await rowsAre(PAGE_1);
+
+    // The corpus's batch upload that failed: its id, file, status and error code and detail.
+    await until('the failed batch job', (id) => !!document.querySelector(`#jobs tbody tr[data-id="${id}"]`), brokenJob);
+    const jobCells = await page.locator(`#jobs tbody tr[data-id="${brokenJob}"] td`).allTextContents();
+    expect(jobCells.slice(0, 3)).toEqual([brokenJob, 'broken.pdf', 'failed']);
+    expect(jobCells[3]).toMatch(/^CORRUPT.+/);
+    expect(await page.locator('#jobs tbody tr').count()).toBe(1);
 
     // Usage against quota, as the API reports it.
     const before = await usageOf(CORPUS);

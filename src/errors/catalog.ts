@@ -60,6 +60,20 @@ export class ConflictError extends GatewayError {
   }
 }
 
+export type JobProcessingErrorCode = 'JOB_PROCESSING';
+
+/**
+ * A batch job asked to be deleted while it is being extracted: deleting it then could leave a
+ * Document stored after its job was gone. The client deletes it once it is done or failed.
+ */
+export class JobProcessingError extends GatewayError {
+  declare readonly code: JobProcessingErrorCode;
+
+  constructor(jobId: string) {
+    super('JOB_PROCESSING', `document ${jobId} is being processed; delete it once it is done or failed`);
+  }
+}
+
 export type QuotaScope = 'corpus' | 'customer';
 export type QuotaUnit = 'chars' | 'documents';
 export type QuotaExceededErrorCode = 'QUOTA_EXCEEDED';
@@ -67,12 +81,18 @@ export type QuotaExceededErrorCode = 'QUOTA_EXCEEDED';
 export class QuotaExceededError extends GatewayError {
   declare readonly code: QuotaExceededErrorCode;
 
-  constructor(info: { scope: QuotaScope; unit: QuotaUnit; limit: number; used: number; needed: number }) {
+  /**
+   * `reserved`: how many of the `used` documents are reserved by batch jobs not stored yet; the
+   * message says so, the body's `used` counts them (what is taken, as the limit sees it).
+   */
+  constructor(info: { scope: QuotaScope; unit: QuotaUnit; limit: number; used: number; needed: number; reserved?: number }) {
+    const { reserved = 0, ...extra } = info;
     super(
       'QUOTA_EXCEEDED',
       `${info.scope} quota exceeded: ${info.needed} ${info.unit} needed, ` +
-        `${info.used} of ${info.limit} already used`,
-      info,
+        `${info.used} of ${info.limit} already used` +
+        (reserved > 0 ? ` (${reserved} of them reserved by batch jobs not extracted yet)` : ''),
+      extra,
     );
   }
 }

@@ -1,5 +1,5 @@
 import { AuthenticationError, PermissionDeniedError } from './access.js';
-import { ApiKeyNotFoundError, ConflictError, CorpusExistsError, CorpusNotFoundError, DocumentNotFoundError, QuotaExceededError } from './catalog.js';
+import { ApiKeyNotFoundError, ConflictError, CorpusExistsError, CorpusNotFoundError, DocumentNotFoundError, JobProcessingError, QuotaExceededError } from './catalog.js';
 import { ExtractionBusyError, ExtractionError } from './extraction.js';
 import { GatewayError, type ErrorCode } from './gateway-error.js';
 import { HeadersTooLargeError, MalformedRequestError, MethodNotAllowedError, RequestTimeoutError, RouteNotFoundError } from './protocol.js';
@@ -35,6 +35,7 @@ const OWNERS = {
   DOCUMENT_NOT_FOUND: DocumentNotFoundError,
   API_KEY_NOT_FOUND: ApiKeyNotFoundError,
   CONFLICT: ConflictError,
+  JOB_PROCESSING: JobProcessingError,
   QUOTA_EXCEEDED: QuotaExceededError,
   ENCRYPTED: ExtractionError,
   CORRUPT: ExtractionError,

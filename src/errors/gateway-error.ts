@@ -1,5 +1,5 @@
 import type { AuthenticationErrorCode, PermissionDeniedErrorCode } from './access.js';
-import type { ApiKeyNotFoundErrorCode, ConflictErrorCode, CorpusExistsErrorCode, CorpusNotFoundErrorCode, DocumentNotFoundErrorCode, QuotaExceededErrorCode } from './catalog.js';
+import type { ApiKeyNotFoundErrorCode, ConflictErrorCode, CorpusExistsErrorCode, CorpusNotFoundErrorCode, DocumentNotFoundErrorCode, JobProcessingErrorCode, QuotaExceededErrorCode } from './catalog.js';
 import type { ExtractionBusyErrorCode, ExtractionErrorCode } from './extraction.js';
 import type {
   HeadersTooLargeErrorCode,
@@ -31,6 +31,7 @@ export type ErrorCode =
   | ApiKeyNotFoundErrorCode
   | DocumentNotFoundErrorCode
   | ConflictErrorCode
+  | JobProcessingErrorCode
   | QuotaExceededErrorCode
   | ExtractionErrorCode
   | ExtractionBusyErrorCode

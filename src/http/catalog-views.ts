@@ -54,6 +54,8 @@ export function corpusBody({ corpus, usage }: CorpusView): Record<string, unknow
 /**
  * Usage against limits. `max_*` is the limit in force (null: unlimited); `own_max_*` is the
  * scope's own setting: a number, "unlimited", or null when the configured default applies.
+ * `reserved_docs`: documents promised to batch jobs not extracted yet; they count against
+ * `max_docs` beside `used_docs`.
  */
 export function usageBody({ usage, inForce }: UsageView): Record<string, unknown> {
   return {
@@ -62,6 +64,7 @@ export function usageBody({ usage, inForce }: UsageView): Record<string, unknown
     used_text_chars: usage.usedTextChars,
     used_metadata_chars: usage.usedMetadataChars,
     used_docs: usage.usedDocs,
+    reserved_docs: usage.reservedDocs,
     max_chars: inForce.maxChars,
     max_docs: inForce.maxDocs,
     own_max_chars: ownLimit(usage.maxChars),

@@ -10,6 +10,7 @@ import { UPLOAD_ROUTES } from './upload/upload-route.js';
 import { V1_JSON_ROUTES } from './v1/v1-json-routes.js';
 import { ADMIN_ROUTES } from './v2/admin-routes.js';
 import { DOCUMENT_ROUTES } from './v2/documents-routes.js';
+import { JOB_ROUTES } from './v2/jobs-routes.js';
 
 /**
  * The route table: every route of the gateway, once. Express registration, the 404/405 answers
@@ -21,6 +22,7 @@ export const ROUTES: readonly Route[] = [
   ...V1_JSON_ROUTES,
   ...ADMIN_ROUTES,
   ...DOCUMENT_ROUTES,
+  ...JOB_ROUTES,
   openApiRoute(() => ROUTES),
   ...OPS_ROUTES,
   ...CONSOLE_ROUTES,

@@ -1,2 +1,2 @@
 export { computeCharge, chargedChars, type Charge } from './charge.js';
-export { quotaPolicy, UNLIMITED, type LimitsInForce, type QuotaCheck, type QuotaPolicy, type ScopeUsage, type StoredLimit } from './limits.js';
+export { quotaPolicy, UNLIMITED, type LimitsInForce, type BatchQuotaCheck, type QuotaCheck, type QuotaPolicy, type ScopeUsage, type StoredLimit } from './limits.js';

@@ -15,6 +15,11 @@ export interface ScopeUsage {
   readonly maxDocs: StoredLimit;
   readonly usedChars: number;
   readonly usedDocs: number;
+  /**
+   * Documents promised to batch jobs not stored yet (queued or processing): they count against
+   * the document limit as if stored. Absent: none.
+   */
+  readonly reservedDocs?: number;
 }
 
 /** The limits in force for a scope; null = unlimited. */
@@ -29,10 +34,19 @@ export interface LimitsInForce {
  */
 export type QuotaCheck = (usage: ScopeUsage, charge: Charge) => void;
 
+/**
+ * Admits a batch of `newDocs` documents, charged later (their characters are unknown before
+ * extraction): they must fit the document limit beside what is used and reserved, and the
+ * character limit must not be exhausted already. Stores call it inside the transaction that
+ * creates the batch's jobs (which then reserve the documents), for the customer then the corpus.
+ */
+export type BatchQuotaCheck = (usage: ScopeUsage, newDocs: number) => void;
+
 /** The quota policy: which limits apply (a scope's own, else the configured default) and admission. */
 export interface QuotaPolicy {
   limitsOf(usage: Pick<ScopeUsage, 'scope' | 'maxChars' | 'maxDocs'>): LimitsInForce;
   readonly admit: QuotaCheck;
+  readonly admitBatch: BatchQuotaCheck;
 }
 
 export function quotaPolicy(defaults: QuotaDefaults): QuotaPolicy {
@@ -51,11 +65,25 @@ export function quotaPolicy(defaults: QuotaDefaults): QuotaPolicy {
       if (maxChars !== null && usage.usedChars + needed > maxChars) {
         throw new QuotaExceededError({ scope: usage.scope, unit: 'chars', limit: maxChars, used: usage.usedChars, needed });
       }
-      if (maxDocs !== null && usage.usedDocs + 1 > maxDocs) {
-        throw new QuotaExceededError({ scope: usage.scope, unit: 'documents', limit: maxDocs, used: usage.usedDocs, needed: 1 });
+      checkDocs(usage, maxDocs, 1);
+    },
+    admitBatch(usage, newDocs) {
+      const { maxChars, maxDocs } = limitsOf(usage);
+      // Exhausted: not one more character fits (a document with none would fail NO_TEXT anyway).
+      if (maxChars !== null && usage.usedChars + 1 > maxChars) {
+        throw new QuotaExceededError({ scope: usage.scope, unit: 'chars', limit: maxChars, used: usage.usedChars, needed: 1 });
       }
+      checkDocs(usage, maxDocs, newDocs);
     },
   };
+}
+
+/** `needed` more documents beside the used and the reserved ones; `used` reports both. */
+function checkDocs(usage: ScopeUsage, maxDocs: number | null, needed: number): void {
+  const reserved = usage.reservedDocs ?? 0;
+  if (maxDocs !== null && usage.usedDocs + reserved + needed > maxDocs) {
+    throw new QuotaExceededError({ scope: usage.scope, unit: 'documents', limit: maxDocs, used: usage.usedDocs + reserved, needed, reserved });
+  }
 }
 
 function effectiveLimit(stored: StoredLimit, fallback: number | null): number | null {

@@ -123,6 +123,8 @@ export interface QuotaLimitsUpdate {
 }
 
 export interface UsageReport extends ScopeUsage {
+  /** Documents reserved by the scope's pending (queued or processing) batch jobs. */
+  readonly reservedDocs: number;
   readonly usedTextChars: number;
   readonly usedMetadataChars: number;
 }
@@ -147,7 +149,9 @@ export interface DocumentStore {
 
   /**
    * In one atomic step: when the key is free, ask `admit` about the customer's then the corpus's
-   * usage (it throws QuotaExceededError to refuse), insert and charge; when the key holds the
+   * usage, with the documents reserved by pending batch jobs of the scope (except the job whose
+   * id is this document's: its reservation becomes the charge) as `reservedDocs` (it throws
+   * QuotaExceededError to refuse), insert and charge; when the key holds the
    * same contentHash, replay; otherwise throw ConflictError. Concurrent calls for one key see
    * exactly one 'created'.
    */
@@ -157,8 +161,9 @@ export interface DocumentStore {
   listDocuments(ref: CorpusRef, query: ListQuery): Promise<ListPage>;
   getDocumentRecord(key: DocumentKey): Promise<DocumentRecord | null>;
   /**
-   * In one atomic step: removes the document and gives its charge back to both quota scopes.
-   * False when nothing was stored under the key.
+   * In one atomic step: removes the document and gives its charge back to both quota scopes; the
+   * batch job that stored it (same id), unless processing, goes too, with its file when no other
+   * job needs it. False when nothing was stored under the key.
    */
   deleteDocument(key: DocumentKey): Promise<boolean>;
 }

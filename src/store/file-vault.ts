@@ -4,12 +4,22 @@ import path from 'node:path';
 /**
  * Batch-uploaded files, content-addressed: DATA_DIR/files/<sha256>. The same bytes are kept once,
  * however often they are uploaded; a job reads its file by the hash it recorded.
+ *
+ * Moving files in and removing them is the store's business, never a caller's: the store does
+ * both inside the write transaction that creates the jobs needing a file or finds that no job
+ * needs it any more (see SqliteJobs), so that a file is never removed between being moved in and
+ * its jobs being committed. Hence these are synchronous: they run inside a SQLite transaction.
  */
 export interface FileVault {
-  /** Moves a fully written spool file in as the file with this SHA-256 (same disk: a rename). */
-  keep(spooledTo: string, sha256: string): Promise<void>;
   /** Where the file with this SHA-256 is. */
   pathOf(sha256: string): string;
+  /**
+   * Moves a fully written spool file in as the file with this SHA-256 (same disk: a rename; one
+   * already there with the same bytes is replaced, nothing is lost either way).
+   */
+  keepSync(spooledTo: string, sha256: string): void;
+  /** Removes the file with this SHA-256; one already gone is fine. */
+  removeSync(sha256: string): void;
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -22,7 +32,7 @@ export function fileVault(dir: string): FileVault {
   };
   return {
     pathOf,
-    // A rename replaces a file already there with the same bytes: nothing is lost either way.
-    keep: (spooledTo, sha256) => fs.promises.rename(spooledTo, pathOf(sha256)),
+    keepSync: (spooledTo, sha256) => fs.renameSync(spooledTo, pathOf(sha256)),
+    removeSync: (sha256) => fs.rmSync(pathOf(sha256), { force: true }),
   };
 }

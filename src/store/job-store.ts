@@ -1,3 +1,4 @@
+import type { BatchQuotaCheck } from '../quota/index.js';
 import type { CorpusRef } from './document-store.js';
 
 /** Where a batch-uploaded file is: waiting, being extracted, stored as a Document, or given up. */
@@ -34,20 +35,61 @@ export interface JobRecord extends NewJob {
   readonly leaseUntil: string | null;
 }
 
+/** A batch's file, written to a spool file: moved into the store's files with the jobs. */
+export interface SpooledFile {
+  readonly sha256: string;
+  readonly spooledTo: string;
+}
+
+export interface CreateJobsOptions {
+  /**
+   * Asked, inside the transaction, about the customer's then the corpus's usage with the
+   * documents reserved by their pending (queued or processing) jobs: throws to refuse the whole
+   * batch. From the commit on, the new jobs reserve their documents until each is stored (the
+   * reservation becomes the charge) or fails (the reservation is given back).
+   */
+  readonly admit?: BatchQuotaCheck;
+  /** Spool files to move into the store's files (DATA_DIR/files/<sha256>) in the same transaction. */
+  readonly files?: readonly SpooledFile[];
+}
+
+export interface JobPageQuery {
+  /** At most this many jobs. */
+  readonly limit: number;
+  /** Only jobs in one of these states; absent: all. */
+  readonly statuses?: readonly JobStatus[];
+  /** Keyset cursor: only jobs queued after the one with this position (JobPage.lastSeq). */
+  readonly afterSeq?: number;
+}
+
+export interface JobPage {
+  /** FIFO: in the order the jobs were queued (the order the runner takes them within a customer). */
+  readonly jobs: readonly JobRecord[];
+  /** The position of the page's last job (a cursor for the next page); null when the page is empty. */
+  readonly lastSeq: number | null;
+  readonly hasMore: boolean;
+}
+
 /**
  * The durable queue of batch uploads. Every store implements it (test/store/job-conformance.ts).
  * A job is finished (complete/fail/release) only by the claim that holds it: the attempt number
  * a claim answered, so a worker whose lease ran out cannot overwrite the next claim's outcome.
  */
 export interface JobStore {
-  /** All of a batch's jobs, queued, in one atomic step (in order: FIFO follows it). */
-  createJobs(jobs: readonly NewJob[]): Promise<void>;
+  /**
+   * All of a batch's jobs, queued, in one atomic step (in order: FIFO follows it), with the quota
+   * check and the move of their files. Refused (admit throws, an id is taken): nothing is kept.
+   */
+  createJobs(jobs: readonly NewJob[], options?: CreateJobsOptions): Promise<void>;
   /**
    * Atomically claims one job — queued, or processing with an expired lease — for `leaseMs`:
    * round-robin across customers (the one served least recently first), then FIFO. Null: none.
    */
   claimJob(leaseMs: number): Promise<JobRecord | null>;
-  /** processing → done; false when this claim no longer holds the job. */
+  /**
+   * processing → done; false when this claim no longer holds the job. Its file is removed in the
+   * same step unless another pending or failed job still needs the same bytes.
+   */
   completeJob(jobId: string, attempt: number, result: { readonly pages: number | null }): Promise<boolean>;
   /** processing → failed, with the error; false when this claim no longer holds the job. */
   failJob(jobId: string, attempt: number, error: JobError): Promise<boolean>;
@@ -60,4 +102,12 @@ export interface JobStore {
    * document with this source SHA-256; null when there is none.
    */
   findEarlierUpload(ref: CorpusRef, sha256: string): Promise<string | null>;
+  /** A page of the corpus's jobs, FIFO (named so: the job CLI's listing is another method). */
+  pageJobs(ref: CorpusRef, query: JobPageQuery): Promise<JobPage>;
+  /**
+   * In one atomic step: removes the corpus's job, its stored Document if there is one (its charge
+   * given back, as deleteDocument does) and its file unless another pending or failed job needs
+   * it. False when there is no such job; JobProcessingError while it is being processed.
+   */
+  deleteJob(ref: CorpusRef, jobId: string): Promise<boolean>;
 }

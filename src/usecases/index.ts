@@ -12,3 +12,12 @@ export { createApiKey, listApiKeys, revokeApiKey, type NewApiKeyInput } from './
 export { batchUpload, type AcceptedFile, type BatchDeps, type BatchFile, type BatchUploadInput } from './documents/batch-upload.js';
 export { getJobStatus, type JobStatusResult } from './documents/job-status.js';
 export { processJob, type JobDeps } from './documents/process-job.js';
+export {
+  deleteBatchDocument,
+  listBatchDocuments,
+  listCorpusJobs,
+  DEFAULT_JOB_PAGE_SIZE,
+  MAX_JOB_PAGE_SIZE,
+  type JobListing,
+  type JobListRequest,
+} from './documents/batch-jobs.js';

@@ -1,4 +1,7 @@
-import type { NewJob, Store } from '../../src/store/index.js';
+import { encodeDocument, packDocument } from '../../src/document/index.js';
+import { quotaPolicy } from '../../src/quota/index.js';
+import type { NewDocument, NewJob, Store } from '../../src/store/index.js';
+import { sampleDocument } from '../helpers/documents.js';
 import type { OpenStore } from './conformance.js';
 
 const C = '42';
@@ -21,6 +24,29 @@ function job(overrides: Partial<NewJob> = {}): NewJob {
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const NO_DEFAULTS = { corpusMaxChars: null, corpusMaxDocs: null, customerMaxChars: null, customerMaxDocs: null };
+const policy = quotaPolicy(NO_DEFAULTS);
+
+/** The Document a job stores: under the job's id, 10 + 2 characters. */
+function docOf(jobId: string): NewDocument {
+  return {
+    key: { ...ref, documentId: jobId },
+    contentHash: `hash of ${jobId}`,
+    uploadHash: `hash of ${jobId}`,
+    document: packDocument(encodeDocument(sampleDocument(jobId))),
+    charge: { numChars: 10, numMetadataChars: 2 },
+    title: '',
+    metadataJson: '',
+    provenance: { sourceSha256: 'f'.repeat(64), sourceSize: 3, sourceFormat: 'text', uploader: 'tester', extractor: 'test', extractionMs: 1 },
+  };
+}
+
+/** Claims until `jobId` is claimed (claims of other jobs stay processing); its claim. */
+async function claim(store: Store, jobId: string) {
+  for (let j = await store.claimJob(60_000); j; j = await store.claimJob(60_000)) if (j.jobId === jobId) return j;
+  throw new Error(`${jobId} was never claimed`);
+}
 
 /** The JobStore part of the Store behaviour (src/store/job-store.ts), run by describeStore. */
 export function describeJobStore(open: OpenStore): void {
@@ -92,6 +118,87 @@ export function describeJobStore(open: OpenStore): void {
       expect(await store.findEarlierUpload(ref, 'a'.repeat(64))).toBe(a.jobId);
       expect(await store.findEarlierUpload(ref, 'b'.repeat(64))).toBeNull();
       expect(await store.findEarlierUpload({ customerId: '43', corpusId: O }, 'a'.repeat(64))).toBeNull();
+    });
+
+    it("pages a corpus's jobs FIFO, by status, with a cursor", async () => {
+      const jobs = [job(), job(), job(), job()];
+      await store.createJobs(jobs);
+      await store.createJobs([job({ customerId: '43' })]); // another customer's: never listed
+      const first = await store.pageJobs(ref, { limit: 3 });
+      expect(first.jobs.map((j) => j.jobId)).toEqual(jobs.slice(0, 3).map((j) => j.jobId));
+      expect(first.hasMore).toBe(true);
+      const rest = await store.pageJobs(ref, { limit: 3, afterSeq: first.lastSeq! });
+      expect([rest.jobs.map((j) => j.jobId), rest.hasMore]).toEqual([[jobs[3]!.jobId], false]);
+      const claimed = (await store.claimJob(60_000))!;
+      await store.failJob(claimed.jobId, claimed.attempts, { code: 'CORRUPT', detail: 'x' });
+      expect((await store.pageJobs(ref, { limit: 10, statuses: ['failed'] })).jobs.map((j) => j.jobId)).toEqual([jobs[0]!.jobId]);
+      expect((await store.pageJobs(ref, { limit: 10, statuses: ['queued', 'failed'] })).jobs).toHaveLength(4);
+      expect(await store.pageJobs(ref, { limit: 10, statuses: ['done'] })).toEqual({ jobs: [], lastSeq: null, hasMore: false });
+    });
+
+    it("reserves a batch's documents: admitted against used + reserved, refused whole", async () => {
+      await store.setQuota(ref, { maxDocs: 5 });
+      await store.createJobs([job(), job(), job()], { admit: policy.admitBatch });
+      expect(await store.getUsage(ref)).toMatchObject({ usedDocs: 0, reservedDocs: 3 });
+      expect(await store.getUsage({ customerId: C })).toMatchObject({ usedDocs: 0, reservedDocs: 3 });
+      const refused = [job(), job(), job()];
+      await expect(store.createJobs(refused, { admit: policy.admitBatch })).rejects.toMatchObject({
+        code: 'QUOTA_EXCEEDED', extra: { scope: 'corpus', unit: 'documents', limit: 5, used: 3, needed: 3 },
+      });
+      expect(await store.getJob(ref, refused[0]!.jobId)).toBeNull();
+      await store.createJobs([job(), job()], { admit: policy.admitBatch }); // exactly full
+      expect((await store.getUsage(ref))?.reservedDocs).toBe(5);
+    });
+
+    it("turns a job's reservation into its charge, and a failed job gives it back", async () => {
+      await store.setQuota(ref, { maxDocs: 2 });
+      const [a, b] = [job(), job()];
+      await store.createJobs([a, b], { admit: policy.admitBatch });
+      // Another upload cannot take a reserved slot; the job storing its own Document can.
+      await expect(store.putIfAbsent(docOf('someone-else'), policy.admit)).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED' });
+      const claimedA = await claim(store, a.jobId);
+      expect((await store.putIfAbsent(docOf(a.jobId), policy.admit)).status).toBe('created');
+      // a is still processing, its Document stored: charged, no longer reserved (never both).
+      expect(await store.getUsage(ref)).toMatchObject({ usedDocs: 1, reservedDocs: 1 });
+      const claimedB0 = await claim(store, b.jobId);
+      expect((await store.putIfAbsent(docOf(b.jobId), policy.admit)).status).toBe('created'); // 1 used + 0 reserved + 1
+      await store.deleteDocument({ ...ref, documentId: b.jobId }); // b processing: its job stays
+      await store.releaseJob(b.jobId, claimedB0.attempts);
+      await store.completeJob(a.jobId, claimedA.attempts, { pages: null });
+      expect(await store.getUsage(ref)).toMatchObject({ usedDocs: 1, reservedDocs: 1 });
+      const claimedB = await claim(store, b.jobId);
+      await store.failJob(b.jobId, claimedB.attempts, { code: 'CORRUPT', detail: 'x' });
+      expect(await store.getUsage(ref)).toMatchObject({ usedDocs: 1, reservedDocs: 0 });
+      expect((await store.putIfAbsent(docOf('someone-else'), policy.admit)).status).toBe('created');
+    });
+
+    it('deletes a job with its Document and refund, never while it is processing', async () => {
+      const [a, b] = [job(), job()];
+      await store.createJobs([a, b]);
+      expect(await store.deleteJob(ref, 'no-such-job')).toBe(false);
+      const claimedA = await claim(store, a.jobId);
+      await expect(store.deleteJob(ref, a.jobId)).rejects.toMatchObject({ code: 'JOB_PROCESSING' });
+      await store.putIfAbsent(docOf(a.jobId), policy.admit);
+      await store.completeJob(a.jobId, claimedA.attempts, { pages: null });
+      expect(await store.deleteJob({ customerId: '43', corpusId: O }, a.jobId)).toBe(false); // another customer's view
+      expect(await store.deleteJob(ref, a.jobId)).toBe(true);
+      expect([await store.getJob(ref, a.jobId), await store.findDocument({ ...ref, documentId: a.jobId })]).toEqual([null, null]);
+      expect(await store.getUsage(ref)).toMatchObject({ usedDocs: 0, usedChars: 0, reservedDocs: 1 });
+      const claimedB = await claim(store, b.jobId); // b: queued until now
+      await store.releaseJob(b.jobId, claimedB.attempts);
+      expect(await store.deleteJob(ref, b.jobId)).toBe(true); // queued: its reservation goes with it
+      expect((await store.getUsage(ref))?.reservedDocs).toBe(0);
+    });
+
+    it('removes a done job with its Document when an operator deletes the Document', async () => {
+      const a = job();
+      await store.createJobs([a]);
+      const claimed = await claim(store, a.jobId);
+      await store.putIfAbsent(docOf(a.jobId), policy.admit);
+      await store.completeJob(a.jobId, claimed.attempts, { pages: null });
+      expect(await store.deleteDocument({ ...ref, documentId: a.jobId })).toBe(true);
+      expect(await store.getJob(ref, a.jobId)).toBeNull();
+      expect(await store.getUsage(ref)).toMatchObject({ usedDocs: 0, reservedDocs: 0 });
     });
   });
 }

@@ -4,6 +4,8 @@
 
 const KEY_STORAGE = 'corpusgate.console.apiKey';
 const PAGE_SIZE = 10;
+/** Batch jobs shown at most (queued, processing and failed ones, oldest first). */
+const JOBS_SHOWN = 100;
 const EXCERPT_CHARS = 200;
 /** More sections than this are summarised: a 2,000-page PDF must not freeze the tab. */
 const MAX_SECTIONS = 2000;
@@ -43,9 +45,9 @@ const state = {
 };
 
 /** The newest load of each view: a late answer never paints over a newer one. */
-const latest = { usage: 0, list: 0, detail: 0 };
+const latest = { usage: 0, list: 0, detail: 0, jobs: 0 };
 
-/** @param {'usage' | 'list' | 'detail'} view @returns {() => boolean} true while this load is the newest */
+/** @param {'usage' | 'list' | 'detail' | 'jobs'} view @returns {() => boolean} true while this load is the newest */
 function ticket(view) {
   const mine = ++latest[view];
   const session = state.session;
@@ -146,7 +148,8 @@ function signOut(/** @type {string} */ message = '') {
   // Nothing of the signed-out session stays on the page.
   $('corpus').replaceChildren();
   $('documents').querySelector('tbody')?.replaceChildren();
-  for (const id of ['detail-title', 'detail-id', 'detail-metadata', 'detail-provenance', 'detail-sections', 'usage-chars', 'usage-docs', 'usage-detail', 'key-id']) {
+  $('jobs').querySelector('tbody')?.replaceChildren();
+  for (const id of ['detail-title', 'detail-id', 'detail-metadata', 'detail-provenance', 'detail-sections', 'usage-chars', 'usage-docs', 'usage-detail', 'key-id', 'jobs-more']) {
     $(id).replaceChildren();
   }
   /** @type {HTMLInputElement} */ ($('id-prefix')).value = '';
@@ -194,7 +197,7 @@ async function pickCorpus(/** @type {string} */ id) {
   showList();
   $('corpus-view').hidden = state.corpus === null;
   if (state.corpus === null) return;
-  await Promise.all([refreshUsage(), loadPage()]);
+  await Promise.all([refreshUsage(), loadPage(), loadJobs()]);
 }
 
 /**
@@ -232,8 +235,9 @@ async function refreshUsage() {
     showQuota(/** @type {HTMLMeterElement} */ ($('chars-meter')), $('usage-chars'), usage.used_chars, usage.max_chars, 'chars');
     showQuota(/** @type {HTMLMeterElement} */ ($('docs-meter')), $('usage-docs'), usage.used_docs, usage.max_docs, 'docs');
     const limits = usage.own_max_chars === null && usage.own_max_docs === null ? 'limits from the gateway defaults' : 'limits set for this corpus';
+    const reserved = usage.reserved_docs > 0 ? ` ${number.format(usage.reserved_docs)} more docs reserved by batch uploads not extracted yet.` : '';
     $('usage-detail').textContent =
-      `${number.format(usage.used_text_chars)} text + ${number.format(usage.used_metadata_chars)} metadata chars; ${limits}.`;
+      `${number.format(usage.used_text_chars)} text + ${number.format(usage.used_metadata_chars)} metadata chars; ${limits}.${reserved}`;
   } catch (err) {
     if (current() && !handleAuthLoss(err)) showError($('list-error'), err);
   } finally {
@@ -305,6 +309,50 @@ function showList() {
   state.openId = null;
   $('detail-view').hidden = true;
   $('list-view').hidden = false;
+  $('jobs-view').hidden = false;
+}
+
+// ------------------------------------------------------------------ batch jobs not done
+
+async function loadJobs() {
+  const current = ticket('jobs');
+  const view = $('jobs-view');
+  const error = $('jobs-error');
+  view.setAttribute('aria-busy', 'true');
+  error.hidden = true;
+  const query = new URLSearchParams({ status: 'queued,processing,failed', limit: String(JOBS_SHOWN) });
+  try {
+    const body = await api(`${corpusPath()}/jobs?${query}`);
+    if (!current()) return;
+    renderJobs(body.jobs, body.metadata?.page_key ?? '');
+  } catch (err) {
+    if (current() && !handleAuthLoss(err)) showError(error, err);
+  } finally {
+    if (current()) view.setAttribute('aria-busy', 'false');
+  }
+}
+
+/**
+ * @param {Array<{id: string, filename: string, status: string, error: {code: string, detail: string} | null, updated_at: string}>} jobs
+ * @param {string} nextKey
+ */
+function renderJobs(jobs, nextKey) {
+  const rows = jobs.map((job) => {
+    const row = el('tr');
+    row.dataset['id'] = job.id;
+    const error = el('td');
+    if (job.error) error.append(el('code', job.error.code, 'error-code'), el('span', job.error.detail, 'error-detail'));
+    const updated = el('td');
+    const time = el('time', shortTime(job.updated_at));
+    time.setAttribute('datetime', job.updated_at);
+    updated.append(time);
+    row.append(el('td', job.id), el('td', job.filename), el('td', job.status, `status status-${job.status}`), error, updated);
+    return row;
+  });
+  $('jobs').querySelector('tbody')?.replaceChildren(...rows);
+  $('jobs-empty').hidden = jobs.length > 0;
+  $('jobs-more').textContent = nextKey === '' ? '' : `Showing the oldest ${JOBS_SHOWN}; more are waiting or failed.`;
+  $('jobs-more').hidden = nextKey === '';
 }
 
 // ------------------------------------------------------------------ one document
@@ -318,6 +366,7 @@ async function openDocument(/** @type {string} */ id) {
   for (const part of ['detail-title', 'detail-metadata', 'detail-provenance', 'detail-sections']) $(part).replaceChildren();
   $('detail-id').textContent = id;
   $('list-view').hidden = true;
+  $('jobs-view').hidden = true;
   view.hidden = false;
   view.setAttribute('aria-busy', 'true');
   try {
@@ -433,7 +482,7 @@ async function confirmDelete() {
   view.setAttribute('aria-busy', 'false');
   notice(`Deleted ${id}.`);
   showList();
-  await Promise.all([refreshUsage(), loadPage()]);
+  await Promise.all([refreshUsage(), loadPage(), loadJobs()]);
 }
 
 // ------------------------------------------------------------------ wiring

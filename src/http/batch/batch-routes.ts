@@ -3,7 +3,7 @@ import { extractionTarget } from '../../auth/index.js';
 import { decodeStoredDocument, documentToJson } from '../../document/index.js';
 import { InvalidRequestError, PayloadTooLargeError } from '../../errors/index.js';
 import { annotateRequest } from '../../observability/index.js';
-import { batchUpload, getJobStatus, type AcceptedFile, type JobStatusResult } from '../../usecases/index.js';
+import { batchUpload, deleteBatchDocument, getJobStatus, listBatchDocuments, MAX_JOB_PAGE_SIZE, type AcceptedFile, type JobStatusResult } from '../../usecases/index.js';
 import { authenticate } from '../authenticate.js';
 import { readBatchMultipart } from '../batch-multipart.js';
 import { declaredLength } from '../content-length.js';
@@ -12,8 +12,11 @@ import { query } from '../openapi/parameters.js';
 import { queryValue } from '../query.js';
 import type { Operation, Route } from '../route.js';
 import { ENVELOPE_ALLOWANCE_BYTES } from '../upload/guards.js';
+import { jobBody } from './job-views.js';
 
 const apiKeyHeader = { name: 'X-API-Key', in: 'header', required: false, schema: { type: 'string' }, description: 'an API key with the extractions:write scope (or a Bearer JWT)' };
+
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'the id the upload answered' };
 
 const UPLOAD: Operation = {
   operationId: 'batchUpload',
@@ -39,12 +42,33 @@ const STATUS: Operation = {
   operationId: 'batchDocumentStatus',
   summary: 'Where a batch-uploaded file is: queued, processing, done or failed (include=document adds the Document)',
   parameters: [
-    { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'the id the upload answered' },
+    idParam,
     query('include', '"document": add the extracted Document once done'),
     apiKeyHeader,
   ],
   ok: { 200: 'JobStatus' },
   errors: [400, 401, 403, 404],
+};
+
+const LIST: Operation = {
+  operationId: 'batchDocumentList',
+  summary: "A page of the corpus's batch-uploaded files and where each is, in upload order (FIFO)",
+  parameters: [
+    query('status', 'only files in this state: queued, processing, done or failed'),
+    query('limit', `page size, 1 … ${MAX_JOB_PAGE_SIZE} (default 100)`),
+    query('page_key', 'next_page_key of the previous page'),
+    apiKeyHeader,
+  ],
+  ok: { 200: 'BatchDocumentList' },
+  errors: [400, 401, 403],
+};
+
+const DELETE: Operation = {
+  operationId: 'batchDocumentDelete',
+  summary: 'Delete a batch-uploaded file: its job, its Document (the quota is freed) and its kept file; 409 while it is processed',
+  parameters: [idParam, apiKeyHeader],
+  ok: { 200: 'BatchDeleted' },
+  errors: [400, 401, 403, 404, 409],
 };
 
 /** true/false/1/0 (any case); absent → false. */
@@ -96,22 +120,35 @@ const status: Route['handlers'] = (deps) => [
 ];
 
 function statusView({ job, document }: JobStatusResult) {
-  return {
-    id: job.jobId,
-    filename: job.filename,
-    status: job.status,
-    error: job.error,
-    created_at: job.createdAt,
-    updated_at: job.updatedAt,
-    pages: job.pages,
-    size: job.size,
-    sha256: job.sha256,
-    ...(document ? { document: documentToJson(decodeStoredDocument(document)) } : {}),
-  };
+  return { ...jobBody(job), ...(document ? { document: documentToJson(decodeStoredDocument(document)) } : {}) };
 }
+
+const list: Route['handlers'] = (deps) => [
+  authenticate(deps.authenticator),
+  authorizeExtractions,
+  async (req, res) => {
+    const listing = await listBatchDocuments(deps, required(res, 'principal'), {
+      status: queryValue(req, 'status'), limit: queryValue(req, 'limit'), pageKey: queryValue(req, 'page_key'),
+    });
+    res.json({ documents: listing.jobs.map(jobBody), next_page_key: listing.nextPageKey });
+  },
+];
+
+const remove: Route['handlers'] = (deps) => [
+  authenticate(deps.authenticator),
+  authorizeExtractions,
+  async (req, res) => {
+    const id = String(req.params['id']);
+    await deleteBatchDocument(deps, required(res, 'principal'), { id });
+    // 200 with a body, not 204: Python clients call response.json() on every answer.
+    res.json({ id, deleted: true });
+  },
+];
 
 /** The Documind-style batch upload API: its own paths, its own error shape ({"detail"}). */
 export const BATCH_ROUTES: readonly Route[] = [
   { method: 'POST', path: '/api/v1/upload', operation: UPLOAD, errorShape: 'detail', handlers: upload },
+  { method: 'GET', path: '/api/v1/documents', operation: LIST, errorShape: 'detail', handlers: list },
   { method: 'GET', path: '/api/v1/documents/:id', operation: STATUS, errorShape: 'detail', handlers: status },
+  { method: 'DELETE', path: '/api/v1/documents/:id', operation: DELETE, errorShape: 'detail', handlers: remove },
 ];

@@ -51,4 +51,29 @@ export const BATCH_SCHEMAS: Record<string, Schema> = {
     required: ['id', 'filename', 'status', 'error', 'created_at', 'updated_at', 'pages', 'size', 'sha256'],
     additionalProperties: false,
   },
+  BatchDocumentList: {
+    type: 'object',
+    properties: {
+      documents: { type: 'array', items: { $ref: '#/components/schemas/JobStatus' }, description: 'in upload order (FIFO); never with document' },
+      next_page_key: { type: ['string', 'null'], description: 'page_key of the next page; null on the last' },
+    },
+    required: ['documents', 'next_page_key'],
+    additionalProperties: false,
+  },
+  BatchDeleted: {
+    type: 'object',
+    properties: { id: { type: 'string' }, deleted: { const: true } },
+    required: ['id', 'deleted'],
+    additionalProperties: false,
+  },
+  JobList: {
+    type: 'object',
+    properties: {
+      jobs: { type: 'array', items: { $ref: '#/components/schemas/JobStatus' }, description: 'in upload order (FIFO)' },
+      metadata: { type: 'object', properties: { page_key: { type: 'string', description: '"" on the last page' } }, required: ['page_key'], additionalProperties: false },
+    },
+    required: ['jobs', 'metadata'],
+    additionalProperties: false,
+    description: "GET /v2/corpora/{corpus}/jobs: the corpus's batch jobs, for operators",
+  },
 };

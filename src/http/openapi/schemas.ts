@@ -28,12 +28,13 @@ const usage = object(
     used_text_chars: { type: 'integer' },
     used_metadata_chars: { type: 'integer' },
     used_docs: { type: 'integer' },
+    reserved_docs: { type: 'integer', minimum: 0, description: 'documents reserved by queued or processing batch jobs; they count against max_docs' },
     max_chars: { type: ['integer', 'null'], description: 'limit in force; null = unlimited' },
     max_docs: { type: ['integer', 'null'] },
     own_max_chars: { oneOf: [{ type: 'integer' }, { const: 'unlimited' }, { type: 'null' }], description: "the scope's own setting; null = the configured default" },
     own_max_docs: { oneOf: [{ type: 'integer' }, { const: 'unlimited' }, { type: 'null' }] },
   },
-  ['scope', 'used_chars', 'used_text_chars', 'used_metadata_chars', 'used_docs', 'max_chars', 'max_docs', 'own_max_chars', 'own_max_docs'],
+  ['scope', 'used_chars', 'used_text_chars', 'used_metadata_chars', 'used_docs', 'reserved_docs', 'max_chars', 'max_docs', 'own_max_chars', 'own_max_docs'],
 );
 
 export const SCHEMAS: Record<string, Schema> = {

@@ -144,4 +144,14 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX jobs_by_sha256 ON jobs (customer_id, corpus_id, sha256, seq);
   CREATE INDEX documents_by_source_sha256 ON documents (customer_id, corpus_id, source_sha256, created_at);
   `,
+  // 8: what the batch upload's claims, quota reservation, file lifecycle and listing look up: a
+  // customer's first queued job (claims go customer by customer) and its pending jobs (reserved
+  // documents), a corpus's pending jobs, the jobs still needing a kept file (DATA_DIR/files/<sha256>,
+  // shared by every corpus), and a corpus's jobs in FIFO order.
+  `
+  CREATE INDEX jobs_by_customer_queue ON jobs (customer_id, status, seq);
+  CREATE INDEX jobs_by_corpus_status ON jobs (customer_id, corpus_id, status);
+  CREATE INDEX jobs_by_file ON jobs (sha256, status);
+  CREATE INDEX jobs_by_corpus ON jobs (customer_id, corpus_id, seq);
+  `,
 ];

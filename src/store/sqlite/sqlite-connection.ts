@@ -46,6 +46,11 @@ export interface SqliteStoreOptions {
   readonly lockWaitMs?: number;
   /** The checkpoint thread's code; default: the compiled checkpoint-worker.js beside this module. */
   readonly checkpointWorkerUrl?: URL;
+  /**
+   * Where batch-uploaded files are kept (the store moves them in and removes them with their
+   * jobs); default: `files` beside the database file, i.e. DATA_DIR/files.
+   */
+  readonly filesDir?: string;
 }
 
 /**

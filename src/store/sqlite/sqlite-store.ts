@@ -1,35 +1,16 @@
+import path from 'node:path';
 import { unpackDocument, type PackedEncoding } from '../../document/index.js';
 import { ConflictError } from '../../errors/index.js';
 import type { QuotaCheck } from '../../quota/index.js';
 import type {
-  ApiKeyRecord,
-  CorpusRecord,
-  DocumentRecord,
-  ListPage,
-  ListQuery,
-  CorpusRef,
-  DocumentKey,
-  NewDocument,
-  PutOutcome,
-  QuotaLimitsUpdate,
-  QuotaScopeRef,
-  Store,
-  StoredDocumentSummary,
-  UsageReport,
+  ApiKeyRecord, CorpusRecord, DocumentRecord, ListPage, ListQuery, CorpusRef, DocumentKey, NewDocument, PutOutcome,
+  QuotaLimitsUpdate, QuotaScopeRef, Store, StoredDocumentSummary, UsageReport,
 } from '../document-store.js';
-import type { JobError, JobRecord, NewJob } from '../job-store.js';
+import { fileVault, type FileVault } from '../file-vault.js';
+import type { CreateJobsOptions, JobError, JobPage, JobPageQuery, JobRecord, NewJob } from '../job-store.js';
 import {
-  RECORD_COLUMNS,
-  SUMMARY_COLUMNS,
-  scopeOf,
-  toApiKey,
-  toRecord,
-  toScopeUsage,
-  toSummary,
-  type ApiKeyRow,
-  type RecordRow,
-  type SummaryRow,
-  type UsageRow,
+  RECORD_COLUMNS, SUMMARY_COLUMNS, scopeOf, toApiKey, toRecord, toScopeUsage, toSummary,
+  type ApiKeyRow, type RecordRow, type SummaryRow, type UsageRow,
 } from './rows.js';
 import { SqliteConnection, type SqliteStoreOptions } from './sqlite-connection.js';
 import { SqliteJobs } from './sqlite-jobs.js';
@@ -38,25 +19,28 @@ export { DEFAULT_LOCK_WAIT_MS, isLockError, type SqliteStoreOptions } from './sq
 
 /** The embedded store, on one SQLite file: opened, migrated and ready (see SqliteConnection). */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
-  return new SqliteStore(await SqliteConnection.open(options));
+  const files = fileVault(options.filesDir ?? path.join(path.dirname(options.file), 'files'));
+  return new SqliteStore(await SqliteConnection.open(options), files);
 }
 
 /** Every method is one read or one write transaction of the connection; no policy lives here. */
 class SqliteStore implements Store {
   private readonly jobs: SqliteJobs;
 
-  constructor(private readonly connection: SqliteConnection) {
-    this.jobs = new SqliteJobs(connection);
+  constructor(private readonly connection: SqliteConnection, files: FileVault) {
+    this.jobs = new SqliteJobs(connection, files);
   }
 
   // The batch upload's jobs (src/store/job-store.ts), kept in a file of their own.
-  createJobs(jobs: readonly NewJob[]): Promise<void> { return this.jobs.createJobs(jobs); }
+  createJobs(jobs: readonly NewJob[], options?: CreateJobsOptions): Promise<void> { return this.jobs.createJobs(jobs, options); }
   claimJob(leaseMs: number): Promise<JobRecord | null> { return this.jobs.claimJob(leaseMs); }
   completeJob(jobId: string, attempt: number, result: { pages: number | null }): Promise<boolean> { return this.jobs.completeJob(jobId, attempt, result); }
   failJob(jobId: string, attempt: number, error: JobError): Promise<boolean> { return this.jobs.failJob(jobId, attempt, error); }
   releaseJob(jobId: string, attempt: number): Promise<boolean> { return this.jobs.releaseJob(jobId, attempt); }
   getJob(ref: CorpusRef, jobId: string): Promise<JobRecord | null> { return this.jobs.getJob(ref, jobId); }
   findEarlierUpload(ref: CorpusRef, sha256: string): Promise<string | null> { return this.jobs.findEarlierUpload(ref, sha256); }
+  pageJobs(ref: CorpusRef, query: JobPageQuery): Promise<JobPage> { return this.jobs.pageJobs(ref, query); }
+  deleteJob(ref: CorpusRef, jobId: string): Promise<boolean> { return this.jobs.deleteJob(ref, jobId, (key) => this.removeDocument(key)); }
 
   private sql(text: string) {
     return this.connection.sql(text);
@@ -107,10 +91,15 @@ class SqliteStore implements Store {
   }
 
   async getUsage(ref: QuotaScopeRef): Promise<UsageReport | null> {
-    const row = await this.read(() => this.usageRow(ref));
-    if (!row) return null;
+    const found = await this.read(() => {
+      const usage = this.usageRow(ref);
+      return usage && { row: usage, reservedDocs: this.jobs.reservedDocs(ref) };
+    });
+    if (!found) return null;
+    const { row, reservedDocs } = found;
     return {
       ...toScopeUsage(ref.corpusId === undefined ? 'customer' : 'corpus', row),
+      reservedDocs,
       usedTextChars: row.used_chars,
       usedMetadataChars: row.used_metadata_chars,
     };
@@ -164,7 +153,8 @@ class SqliteStore implements Store {
       for (const ref of [{ customerId: key.customerId }, key]) {
         const row = this.usageRow(ref);
         if (!row) throw new Error(`corpus ${key.corpusId} of customer ${key.customerId} vanished during the upload`);
-        admit(toScopeUsage('corpusId' in ref ? 'corpus' : 'customer', row), charge);
+        // Documents reserved by pending batch jobs count as used, but not this document's own job.
+        admit({ ...toScopeUsage('corpusId' in ref ? 'corpus' : 'customer', row), reservedDocs: this.jobs.reservedDocs(ref, key.documentId) }, charge);
       }
       const createdAt = new Date().toISOString();
       this.sql(
@@ -224,13 +214,19 @@ class SqliteStore implements Store {
 
   async deleteDocument(key: DocumentKey): Promise<boolean> {
     return this.write((): boolean => {
-      const existing = this.findSummary(key);
-      if (!existing) return false;
-      this.sql('DELETE FROM documents WHERE customer_id = ? AND corpus_id = ? AND document_id = ?')
-        .run(key.customerId, key.corpusId, key.documentId);
-      this.addUsage(key, -existing.charge.numChars, -existing.charge.numMetadataChars, -1);
+      if (!this.removeDocument(key)) return false;
+      this.jobs.forgetJobOfDocument(key);
       return true;
     });
+  }
+
+  /** Removes the document and gives its charge back; false when none is stored. Inside a write transaction. */
+  private removeDocument(key: DocumentKey): boolean {
+    const existing = this.findSummary(key);
+    if (!existing) return false;
+    this.sql('DELETE FROM documents WHERE customer_id = ? AND corpus_id = ? AND document_id = ?').run(key.customerId, key.corpusId, key.documentId);
+    this.addUsage(key, -existing.charge.numChars, -existing.charge.numMetadataChars, -1);
+    return true;
   }
 
   async listCorpora(customerId: string): Promise<CorpusRecord[]> {

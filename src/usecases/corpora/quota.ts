@@ -17,7 +17,7 @@ export function describeUsage(policy: QuotaPolicy, usage: UsageReport): UsageVie
 
 /** A customer without corpora: nothing used, the configured defaults in force. */
 const unusedCustomer: UsageReport = {
-  scope: 'customer', maxChars: null, maxDocs: null, usedChars: 0, usedDocs: 0, usedTextChars: 0, usedMetadataChars: 0,
+  scope: 'customer', maxChars: null, maxDocs: null, usedChars: 0, usedDocs: 0, reservedDocs: 0, usedTextChars: 0, usedMetadataChars: 0,
 };
 
 /** Usage and limits of a customer (no corpusId) or of one of its corpora. */

@@ -37,24 +37,24 @@ export interface AcceptedFile {
 /**
  * The Documind-style batch upload: every file gets a new UUID, is kept under its SHA-256 and
  * gets a queued job, all committed before the answer; extraction runs later (src/jobs/). The
- * quota is checked here (the batch must fit the document limits, the character limits must not
- * be reached yet) and charged when each Document is stored.
+ * quota is checked and the batch's documents reserved in the same store step (createJobs: the
+ * batch must fit the document limits beside what is used and reserved, the character limits must
+ * not be exhausted); each Document is charged when stored, its reservation turning into the charge.
  */
 export async function batchUpload(deps: BatchDeps, principal: Principal, input: BatchUploadInput): Promise<AcceptedFile[]> {
   try {
     const target = extractionTarget(principal);
     await requireCorpus(deps.store, target);
-    await checkQuota(deps, target, input.files.length);
     const accepted = await describe(deps, target, input.files);
-    for (const file of input.files) await deps.files.keep(file.spooledTo, file.sha256);
     const jobs: NewJob[] = accepted.map((file) => ({
       ...target, jobId: file.id, filename: file.filename, sha256: file.sha256, size: file.size, uploader: principal.subject,
     }));
-    await deps.store.createJobs(jobs);
+    // The store moves the spool files into DATA_DIR/files in the transaction that commits the jobs.
+    await deps.store.createJobs(jobs, { admit: deps.quota.admitBatch, files: input.files });
     deps.wakeJobs?.();
     return accepted;
   } finally {
-    // Whatever was not moved into the vault (a refusal) is dropped.
+    // Whatever was not moved into the kept files (a refusal) is dropped.
     for (const file of input.files) fs.rm(file.spooledTo, { force: true }, () => {});
   }
 }
@@ -70,14 +70,4 @@ async function describe(deps: BatchDeps, target: CorpusRef, files: readonly Batc
     accepted.push({ id, filename: file.filename, size: file.size, sha256: file.sha256, status: 'queued', duplicateOf });
   }
   return accepted;
-}
-
-/** The customer's then the corpus's limits: room for `count` more documents, characters not exhausted. */
-async function checkQuota(deps: UseCaseDeps, target: CorpusRef, count: number): Promise<void> {
-  for (const ref of [{ customerId: target.customerId }, target]) {
-    const usage = await deps.store.getUsage(ref);
-    if (!usage) continue; // requireCorpus checked both exist
-    // admit() asks for one more document with this charge: count − 1 are added to the usage.
-    deps.quota.admit({ ...usage, usedDocs: usage.usedDocs + count - 1 }, { numChars: 0, numMetadataChars: 0 });
-  }
 }
