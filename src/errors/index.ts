@@ -33,7 +33,7 @@ export {
   type QuotaScope,
   type QuotaUnit,
 } from './catalog.js';
-export { ExtractionBusyError, ExtractionError, type ExtractionBusyErrorCode, type ExtractionErrorCode } from './extraction.js';
+export { ExtractionBusyError, ExtractionError, WorkerStoppedError, type ExtractionBusyErrorCode, type ExtractionErrorCode, type WorkerStopCause } from './extraction.js';
 export { isRetryable, UnavailableError, type Retryable, type UnavailableErrorCode } from './retryable.js';
 export {
   ClientClosedError,

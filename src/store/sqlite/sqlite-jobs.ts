@@ -1,5 +1,5 @@
 import type { CorpusRef } from '../document-store.js';
-import type { JobError, JobRecord, JobStatus, JobStore, NewJob } from '../job-store.js';
+import { QUARANTINED, type ClaimOptions, type JobError, type JobFilter, type JobRecord, type JobStatus, type JobStore, type NewJob } from '../job-store.js';
 import { ConflictError } from '../../errors/index.js';
 import type { SqliteConnection } from './sqlite-connection.js';
 
@@ -77,22 +77,63 @@ export class SqliteJobs implements JobStore {
     );
   }
 
-  async claimJob(leaseMs: number): Promise<JobRecord | null> {
+  async claimJob(leaseMs: number, options: ClaimOptions = {}): Promise<JobRecord | null> {
     // An idle gateway polls: a read first, so that it takes the write lock only when there is work.
     const any = await this.connection.read(() => this.sql(NEXT_JOB).pluck().get(new Date().toISOString()) as string | undefined);
     if (any === undefined) return null;
-    return this.connection.write(() => {
+    // No limit given: a number no attempt count reaches (SQLite integers are 64-bit).
+    const maxAttempts = options.maxAttempts ?? Number.MAX_SAFE_INTEGER;
+    const { job, quarantined } = await this.connection.write(() => {
       const now = new Date();
       const at = now.toISOString();
+      const quarantined = this.quarantineSpent(at, maxAttempts);
       const jobId = this.sql(NEXT_JOB).pluck().get(at) as string | undefined;
-      if (jobId === undefined) return null;
+      if (jobId === undefined) return { job: null, quarantined };
       const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
       this.sql(
         `UPDATE jobs SET status = 'processing', attempts = attempts + 1, lease_until = ?, claimed_at = ?, updated_at = ?
          WHERE job_id = ?`,
       ).run(leaseUntil, at, at, jobId);
-      return toJob(this.sql(`SELECT ${JOB_COLUMNS} FROM jobs WHERE job_id = ?`).get(jobId) as JobRow);
+      return { job: this.jobRow(jobId), quarantined };
     });
+    for (const spent of quarantined) options.onQuarantine?.(spent);
+    return job;
+  }
+
+  /**
+   * Inside the claim's transaction: every claimable job that has had `maxAttempts` attempts
+   * becomes failed with QUARANTINED instead of starting another. A processing one past its lease
+   * lost its last attempt with its process (killed, or taken down by the parse); a queued one
+   * (JOB_MAX_ATTEMPTS lowered since it was queued again) has no last cause to name.
+   */
+  private quarantineSpent(at: string, maxAttempts: number): JobRecord[] {
+    const spent = this.sql(
+      `SELECT job_id, status, attempts FROM jobs
+       WHERE (status = 'queued' OR (status = 'processing' AND lease_until < ?)) AND attempts >= ?`,
+    ).all(at, maxAttempts) as Pick<JobRow, 'job_id' | 'status' | 'attempts'>[];
+    return spent.map((row) => {
+      const last = row.status === 'processing'
+        ? 'the last one ended with its claim expired: its process stopped before it finished, e.g. the parse took the process down'
+        : 'the most allowed';
+      const detail = `quarantined after ${row.attempts} attempt${row.attempts === 1 ? '' : 's'}; ${last}`;
+      this.sql(
+        `UPDATE jobs SET status = 'failed', lease_until = NULL, error_code = ?, error_detail = ?, updated_at = ? WHERE job_id = ?`,
+      ).run(QUARANTINED, detail, at, row.job_id);
+      return this.jobRow(row.job_id);
+    });
+  }
+
+  private jobRow(jobId: string): JobRecord {
+    return toJob(this.sql(`SELECT ${JOB_COLUMNS} FROM jobs WHERE job_id = ?`).get(jobId) as JobRow);
+  }
+
+  renewLease(jobId: string, attempt: number, leaseMs: number): Promise<boolean> {
+    const leaseUntil = new Date(Date.now() + leaseMs).toISOString();
+    // updated_at is left alone: clients see it as the time of the job's last change of state.
+    return this.connection.write(
+      () => this.sql(`UPDATE jobs SET lease_until = ? WHERE job_id = ? AND status = 'processing' AND attempts = ?`)
+        .run(leaseUntil, jobId, attempt).changes === 1,
+    );
   }
 
   completeJob(jobId: string, attempt: number, result: { readonly pages: number | null }): Promise<boolean> {
@@ -104,7 +145,21 @@ export class SqliteJobs implements JobStore {
   }
 
   releaseJob(jobId: string, attempt: number): Promise<boolean> {
+    return this.finish(jobId, attempt, "status = 'queued', lease_until = NULL, attempts = attempts - 1", []);
+  }
+
+  requeueJob(jobId: string, attempt: number): Promise<boolean> {
     return this.finish(jobId, attempt, "status = 'queued', lease_until = NULL", []);
+  }
+
+  retryJob(jobId: string): Promise<boolean> {
+    const at = new Date().toISOString();
+    return this.connection.write(
+      () => this.sql(
+        `UPDATE jobs SET status = 'queued', attempts = 0, error_code = NULL, error_detail = NULL, lease_until = NULL, updated_at = ?
+         WHERE job_id = ? AND status = 'failed'`,
+      ).run(at, jobId).changes === 1,
+    );
   }
 
   /** Moves a job out of processing, if the claim with this attempt number still holds it. */
@@ -122,6 +177,33 @@ export class SqliteJobs implements JobStore {
         .get(jobId, ref.customerId, ref.corpusId) as JobRow | undefined,
     );
     return row ? toJob(row) : null;
+  }
+
+  async findJob(jobId: string): Promise<JobRecord | null> {
+    const row = await this.connection.read(() => this.sql(`SELECT ${JOB_COLUMNS} FROM jobs WHERE job_id = ?`).get(jobId) as JobRow | undefined);
+    return row ? toJob(row) : null;
+  }
+
+  async listJobs(filter: JobFilter): Promise<JobRecord[]> {
+    const where: string[] = [];
+    const values: (string | number)[] = [];
+    for (const [column, value] of [['customer_id', filter.customerId], ['corpus_id', filter.corpusId], ['status', filter.status]] as const) {
+      if (value === undefined) continue;
+      where.push(`${column} = ?`);
+      values.push(value);
+    }
+    const text = `SELECT ${JOB_COLUMNS} FROM jobs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT ?`;
+    // LIMIT -1: no limit in SQLite.
+    const rows = await this.connection.read(() => this.sql(text).all(...values, filter.limit ?? -1) as JobRow[]);
+    return rows.map(toJob);
+  }
+
+  async countActiveJobs(): Promise<{ queued: number; processing: number }> {
+    const rows = await this.connection.read(
+      () => this.sql(`SELECT status, COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'processing') GROUP BY status`).all() as { status: JobStatus; n: number }[],
+    );
+    const count = (status: JobStatus) => rows.find((row) => row.status === status)?.n ?? 0;
+    return { queued: count('queued'), processing: count('processing') };
   }
 
   async findEarlierUpload(ref: CorpusRef, sha256: string): Promise<string | null> {
