@@ -48,4 +48,5 @@ export {
   type RequestTimeoutErrorCode,
   type RouteNotFoundErrorCode,
 } from './protocol.js';
+export { JobNotFoundError, JobNotRetryableError, type JobNotFoundErrorCode, type JobNotRetryableErrorCode } from './jobs.js';
 export { errorFromCode } from './from-code.js';

@@ -12,3 +12,4 @@ export { createApiKey, listApiKeys, revokeApiKey, type NewApiKeyInput } from './
 export { batchUpload, type AcceptedFile, type BatchDeps, type BatchFile, type BatchUploadInput } from './documents/batch-upload.js';
 export { getJobStatus, type JobStatusResult } from './documents/job-status.js';
 export { processJob, type JobDeps } from './documents/process-job.js';
+export { listJobs, retryJob, showJob } from './jobs/jobs.js';
