@@ -32,7 +32,7 @@ export interface JobRunner {
   stop(): Promise<void>;
 }
 
-/** What settling a job needs of the runner. */
+/** What running and settling a job need of the runner. */
 interface Settle {
   readonly deps: JobDeps;
   readonly options: JobRunnerOptions;
@@ -66,7 +66,7 @@ export function startJobRunner(deps: JobDeps, options: JobRunnerOptions): JobRun
       while (!stopped && inFlight.size < options.concurrency) {
         const job = await deps.store.claimJob(options.leaseMs, claimOptions);
         if (!job) break;
-        const running: Promise<void> = run(job).then((next) => {
+        const running: Promise<void> = runJob(settle, job, abort.signal, () => stopped).then((next) => {
           inFlight.delete(running);
           // A job given back (busy pool, locked database) waits for the next poll: no hot loop.
           if (next) wake();
@@ -80,29 +80,6 @@ export function startJobRunner(deps: JobDeps, options: JobRunnerOptions): JobRun
       const more = again && !stopped;
       again = false;
       if (more) wake();
-    }
-  };
-
-  /** Processes one claimed job; true when the runner should look for the next one now. */
-  const run = async (job: JobRecord): Promise<boolean> => {
-    const lease = holdLease(deps.store, job, options.leaseMs, abort.signal, onError);
-    let outcome: { ok: true; pages: number | null } | { ok: false; err: unknown };
-    try {
-      outcome = { ok: true, ...(await processJob(deps, job, lease.signal)) };
-    } catch (err) {
-      outcome = { ok: false, err };
-    } finally {
-      lease.release();
-    }
-    // Another claim holds the job now: its outcome is the one recorded, never ours.
-    if (lease.lost()) return true;
-    try {
-      if (!outcome.ok) return await settleFailure(settle, job, outcome.err, stopped);
-      if (await deps.store.completeJob(job.jobId, job.attempts, { pages: outcome.pages })) onJobEnd({ outcome: 'done' });
-      return true;
-    } catch (e) {
-      onError(`job ${job.jobId}: recording its outcome failed`, e);
-      return false;
     }
   };
 
@@ -120,6 +97,33 @@ export function startJobRunner(deps: JobDeps, options: JobRunnerOptions): JobRun
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };
+}
+
+/**
+ * Processes one claimed job under its renewed lease and records the outcome, unless another claim
+ * took the job meanwhile (then that claim's outcome is the one recorded, never ours). True when
+ * the runner should look for the next job now.
+ */
+async function runJob(settle: Settle, job: JobRecord, stopSignal: AbortSignal, stopping: () => boolean): Promise<boolean> {
+  const { deps, options, onError, onJobEnd } = settle;
+  const lease = holdLease(deps.store, job, options.leaseMs, stopSignal, onError);
+  let outcome: { ok: true; pages: number | null } | { ok: false; err: unknown };
+  try {
+    outcome = { ok: true, ...(await processJob(deps, job, lease.signal)) };
+  } catch (err) {
+    outcome = { ok: false, err };
+  } finally {
+    lease.release();
+  }
+  if (lease.lost()) return true;
+  try {
+    if (!outcome.ok) return await settleFailure(settle, job, outcome.err, stopping());
+    if (await deps.store.completeJob(job.jobId, job.attempts, { pages: outcome.pages })) onJobEnd({ outcome: 'done' });
+    return true;
+  } catch (e) {
+    onError(`job ${job.jobId}: recording its outcome failed`, e);
+    return false;
+  }
 }
 
 /**
