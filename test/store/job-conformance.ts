@@ -154,6 +154,18 @@ export function describeJobStore(open: OpenStore): void {
       expect(await store.getJob(ref, a.jobId)).toMatchObject({ status: 'failed', error: { code: 'QUARANTINED' } });
     });
 
+    it('quarantines a queued job whose attempts are spent (a lower maximum) and claims the next', async () => {
+      const [a, b] = [job(), job()];
+      await store.createJobs([a, b]);
+      const first = (await store.claimJob(60_000))!;
+      await store.requeueJob(a.jobId, first.attempts); // a timed-out parse: back in the queue, 1 attempt spent
+      const quarantined: string[] = [];
+      const next = await store.claimJob(60_000, { maxAttempts: 1, onQuarantine: (j) => quarantined.push(j.jobId) });
+      expect(next).toMatchObject({ jobId: b.jobId, attempts: 1 });
+      expect(quarantined).toEqual([a.jobId]);
+      expect(await store.getJob(ref, a.jobId)).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'QUARANTINED', detail: expect.stringContaining('after 1 attempt') } });
+    });
+
     it('retries only a failed job: queued again, attempts 0, error cleared', async () => {
       const [a, b] = [job(), job()];
       await store.createJobs([a, b]);

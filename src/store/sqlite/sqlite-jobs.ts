@@ -53,6 +53,8 @@ const NEXT_JOB = `
   ORDER BY (SELECT MAX(k.claimed_at) FROM jobs k WHERE k.customer_id = j.customer_id) ASC NULLS FIRST, j.seq ASC
   LIMIT 1`;
 
+const attemptsText = (n: number) => `${n} attempt${n === 1 ? '' : 's'}`;
+
 /** The job methods of the SQLite store: each one read or one write transaction of the connection. */
 export class SqliteJobs implements JobStore {
   constructor(private readonly connection: SqliteConnection) {}
@@ -86,41 +88,44 @@ export class SqliteJobs implements JobStore {
     const { job, quarantined } = await this.connection.write(() => {
       const now = new Date();
       const at = now.toISOString();
-      const quarantined = this.quarantineSpent(at, maxAttempts);
-      const jobId = this.sql(NEXT_JOB).pluck().get(at) as string | undefined;
-      if (jobId === undefined) return { job: null, quarantined };
-      const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
-      this.sql(
-        `UPDATE jobs SET status = 'processing', attempts = attempts + 1, lease_until = ?, claimed_at = ?, updated_at = ?
-         WHERE job_id = ?`,
-      ).run(leaseUntil, at, at, jobId);
-      return { job: this.jobRow(jobId), quarantined };
+      const quarantined = this.quarantineExpired(at, maxAttempts);
+      for (;;) {
+        const next = this.sql(`SELECT job_id, attempts FROM jobs WHERE job_id = (${NEXT_JOB})`).get(at) as Pick<JobRow, 'job_id' | 'attempts'> | undefined;
+        if (next === undefined) return { job: null, quarantined };
+        if (next.attempts >= maxAttempts) {
+          // Queued with its attempts spent: JOB_MAX_ATTEMPTS was lowered since it went back to the queue.
+          quarantined.push(this.quarantine(next.job_id, `quarantined after ${attemptsText(next.attempts)}, the most allowed now`, at));
+          continue;
+        }
+        const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+        this.sql(
+          `UPDATE jobs SET status = 'processing', attempts = attempts + 1, lease_until = ?, claimed_at = ?, updated_at = ?
+           WHERE job_id = ?`,
+        ).run(leaseUntil, at, at, next.job_id);
+        return { job: this.jobRow(next.job_id), quarantined };
+      }
     });
     for (const spent of quarantined) options.onQuarantine?.(spent);
     return job;
   }
 
   /**
-   * Inside the claim's transaction: every claimable job that has had `maxAttempts` attempts
-   * becomes failed with QUARANTINED instead of starting another. A processing one past its lease
-   * lost its last attempt with its process (killed, or taken down by the parse); a queued one
-   * (JOB_MAX_ATTEMPTS lowered since it was queued again) has no last cause to name.
+   * Inside the claim's transaction: every job past its lease that has had `maxAttempts` attempts
+   * becomes failed with QUARANTINED instead of starting another: its last attempt died with its
+   * process (killed, or taken down by the parse). Only processing rows are read (few: one per
+   * running parse), through the status index.
    */
-  private quarantineSpent(at: string, maxAttempts: number): JobRecord[] {
-    const spent = this.sql(
-      `SELECT job_id, status, attempts FROM jobs
-       WHERE (status = 'queued' OR (status = 'processing' AND lease_until < ?)) AND attempts >= ?`,
-    ).all(at, maxAttempts) as Pick<JobRow, 'job_id' | 'status' | 'attempts'>[];
-    return spent.map((row) => {
-      const last = row.status === 'processing'
-        ? 'the last one ended with its claim expired: its process stopped before it finished, e.g. the parse took the process down'
-        : 'the most allowed';
-      const detail = `quarantined after ${row.attempts} attempt${row.attempts === 1 ? '' : 's'}; ${last}`;
-      this.sql(
-        `UPDATE jobs SET status = 'failed', lease_until = NULL, error_code = ?, error_detail = ?, updated_at = ? WHERE job_id = ?`,
-      ).run(QUARANTINED, detail, at, row.job_id);
-      return this.jobRow(row.job_id);
-    });
+  private quarantineExpired(at: string, maxAttempts: number): JobRecord[] {
+    const spent = this.sql(`SELECT job_id, attempts FROM jobs WHERE status = 'processing' AND lease_until < ? AND attempts >= ?`)
+      .all(at, maxAttempts) as Pick<JobRow, 'job_id' | 'attempts'>[];
+    const why = 'the last one ended with its claim expired: its process stopped before it finished, e.g. the parse took the process down';
+    return spent.map((row) => this.quarantine(row.job_id, `quarantined after ${attemptsText(row.attempts)}; ${why}`, at));
+  }
+
+  private quarantine(jobId: string, detail: string, at: string): JobRecord {
+    this.sql(`UPDATE jobs SET status = 'failed', lease_until = NULL, error_code = ?, error_detail = ?, updated_at = ? WHERE job_id = ?`)
+      .run(QUARANTINED, detail, at, jobId);
+    return this.jobRow(jobId);
   }
 
   private jobRow(jobId: string): JobRecord {
