@@ -65,7 +65,6 @@ function ls(argv: string[]): Run {
 
 /** One line of `jobs ls`; the filename (the client's, any bytes) cannot break the columns. */
 function row(job: JobRecord): string {
-  // eslint-disable-next-line no-control-regex
   const filename = job.filename.replace(/[\u0000-\u001f\u007f]/g, '?');
   return [job.jobId, job.customerId, job.corpusId, job.status, job.attempts, job.error?.code ?? '-', filename, job.updatedAt].join('\t');
 }
