@@ -2,78 +2,14 @@ import type { BatchQuotaCheck } from '../../quota/index.js';
 import type { CorpusRef, DocumentKey, QuotaScopeRef } from '../document-store.js';
 import type { FileVault } from '../file-vault.js';
 import {
-  QUARANTINED, type ClaimOptions, type CreateJobsOptions, type JobError, type JobFilter, type JobPage, type JobPageQuery,
-  type JobRecord, type JobStatus, type JobStore, type NewJob, type SpooledFile,
+  QUARANTINED, type ClaimOptions, type CreateJobsOptions, type JobError, type JobRecord, type JobStatus, type JobStore, type NewJob,
+  type SpooledFile,
 } from '../job-store.js';
 import { ConflictError, JobProcessingError } from '../../errors/index.js';
 import { scopeOf, toScopeUsage, type UsageRow } from './rows.js';
+import { JOB_COLUMNS, NEEDING_FILE, NEXT_JOB, PENDING, toJob, type JobRow } from './sqlite-job-rows.js';
+import { SqliteJobReads } from './sqlite-job-reads.js';
 import type { SqliteConnection } from './sqlite-connection.js';
-
-interface JobRow {
-  job_id: string;
-  customer_id: string;
-  corpus_id: string;
-  filename: string;
-  sha256: string;
-  size: number;
-  uploader: string;
-  status: JobStatus;
-  attempts: number;
-  lease_until: string | null;
-  error_code: string | null;
-  error_detail: string | null;
-  pages: number | null;
-  created_at: string;
-  updated_at: string;
-}
-
-const JOB_COLUMNS = `job_id, customer_id, corpus_id, filename, sha256, size, uploader, status, attempts, lease_until,
-  error_code, error_detail, pages, created_at, updated_at`;
-
-function toJob(row: JobRow): JobRecord {
-  return {
-    jobId: row.job_id,
-    customerId: row.customer_id,
-    corpusId: row.corpus_id,
-    filename: row.filename,
-    sha256: row.sha256,
-    size: row.size,
-    uploader: row.uploader,
-    status: row.status,
-    attempts: row.attempts,
-    error: row.error_code === null ? null : { code: row.error_code, detail: row.error_detail ?? '' },
-    pages: row.pages,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    leaseUntil: row.lease_until,
-  };
-}
-
-/**
- * The next claimable job (queued, or processing past its lease): the customer served least
- * recently first (never served: first of all), then FIFO. ISO 8601 timestamps of one format
- * compare as text. Customer by customer (each one's first claimable job by index seeks, computed
- * once: MATERIALIZED keeps SQLite from flattening it into repeated subqueries), not every
- * claimable job ordered by its customer's last claim, which cost ~17 ms a claim on the event loop
- * with 10,000 queued jobs. Now (scripts/bench-claims.ts, 10,000 queued): ~0.1 ms with one
- * customer, ~1 ms with 100, ~7 ms with 2,000 customers all waiting (was 24): it grows with the
- * customers, not the jobs; past thousands of active customers a per-customer turn table would be next.
- */
-const NEXT_JOB = `
-  WITH ready AS MATERIALIZED (
-    SELECT c.customer_id,
-      (SELECT MIN(q.seq) FROM jobs q WHERE q.customer_id = c.customer_id AND q.status = 'queued') AS queued,
-      (SELECT MIN(p.seq) FROM jobs p WHERE p.customer_id = c.customer_id AND p.status = 'processing' AND p.lease_until < ?) AS expired
-    FROM customers c
-  )
-  SELECT j.job_id FROM ready r JOIN jobs j ON j.seq = COALESCE(min(r.queued, r.expired), r.queued, r.expired)
-  ORDER BY (SELECT MAX(k.claimed_at) FROM jobs k WHERE k.customer_id = r.customer_id) ASC NULLS FIRST, j.seq ASC
-  LIMIT 1`;
-
-/** Pending jobs: their documents are reserved against the quota. */
-const PENDING = "('queued', 'processing')";
-/** Jobs that still need their file: pending ones, and failed ones (a retry reads it again). */
-const NEEDING_FILE = "('queued', 'processing', 'failed')";
 
 const attemptsText = (n: number) => `${n} attempt${n === 1 ? '' : 's'}`;
 
@@ -83,14 +19,12 @@ const attemptsText = (n: number) => `${n} attempt${n === 1 ? '' : 's'}`;
  * that commits their jobs, and removing a file in the transaction that finds no job needing it, so
  * the two serialise on the database's write lock (across processes too) and cannot race.
  */
-export class SqliteJobs implements JobStore {
+export class SqliteJobs extends SqliteJobReads implements JobStore {
   constructor(
-    private readonly connection: SqliteConnection,
+    connection: SqliteConnection,
     private readonly vault: FileVault,
-  ) {}
-
-  private sql(text: string) {
-    return this.connection.sql(text);
+  ) {
+    super(connection);
   }
 
   async createJobs(jobs: readonly NewJob[], options: CreateJobsOptions = {}): Promise<void> {
@@ -278,68 +212,6 @@ export class SqliteJobs implements JobStore {
       if (moved && release) this.releaseFile(this.sql('SELECT sha256 FROM jobs WHERE job_id = ?').pluck().get(jobId) as string);
       return moved;
     });
-  }
-
-  async getJob(ref: CorpusRef, jobId: string): Promise<JobRecord | null> {
-    const row = await this.connection.read(
-      () => this.sql(`SELECT ${JOB_COLUMNS} FROM jobs WHERE job_id = ? AND customer_id = ? AND corpus_id = ?`)
-        .get(jobId, ref.customerId, ref.corpusId) as JobRow | undefined,
-    );
-    return row ? toJob(row) : null;
-  }
-
-  async findJob(jobId: string): Promise<JobRecord | null> {
-    const row = await this.connection.read(() => this.sql(`SELECT ${JOB_COLUMNS} FROM jobs WHERE job_id = ?`).get(jobId) as JobRow | undefined);
-    return row ? toJob(row) : null;
-  }
-
-  async listJobs(filter: JobFilter): Promise<JobRecord[]> {
-    const where: string[] = [];
-    const values: (string | number)[] = [];
-    for (const [column, value] of [['customer_id', filter.customerId], ['corpus_id', filter.corpusId], ['status', filter.status]] as const) {
-      if (value === undefined) continue;
-      where.push(`${column} = ?`);
-      values.push(value);
-    }
-    const text = `SELECT ${JOB_COLUMNS} FROM jobs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT ?`;
-    // LIMIT -1: no limit in SQLite.
-    const rows = await this.connection.read(() => this.sql(text).all(...values, filter.limit ?? -1) as JobRow[]);
-    return rows.map(toJob);
-  }
-
-  async countActiveJobs(): Promise<{ queued: number; processing: number }> {
-    const rows = await this.connection.read(
-      () => this.sql(`SELECT status, COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'processing') GROUP BY status`).all() as { status: JobStatus; n: number }[],
-    );
-    const count = (status: JobStatus) => rows.find((row) => row.status === status)?.n ?? 0;
-    return { queued: count('queued'), processing: count('processing') };
-  }
-
-  async findEarlierUpload(ref: CorpusRef, sha256: string): Promise<string | null> {
-    return this.connection.read(() => {
-      const job = this.sql('SELECT job_id FROM jobs WHERE customer_id = ? AND corpus_id = ? AND sha256 = ? ORDER BY seq LIMIT 1')
-        .pluck().get(ref.customerId, ref.corpusId, sha256) as string | undefined;
-      if (job !== undefined) return job;
-      const doc = this.sql(
-        'SELECT document_id FROM documents WHERE customer_id = ? AND corpus_id = ? AND source_sha256 = ? ORDER BY created_at LIMIT 1',
-      ).pluck().get(ref.customerId, ref.corpusId, sha256) as string | undefined;
-      return doc ?? null;
-    });
-  }
-
-  async pageJobs(ref: CorpusRef, query: JobPageQuery): Promise<JobPage> {
-    const where = ['customer_id = ?', 'corpus_id = ?', 'seq > ?'];
-    const params: (string | number)[] = [ref.customerId, ref.corpusId, query.afterSeq ?? 0];
-    if (query.statuses !== undefined) {
-      where.push(`status IN (${query.statuses.map(() => '?').join(', ') || 'NULL'})`);
-      params.push(...query.statuses);
-    }
-    const rows = await this.connection.read(
-      () => this.sql(`SELECT seq, ${JOB_COLUMNS} FROM jobs WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
-        .all(...params, query.limit + 1) as (JobRow & { seq: number })[],
-    );
-    const page = rows.slice(0, query.limit);
-    return { jobs: page.map(toJob), lastSeq: page.at(-1)?.seq ?? null, hasMore: rows.length > query.limit };
   }
 
   /** See JobStore.deleteJob; `removeDocument` is the store's document delete (with the refund), in this transaction. */
