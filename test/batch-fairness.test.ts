@@ -23,7 +23,9 @@ describe('batch job fairness across customers', () => {
   });
 
   it("serves B's one queued file before A's 10th of 200", async () => {
-    gateway = await startGateway({}, undefined, { runJobs: false });
+    // One extraction worker: jobs then finish in the order they were claimed. With two, a worker
+    // that starts late on a loaded machine could hold B's file while the other drains A's.
+    gateway = await startGateway({ EXTRACT_WORKERS: '1' }, undefined, { runJobs: false });
     await gateway.store.createCorpus({ customerId: OTHER_CUSTOMER, corpusId: OTHER_CORPUS, name: 'b' });
     const keyA = (await gateway.apiKey('extractions', { corpusIds: [CORPUS] })).key;
     const keyB = (await gateway.apiKey('extractions', { customerId: OTHER_CUSTOMER, corpusIds: [OTHER_CORPUS] })).key;
