@@ -65,7 +65,7 @@ export const CONFIG_VARIABLES = [
   variable({
     name: 'DATABASE_URL',
     description:
-      'PostgreSQL to keep everything in (postgres://user:password@host:5432/db; ?options=-c search_path=s for a schema), ' +
+      'PostgreSQL to keep everything in (postgres://user:password@host:5432/db; ?options=-c%20search_path%3Ds for an existing schema s), ' +
       'shared by every gateway process pointed at it; unset: the SQLite file DATA_DIR/corpusgate.db.',
     parser: optional(postgresUrl),
     to: 'databaseUrl',
