@@ -79,6 +79,7 @@ export interface Queryable {
 /** A pg.Pool with the store's error translation, transactions with retry, and pool counters. */
 export class PgConnection implements Queryable {
   readonly pool: pg.Pool;
+  private closing: Promise<void> | undefined;
 
   constructor(options: PostgresStoreOptions) {
     this.pool = new pg.Pool({
@@ -157,7 +158,9 @@ export class PgConnection implements Queryable {
     return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
   }
 
+  /** Ends the pool once; closing again (as the SQLite store allows) waits for the same end. */
   close(): Promise<void> {
-    return this.pool.end();
+    this.closing ??= this.pool.end();
+    return this.closing;
   }
 }
