@@ -1,4 +1,10 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import type pg from 'pg';
+import { openPostgresStore } from '../src/store/index.js';
 import request from 'supertest';
 import { GOLDEN_FIXTURES } from '../scripts/golden.js';
 import { CORPUS, CUSTOMER, useGateway } from './helpers/gateway.js';
@@ -11,21 +17,22 @@ const describeWithPostgres = await describePostgres();
 let admin: pg.Client | undefined;
 const schemas: string[] = [];
 
+// File level: runs after every block's own hooks, so once the gateway (and its pool) is closed.
+afterAll(async () => {
+  if (admin) {
+    await dropTestSchemas(admin, schemas);
+    await admin.end();
+  }
+});
+
 describeWithPostgres('the gateway with DATABASE_URL', () => {
   const gw = useGateway({
     env: async () => {
-      admin = await connectAdmin();
+      admin ??= await connectAdmin();
       const { schema, url } = await createTestSchema(admin);
       schemas.push(schema);
       return { DATABASE_URL: url, DATABASE_POOL_SIZE: '4' };
     },
-  });
-  // Declared after useGateway: runs once the gateway (and its pool) is closed.
-  afterAll(async () => {
-    if (admin) {
-      await dropTestSchemas(admin, schemas);
-      await admin.end();
-    }
   });
 
   it('stores an uploaded PDF in PostgreSQL and reads it back', async () => {
@@ -68,5 +75,34 @@ describeWithPostgres('the gateway with DATABASE_URL', () => {
     expect(metrics.text).toMatch(/^corpusgate_db_pool_connections \d+$/m);
     expect(metrics.text).toMatch(/^corpusgate_db_pool_idle \d+$/m);
     expect(metrics.text).toMatch(/^corpusgate_db_pool_waiting 0$/m);
+  });
+});
+
+describeWithPostgres('corpusgate admin commands with DATABASE_URL', () => {
+  const CLI = path.resolve('dist/src/cli/index.js');
+  const run = promisify(execFile);
+
+  it('create a corpus and an API key in PostgreSQL, not in DATA_DIR', async () => {
+    admin ??= await connectAdmin();
+    const { schema, url } = await createTestSchema(admin);
+    schemas.push(schema);
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-pg-cli-'));
+    const env = { PATH: process.env['PATH'] ?? '', DATA_DIR: dataDir, DATABASE_URL: url };
+    try {
+      await run(process.execPath, [CLI, 'corpus', 'create', '--customer', '77', '--corpus', '5', '--name', 'from the cli'], { env, cwd: dataDir });
+      const created = await run(process.execPath, [CLI, 'apikey', 'create', '--customer', '77', '--role', 'index'], { env, cwd: dataDir });
+      expect(fs.existsSync(path.join(dataDir, 'corpusgate.db'))).toBe(false);
+      const store = await openPostgresStore({ url });
+      try {
+        expect(await store.getCorpus({ customerId: '77', corpusId: '5' })).toMatchObject({ name: 'from the cli' });
+        const keys = await store.listApiKeys('77');
+        expect(keys).toHaveLength(1);
+        expect(created.stdout).toContain(keys[0]!.keyId);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
