@@ -139,6 +139,15 @@ describeWithPostgres('PostgreSQL', () => {
       expect(await store.getUsage({ customerId: C, corpusId: O })).toMatchObject({ usedDocs: 1 });
     });
 
+    it('stores a title and metadata holding U+0000, which PostgreSQL text cannot, and keeps the Document exact', async () => {
+      const store = await openStore((await freshSchema()).url);
+      await store.createCorpus({ customerId: C, corpusId: O, name: 'main' });
+      const document = encodeDocument(sampleDocument('nul', { title: 'a\0b' }));
+      await store.putIfAbsent({ ...newDoc('nul', 'h'), title: 'a\0b', metadataJson: '{"k":"v\\u0000"}', document: packDocument(document) }, OPEN.admit);
+      expect(await store.getDocumentRecord({ customerId: C, corpusId: O, documentId: 'nul' })).toMatchObject({ title: 'a\uFFFDb' });
+      expect(await store.getDocument({ customerId: C, corpusId: O, documentId: 'nul' })).toEqual(document);
+    });
+
     it('answers UnavailableError when PostgreSQL cannot be reached', async () => {
       const unreachable = new URL((await freshSchema()).url);
       unreachable.port = '1';

@@ -152,11 +152,17 @@ async function insertDocument(client: Queryable, doc: NewDocument): Promise<stri
       Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), encoding,
       charge.numChars, charge.numMetadataChars, provenance.sourceSha256, provenance.sourceSize, provenance.sourceFormat,
       provenance.uploader, provenance.extractor, Math.round(provenance.extractionMs),
-      doc.title, doc.metadataJson, metadataScalars(doc.metadataJson),
+      withoutNul(doc.title), withoutNul(doc.metadataJson), metadataScalars(doc.metadataJson),
     ],
   );
   return rows[0]!.created_at;
 }
+
+/**
+ * PostgreSQL text cannot hold U+0000, which a Document's title or metadata_json may carry (SQLite
+ * keeps it): the listing copy gets U+FFFD instead; the stored Document keeps its exact bytes.
+ */
+const withoutNul = (text: string): string => (text.includes('\0') ? text.replaceAll('\0', '\uFFFD') : text);
 
 /** Adds (or with negative numbers gives back) a document's charge in both quota scopes. */
 async function addUsage(client: Queryable, key: CorpusRef, chars: number, metadataChars: number, docs: number): Promise<void> {

@@ -67,9 +67,9 @@ export function metadataScalars(metadataJson: string): string | null {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
   const scalars: Record<string, string | number> = {};
   for (const [key, value] of Object.entries(parsed)) {
-    if (typeof value === 'string' || typeof value === 'number') scalars[key] = value;
+    // jsonb cannot hold U+0000: such an entry is left out (a filter on it then matches nothing).
+    if (key.includes('\0') || (typeof value === 'string' && value.includes('\0'))) continue;
+    if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) scalars[key] = value;
   }
-  // jsonb cannot hold \u0000 in strings: such a value is left out (it cannot be matched then).
-  const text = JSON.stringify(scalars);
-  return text.includes('\\u0000') ? JSON.stringify(Object.fromEntries(Object.entries(scalars).filter(([k, v]) => !`${k}${v}`.includes('\0')))) : text;
+  return JSON.stringify(scalars);
 }
