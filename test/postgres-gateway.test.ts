@@ -8,7 +8,7 @@ import { openPostgresStore } from '../src/store/index.js';
 import request from 'supertest';
 import { GOLDEN_FIXTURES } from '../scripts/golden.js';
 import { CORPUS, CUSTOMER, useGateway } from './helpers/gateway.js';
-import { connectAdmin, createTestSchema, describePostgres, dropTestSchemas } from './helpers/postgres.js';
+import { connectAdmin, createTestSchema, describePostgres, dropTestSchemas, POSTGRES_POOL_METRICS } from './helpers/postgres.js';
 import { uploadForm } from './helpers/upload.js';
 
 const PDF = GOLDEN_FIXTURES['simple.pdf']!();
@@ -72,6 +72,7 @@ describeWithPostgres('the gateway with DATABASE_URL', () => {
     expect(ready.status).toBe(200);
     expect(ready.body.checks.database).toBe('ok');
     const metrics = await request(gw.app).get('/metrics');
+    expect([...metrics.text.matchAll(/^# HELP (corpusgate_db_\w+) /gm)].map((m) => m[1]).sort()).toEqual(POSTGRES_POOL_METRICS);
     expect(metrics.text).toMatch(/^corpusgate_db_pool_connections \d+$/m);
     expect(metrics.text).toMatch(/^corpusgate_db_pool_idle \d+$/m);
     expect(metrics.text).toMatch(/^corpusgate_db_pool_waiting 0$/m);

@@ -37,6 +37,9 @@ export async function describePostgres(): Promise<jest.Describe> {
   return describe.skip;
 }
 
+/** The /metrics gauges a gateway on PostgreSQL adds (src/observability/store-metrics.ts). */
+export const POSTGRES_POOL_METRICS = ['corpusgate_db_pool_connections', 'corpusgate_db_pool_idle', 'corpusgate_db_pool_waiting'];
+
 let counter = 0;
 
 /** A fresh empty schema of this run, and the URL whose connections work in it. */

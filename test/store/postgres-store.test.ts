@@ -148,6 +148,24 @@ describeWithPostgres('PostgreSQL', () => {
       expect(await store.getDocument({ customerId: C, corpusId: O, documentId: 'nul' })).toEqual(document);
     });
 
+    it('answers UnavailableError when a usage row stays locked past lockWaitMs, storing nothing', async () => {
+      const { schema, url } = await freshSchema();
+      const store = await openPostgresStore({ url, lockWaitMs: 200 });
+      open.push(store);
+      await store.createCorpus({ customerId: C, corpusId: O, name: 'main' });
+      await admin!.query('BEGIN');
+      try {
+        await admin!.query(`SELECT 1 FROM ${schema}.corpora WHERE customer_id = $1 FOR UPDATE`, [C]);
+        const err = await store.putIfAbsent(newDoc('stuck', 'h'), OPEN.admit).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(UnavailableError);
+        expect((err as UnavailableError).message).toMatch(/lock was held longer than 200 ms; nothing was stored/);
+      } finally {
+        await admin!.query('ROLLBACK');
+      }
+      expect(await store.findDocument({ customerId: C, corpusId: O, documentId: 'stuck' })).toBeNull();
+      expect(await store.getUsage({ customerId: C })).toMatchObject({ usedDocs: 0 });
+    });
+
     it('answers UnavailableError when PostgreSQL cannot be reached', async () => {
       const unreachable = new URL((await freshSchema()).url);
       unreachable.port = '1';

@@ -6,6 +6,12 @@ import type { PoolStats } from '../document-store.js';
 export const DEFAULT_POOL_SIZE = 10;
 /** Waiting this long for a connection (the server is down or the pool is exhausted) → 503. */
 const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * Default of PostgresStoreOptions.lockWaitMs: charges of one customer queue on its usage row, each
+ * holding it for a few milliseconds; a lock held for seconds is something stuck (an operator's
+ * open transaction), and a 503 with Retry-After is better than a request that hangs.
+ */
+export const DEFAULT_LOCK_WAIT_MS = 10_000;
 /** Serialization failures and deadlocks: the transaction runs again this many times in all. */
 const MAX_ATTEMPTS = 4;
 const RETRY_PAUSE_MS = 5;
@@ -15,6 +21,12 @@ export interface PostgresStoreOptions {
   readonly url: string;
   /** Most connections this process opens (DATABASE_POOL_SIZE). */
   readonly poolSize?: number;
+  /**
+   * Longest a statement waits for a row lock another transaction holds (PostgreSQL's
+   * lock_timeout); past it UnavailableError and the transaction is rolled back. Default
+   * DEFAULT_LOCK_WAIT_MS.
+   */
+  readonly lockWaitMs?: number;
 }
 
 
@@ -48,9 +60,15 @@ export function isConnectionLoss(err: unknown): boolean {
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(message);
 }
 
-/** A domain error as it is; a lost connection as UnavailableError (503); anything else unchanged (500). */
-export function translate(err: unknown): unknown {
+/**
+ * A domain error as it is; a lost connection, or a row lock held by another transaction past
+ * lock_timeout (55P03), as UnavailableError (503); anything else unchanged (500).
+ */
+export function translate(err: unknown, lockWaitMs: number): unknown {
   if (err instanceof GatewayError) return err;
+  if (codeOf(err) === '55P03') {
+    return new UnavailableError(`the database is busy: a lock was held longer than ${lockWaitMs} ms; nothing was stored`, 1);
+  }
   if (isConnectionLoss(err)) {
     const detail = err instanceof Error ? err.message : String(err);
     // A lost COMMIT may or may not have landed: a retried upload is then answered as a replay.
@@ -80,13 +98,16 @@ export interface Queryable {
 export class PgConnection implements Queryable {
   readonly pool: pg.Pool;
   private closing: Promise<void> | undefined;
+  private readonly lockWaitMs: number;
 
   constructor(options: PostgresStoreOptions) {
+    this.lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
     this.pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize ?? DEFAULT_POOL_SIZE,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       application_name: 'corpusgate',
+      lock_timeout: this.lockWaitMs,
       types: TYPES,
     });
     // An idle connection that the server closes (a restart, pg_terminate_backend) is dropped by
@@ -94,31 +115,35 @@ export class PgConnection implements Queryable {
     this.pool.on('error', () => {});
   }
 
-  /** One statement outside a transaction (reads, single-row writes). */
-  async query<R extends pg.QueryResultRow>(text: string, values: readonly unknown[] = []): Promise<pg.QueryResult<R>> {
-    try {
-      return await this.pool.query<R>(text, values as unknown[]);
-    } catch (err) {
-      throw translate(err);
-    }
+  /** One statement outside a transaction (reads, single-row writes), retried like a transaction. */
+  query<R extends pg.QueryResultRow>(text: string, values: readonly unknown[] = []): Promise<pg.QueryResult<R>> {
+    return this.retrying(() => this.pool.query<R>(text, values as unknown[]));
   }
 
   /**
    * `body` inside BEGIN … COMMIT on one pooled connection (READ COMMITTED; the body takes the row
-   * locks it needs). On a serialization failure or deadlock the whole body runs again, up to
-   * MAX_ATTEMPTS times; `onUniqueViolation` turns a 23505 into the caller's conflict/replay path.
+   * locks it needs), retried as a whole (see retrying()); `onUniqueViolation` turns a 23505 into
+   * the caller's conflict/replay path.
    */
-  async transaction<T>(body: (client: Queryable) => Promise<T>, onUniqueViolation?: () => Promise<T>): Promise<T> {
+  transaction<T>(body: (client: Queryable) => Promise<T>, onUniqueViolation?: () => Promise<T>): Promise<T> {
+    return this.retrying(() => this.once(body), onUniqueViolation);
+  }
+
+  /**
+   * Runs `operation` again after a serialization failure or a deadlock (PostgreSQL rolled it back:
+   * nothing of it stayed), up to MAX_ATTEMPTS times; translates what it finally throws.
+   */
+  private async retrying<T>(operation: () => Promise<T>, onUniqueViolation?: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.once(body);
+        return await operation();
       } catch (err) {
         if (isRetryableConflict(err) && attempt < MAX_ATTEMPTS) {
           await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS * attempt * (0.5 + Math.random())));
           continue;
         }
         if (onUniqueViolation && isUniqueViolation(err)) return onUniqueViolation();
-        throw translate(err);
+        throw translate(err, this.lockWaitMs);
       }
     }
   }

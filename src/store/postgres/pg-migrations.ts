@@ -112,6 +112,8 @@ const MIGRATION_LOCK = `SELECT pg_advisory_xact_lock(hashtextextended('corpusgat
  */
 export async function migratePostgres(connection: PgConnection, migrations: readonly string[] = PG_MIGRATIONS): Promise<void> {
   await connection.transaction(async (client) => {
+    // Another process may be migrating for longer than lock_timeout: wait for it, however long.
+    await client.query('SET LOCAL lock_timeout = 0');
     await client.query(MIGRATION_LOCK);
     await client.query(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
