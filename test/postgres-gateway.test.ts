@@ -1,0 +1,109 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type pg from 'pg';
+import { openPostgresStore } from '../src/store/index.js';
+import request from 'supertest';
+import { GOLDEN_FIXTURES } from '../scripts/golden.js';
+import { CORPUS, CUSTOMER, useGateway } from './helpers/gateway.js';
+import { connectAdmin, createTestSchema, describePostgres, dropTestSchemas, POSTGRES_POOL_METRICS } from './helpers/postgres.js';
+import { uploadForm } from './helpers/upload.js';
+
+const PDF = GOLDEN_FIXTURES['simple.pdf']!();
+const describeWithPostgres = await describePostgres();
+
+let admin: pg.Client | undefined;
+const schemas: string[] = [];
+
+// File level: runs after every block's own hooks, so once the gateway (and its pool) is closed.
+afterAll(async () => {
+  if (admin) {
+    await dropTestSchemas(admin, schemas);
+    await admin.end();
+  }
+});
+
+describeWithPostgres('the gateway with DATABASE_URL', () => {
+  const gw = useGateway({
+    env: async () => {
+      admin ??= await connectAdmin();
+      const { schema, url } = await createTestSchema(admin);
+      schemas.push(schema);
+      return { DATABASE_URL: url, DATABASE_POOL_SIZE: '4' };
+    },
+  });
+
+  it('stores an uploaded PDF in PostgreSQL and reads it back', async () => {
+    const { key } = await gw.apiKey('admin');
+    const { body, contentType } = uploadForm('report.pdf', PDF, { source: 'pg' });
+    const upload = () => request(gw.app).post(`/v1/upload?c=${CUSTOMER}&o=${CORPUS}`).set('x-api-key', key).set('content-type', contentType).send(body);
+    const first = await upload();
+    expect(first.status).toBe(200);
+    expect(first.body.response.status).toEqual({});
+    const again = await upload();
+    expect(again.body.response.status.code).toBe('ALREADY_EXISTS');
+
+    const read = await request(gw.app).get(`/v2/corpora/${CORPUS}/documents/report.pdf`).set('x-api-key', key).set('Accept', 'application/json');
+    expect(read.status).toBe(200);
+    expect(read.body.documentId).toBe('report.pdf');
+    expect(JSON.parse(read.body.metadataJson)).toMatchObject({ title: 'A Generated Report', pages: 2, source: 'pg' });
+    expect(JSON.stringify(read.body.section)).toMatch(/\w{3,}/); // the PDF's text came back
+    expect(await gw.store.getUsage({ customerId: CUSTOMER, corpusId: CORPUS })).toMatchObject({ usedDocs: 1 });
+  });
+
+  it('runs a batch upload through the PostgreSQL job queue to done', async () => {
+    const { key } = await gw.apiKey('extractions', { corpusIds: [CORPUS] });
+    const accepted = await request(gw.app).post('/api/v1/upload').set('X-API-Key', key).attach('files', PDF, 'batch.pdf');
+    expect(accepted.status).toBe(200);
+    const [id] = accepted.body as string[];
+    let status: Record<string, unknown> = {};
+    // Polled, bounded: the job runner claims the job from PostgreSQL and extracts it.
+    for (let i = 0; i < 600 && status['status'] !== 'done' && status['status'] !== 'failed'; i++) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      status = (await request(gw.app).get(`/api/v1/documents/${id}`).set('X-API-Key', key)).body as Record<string, unknown>;
+    }
+    expect(status).toMatchObject({ id, filename: 'batch.pdf', status: 'done', error: null, pages: 2 });
+  });
+
+  it('reports the database in /readyz and the pool in /metrics', async () => {
+    const ready = await request(gw.app).get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks.database).toBe('ok');
+    const metrics = await request(gw.app).get('/metrics');
+    expect([...metrics.text.matchAll(/^# HELP (corpusgate_db_\w+) /gm)].map((m) => m[1]).sort()).toEqual(POSTGRES_POOL_METRICS);
+    expect(metrics.text).toMatch(/^corpusgate_db_pool_connections \d+$/m);
+    expect(metrics.text).toMatch(/^corpusgate_db_pool_idle \d+$/m);
+    expect(metrics.text).toMatch(/^corpusgate_db_pool_waiting 0$/m);
+  });
+});
+
+describeWithPostgres('corpusgate admin commands with DATABASE_URL', () => {
+  const CLI = path.resolve('dist/src/cli/index.js');
+  const run = promisify(execFile);
+
+  it('create a corpus and an API key in PostgreSQL, not in DATA_DIR', async () => {
+    admin ??= await connectAdmin();
+    const { schema, url } = await createTestSchema(admin);
+    schemas.push(schema);
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-pg-cli-'));
+    const env = { PATH: process.env['PATH'] ?? '', DATA_DIR: dataDir, DATABASE_URL: url };
+    try {
+      await run(process.execPath, [CLI, 'corpus', 'create', '--customer', '77', '--corpus', '5', '--name', 'from the cli'], { env, cwd: dataDir });
+      const created = await run(process.execPath, [CLI, 'apikey', 'create', '--customer', '77', '--role', 'index'], { env, cwd: dataDir });
+      expect(fs.existsSync(path.join(dataDir, 'corpusgate.db'))).toBe(false);
+      const store = await openPostgresStore({ url });
+      try {
+        expect(await store.getCorpus({ customerId: '77', corpusId: '5' })).toMatchObject({ name: 'from the cli' });
+        const keys = await store.listApiKeys('77');
+        expect(keys).toHaveLength(1);
+        expect(created.stdout).toContain(keys[0]!.keyId);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
