@@ -30,7 +30,11 @@ export const FILES_DIR = 'files';
 export function openStore(config: Config, use: 'server' | 'forCommand' = 'server'): Promise<Store> {
   if (config.databaseUrl !== null) {
     // A command runs its statements one after another: two connections are plenty.
-    return openPostgresStore({ url: config.databaseUrl, poolSize: use === 'server' ? config.databasePoolSize : Math.min(2, config.databasePoolSize) });
+    return openPostgresStore({
+      url: config.databaseUrl,
+      poolSize: use === 'server' ? config.databasePoolSize : Math.min(2, config.databasePoolSize),
+      filesDir: path.join(config.dataDir, FILES_DIR),
+    });
   }
   return openSqliteStore({
     file: path.join(config.dataDir, DATABASE_FILE),

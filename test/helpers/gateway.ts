@@ -73,7 +73,7 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
   const dbFile = path.join(dataDir, 'corpusgate.db');
   // DATABASE_URL in `env`: the PostgreSQL store, as openStore (src/server.ts) picks it.
   const store = config.databaseUrl !== null
-    ? await openPostgresStore({ url: config.databaseUrl, poolSize: config.databasePoolSize })
+    ? await openPostgresStore({ url: config.databaseUrl, poolSize: config.databasePoolSize, filesDir: path.join(dataDir, FILES_DIR) })
     : await openTestStore({ file: dbFile, lockWaitMs: config.sqliteLockWaitMs });
   await store.createCorpus({ customerId: CUSTOMER, corpusId: CORPUS, name: 'test' });
   const extractor = createExtractionPool(config.extract, undefined, { workerUrl: EXTRACTION_WORKER });

@@ -27,6 +27,12 @@ export interface PostgresStoreOptions {
    * DEFAULT_LOCK_WAIT_MS.
    */
   readonly lockWaitMs?: number;
+  /**
+   * Where batch-uploaded files are kept (the store moves them in and removes them with their
+   * jobs): DATA_DIR/files, as the server and the commands pass it. Absent (tests of the store
+   * alone): no files are kept — a batch with `files` is refused, and nothing is ever removed.
+   */
+  readonly filesDir?: string;
 }
 
 

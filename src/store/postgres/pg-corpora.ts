@@ -7,6 +7,7 @@ import type {
   UsageReport,
 } from '../document-store.js';
 import type { PgConnection, Queryable } from './pg-connection.js';
+import { reservedDocsSql } from './pg-reservations.js';
 import { scopeOf, toScopeUsage, USAGE_COLUMNS, type UsageRow } from './pg-rows.js';
 
 /**
@@ -19,6 +20,13 @@ import { scopeOf, toScopeUsage, USAGE_COLUMNS, type UsageRow } from './pg-rows.j
  * foreign key), so batch uploads are not held up by a running charge.
  */
 export async function lockUsage(client: Queryable, ref: CorpusRef): Promise<{ customer: UsageRow; corpus: UsageRow }> {
+  const usage = await tryLockUsage(client, ref);
+  if (!usage) throw new Error(`corpus ${ref.corpusId} of customer ${ref.customerId} vanished during the upload`);
+  return usage;
+}
+
+/** lockUsage, null when the corpus does not exist (nothing of it can be deleted). */
+export async function tryLockUsage(client: Queryable, ref: CorpusRef): Promise<{ customer: UsageRow; corpus: UsageRow } | null> {
   const customer = await client.query<UsageRow>(
     `SELECT ${USAGE_COLUMNS} FROM customers WHERE customer_id = $1 FOR NO KEY UPDATE`,
     [ref.customerId],
@@ -27,9 +35,7 @@ export async function lockUsage(client: Queryable, ref: CorpusRef): Promise<{ cu
     `SELECT ${USAGE_COLUMNS} FROM corpora WHERE customer_id = $1 AND corpus_id = $2 FOR NO KEY UPDATE`,
     [ref.customerId, ref.corpusId],
   );
-  if (!customer.rows[0] || !corpus.rows[0]) {
-    throw new Error(`corpus ${ref.corpusId} of customer ${ref.customerId} vanished during the upload`);
-  }
+  if (!customer.rows[0] || !corpus.rows[0]) return null;
   return { customer: customer.rows[0], corpus: corpus.rows[0] };
 }
 
@@ -78,11 +84,16 @@ export class PgCorpora implements CorpusStore {
 
   async getUsage(ref: QuotaScopeRef): Promise<UsageReport | null> {
     const { table, where, params } = scopeOf(ref);
-    const { rows } = await this.connection.query<UsageRow>(`SELECT ${USAGE_COLUMNS} FROM ${table} WHERE ${where}`, params);
+    // One statement: the usage and the reservations of one snapshot.
+    const { rows } = await this.connection.query<UsageRow & { reserved_docs: number }>(
+      `SELECT ${USAGE_COLUMNS}, ${reservedDocsSql(ref, `$${params.length + 1}`)} AS reserved_docs FROM ${table} WHERE ${where}`,
+      [...params, ''],
+    );
     const row = rows[0];
     if (!row) return null;
     return {
       ...toScopeUsage(ref.corpusId === undefined ? 'customer' : 'corpus', row),
+      reservedDocs: row.reserved_docs,
       usedTextChars: row.used_chars,
       usedMetadataChars: row.used_metadata_chars,
     };

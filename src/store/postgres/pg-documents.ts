@@ -14,6 +14,7 @@ import type {
 } from '../document-store.js';
 import type { PgConnection, Queryable } from './pg-connection.js';
 import { lockUsage } from './pg-corpora.js';
+import { reservedDocs } from './pg-reservations.js';
 import {
   RECORD_COLUMNS,
   SUMMARY_COLUMNS,
@@ -28,8 +29,11 @@ import {
 const BY_KEY = 'customer_id = $1 AND corpus_id = $2 AND document_id = $3';
 const keyParams = (key: DocumentKey) => [key.customerId, key.corpusId, key.documentId];
 
-/** The documents of the PostgreSQL store, with the quota charge in the transaction of each write. */
-export class PgDocuments implements DocumentStore {
+/**
+ * The documents of the PostgreSQL store, with the quota charge in the transaction of each write.
+ * Deleting one is PgJobs.deleteDocument: the batch job that stored it goes with it.
+ */
+export class PgDocuments implements Omit<DocumentStore, 'deleteDocument'> {
   constructor(private readonly connection: PgConnection) {}
 
   async findDocument(key: DocumentKey): Promise<StoredDocumentSummary | null> {
@@ -69,9 +73,11 @@ export class PgDocuments implements DocumentStore {
         const usage = await lockUsage(client, doc.key);
         const existing = await findSummary(client, doc.key);
         if (existing) return replayOrConflict(doc, existing);
-        // Customer before corpus: the 507 names the wider scope when both would overflow.
-        admit(toScopeUsage('customer', usage.customer), doc.charge);
-        admit(toScopeUsage('corpus', usage.corpus), doc.charge);
+        // Customer before corpus: the 507 names the wider scope when both would overflow. Documents
+        // reserved by pending batch jobs count as used, but not this document's own job's.
+        const customer = { customerId: doc.key.customerId };
+        admit({ ...toScopeUsage('customer', usage.customer), reservedDocs: await reservedDocs(client, customer, doc.key.documentId) }, doc.charge);
+        admit({ ...toScopeUsage('corpus', usage.corpus), reservedDocs: await reservedDocs(client, doc.key, doc.key.documentId) }, doc.charge);
         const createdAt = await insertDocument(client, doc);
         await addUsage(client, doc.key, doc.charge.numChars, doc.charge.numMetadataChars, 1);
         return { status: 'created', stored: { key: doc.key, contentHash: doc.contentHash, charge: doc.charge, createdAt } } as const;
@@ -110,21 +116,22 @@ export class PgDocuments implements DocumentStore {
     const { rows } = await this.connection.query<RecordRow>(`SELECT ${RECORD_COLUMNS} FROM documents WHERE ${BY_KEY}`, keyParams(key));
     return rows[0] ? toRecord(rows[0]) : null;
   }
+}
 
-  /** Locks the usage rows (customer, corpus: the order putIfAbsent takes), deletes, gives the charge back. */
-  async deleteDocument(key: DocumentKey): Promise<boolean> {
-    return this.connection.transaction(async (client) => {
-      await lockUsage(client, key);
-      const { rows } = await client.query<{ num_chars: number; num_metadata_chars: number }>(
-        `DELETE FROM documents WHERE ${BY_KEY} RETURNING num_chars, num_metadata_chars`,
-        keyParams(key),
-      );
-      const deleted = rows[0];
-      if (!deleted) return false;
-      await addUsage(client, key, -deleted.num_chars, -deleted.num_metadata_chars, -1);
-      return true;
-    });
-  }
+/**
+ * Deletes the Document and gives its charge back to both scopes; false when none is stored.
+ * Inside a transaction that locked the usage rows first (customer, corpus: putIfAbsent's order);
+ * the store's deleteDocument and deleteJob (pg-jobs.ts) do, removing the batch job too.
+ */
+export async function removeDocument(client: Queryable, key: DocumentKey): Promise<boolean> {
+  const { rows } = await client.query<{ num_chars: number; num_metadata_chars: number }>(
+    `DELETE FROM documents WHERE ${BY_KEY} RETURNING num_chars, num_metadata_chars`,
+    keyParams(key),
+  );
+  const deleted = rows[0];
+  if (!deleted) return false;
+  await addUsage(client, key, -deleted.num_chars, -deleted.num_metadata_chars, -1);
+  return true;
 }
 
 function replayOrConflict(doc: NewDocument, stored: StoredDocumentSummary): PutOutcome {

@@ -1,47 +1,12 @@
-import { ConflictError } from '../../errors/index.js';
-import type { CorpusRef } from '../document-store.js';
-import type { JobError, JobRecord, JobStatus, JobStore, NewJob } from '../job-store.js';
-import type { PgConnection } from './pg-connection.js';
-
-interface JobRow {
-  job_id: string;
-  customer_id: string;
-  corpus_id: string;
-  filename: string;
-  sha256: string;
-  size: number;
-  uploader: string;
-  status: JobStatus;
-  attempts: number;
-  lease_until: string | null;
-  error_code: string | null;
-  error_detail: string | null;
-  pages: number | null;
-  created_at: string;
-  updated_at: string;
-}
-
-const JOB_COLUMNS = `job_id, customer_id, corpus_id, filename, sha256, size, uploader, status, attempts, lease_until,
-  error_code, error_detail, pages, created_at, updated_at`;
-
-function toJob(row: JobRow): JobRecord {
-  return {
-    jobId: row.job_id,
-    customerId: row.customer_id,
-    corpusId: row.corpus_id,
-    filename: row.filename,
-    sha256: row.sha256,
-    size: row.size,
-    uploader: row.uploader,
-    status: row.status,
-    attempts: row.attempts,
-    error: row.error_code === null ? null : { code: row.error_code, detail: row.error_detail ?? '' },
-    pages: row.pages,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    leaseUntil: row.lease_until,
-  };
-}
+import { ConflictError, JobProcessingError } from '../../errors/index.js';
+import type { CorpusRef, DocumentKey } from '../document-store.js';
+import type { CreateJobsOptions, JobError, JobPage, JobPageQuery, JobRecord, JobStatus, JobStore, NewJob } from '../job-store.js';
+import type { PgConnection, Queryable } from './pg-connection.js';
+import { tryLockUsage } from './pg-corpora.js';
+import { removeDocument } from './pg-documents.js';
+import { JOB_COLUMNS, toJob, type JobRow } from './pg-job-rows.js';
+import type { PgKeptFiles } from './pg-kept-files.js';
+import { admitBatch } from './pg-reservations.js';
 
 /**
  * One claim in one statement: the next claimable job (queued, or processing past its lease), the
@@ -74,27 +39,45 @@ const CLAIM = `
   FROM next WHERE jobs.seq = next.seq
   RETURNING ${JOB_COLUMNS}`;
 
-/** The job methods of the PostgreSQL store (src/store/job-store.ts), apart so that new ones are easy to add. */
+/**
+ * The job methods of the PostgreSQL store (src/store/job-store.ts), with the SQLite store's
+ * semantics: quota reservation (pg-reservations.ts) and the kept files' lifecycle (pg-kept-files.ts).
+ */
 export class PgJobs implements JobStore {
-  constructor(private readonly connection: PgConnection) {}
+  constructor(
+    private readonly connection: PgConnection,
+    private readonly files: PgKeptFiles,
+  ) {}
 
-  /** One INSERT of every job, in the batch's order (seq follows it: FIFO). */
-  async createJobs(jobs: readonly NewJob[]): Promise<void> {
-    const column = <K extends keyof NewJob>(k: K) => jobs.map((job) => job[k]);
-    await this.connection.transaction(
-      async (client) => {
-        await client.query(
-          `INSERT INTO jobs (job_id, customer_id, corpus_id, filename, sha256, size, uploader, status, created_at, updated_at)
-           SELECT job_id, customer_id, corpus_id, filename, sha256, size, uploader, 'queued', now(), now()
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[])
-             WITH ORDINALITY AS t (job_id, customer_id, corpus_id, filename, sha256, size, uploader, n)
-           ORDER BY n`,
-          [column('jobId'), column('customerId'), column('corpusId'), column('filename'), column('sha256'), column('size'), column('uploader')],
-        );
-      },
-      // A job id taken: nothing was created.
-      () => Promise.reject(new ConflictError(jobs.map((job) => job.jobId).join(', '))),
-    );
+  /**
+   * One transaction: the quota check on the locked usage rows (admit), one INSERT of every job in
+   * the batch's order (seq follows it: FIFO), then, once nothing else can refuse the batch, the
+   * spool files renamed in (under their locks) before COMMIT.
+   *
+   * When the transaction fails after some renames — a rename failing, or the COMMIT itself — the
+   * moved files are released: removed unless a committed job needs them. A COMMIT that failed
+   * because the connection was lost may still have landed; the release then finds the new jobs
+   * and keeps their files, and when it cannot reach the database either, the files stay behind as
+   * unneeded ones (disk space, removed with the next job of the same bytes): never a committed job
+   * without its file. The caller gets the transaction's error either way (503 for a lost connection).
+   */
+  async createJobs(jobs: readonly NewJob[], options: CreateJobsOptions = {}): Promise<void> {
+    const moved = new Set<string>();
+    try {
+      await this.connection.transaction(
+        async (client) => {
+          if (options.admit) await admitBatch(client, jobs, options.admit);
+          await insertJobs(client, jobs);
+          await this.files.moveIn(client, options.files ?? [], moved);
+        },
+        // A job id taken: nothing was created.
+        () => Promise.reject(new ConflictError(jobs.map((job) => job.jobId).join(', '))),
+      );
+    } catch (err) {
+      // The transaction's error matters to the caller, not the clean-up's (files left behind, see above).
+      await this.files.release(moved).catch(() => {});
+      throw err;
+    }
   }
 
   async claimJob(leaseMs: number): Promise<JobRecord | null> {
@@ -104,7 +87,8 @@ export class PgJobs implements JobStore {
   }
 
   completeJob(jobId: string, attempt: number, result: { readonly pages: number | null }): Promise<boolean> {
-    return this.finish(jobId, attempt, "status = 'done', lease_until = NULL, pages = $3", [result.pages]);
+    // The Document is stored: its file is not needed any more (unless another job's is the same).
+    return this.finish(jobId, attempt, "status = 'done', lease_until = NULL, pages = $3", [result.pages], true);
   }
 
   failJob(jobId: string, attempt: number, error: JobError): Promise<boolean> {
@@ -116,12 +100,15 @@ export class PgJobs implements JobStore {
   }
 
   /** Moves a job out of processing, if the claim with this attempt number still holds it ($1, $2). */
-  private async finish(jobId: string, attempt: number, set: string, values: unknown[]): Promise<boolean> {
-    const result = await this.connection.query(
-      `UPDATE jobs SET ${set}, updated_at = clock_timestamp() WHERE job_id = $1 AND status = 'processing' AND attempts = $2`,
+  private async finish(jobId: string, attempt: number, set: string, values: unknown[], release = false): Promise<boolean> {
+    const { rows } = await this.connection.query<{ sha256: string }>(
+      `UPDATE jobs SET ${set}, updated_at = clock_timestamp() WHERE job_id = $1 AND status = 'processing' AND attempts = $2
+       RETURNING sha256`,
       [jobId, attempt, ...values],
     );
-    return result.rowCount === 1;
+    // Released once the UPDATE has committed (see PgKeptFiles): a failure there is thrown, the job stays done.
+    if (rows[0] && release) await this.files.release([rows[0].sha256]);
+    return rows.length === 1;
   }
 
   async getJob(ref: CorpusRef, jobId: string): Promise<JobRecord | null> {
@@ -145,4 +132,75 @@ export class PgJobs implements JobStore {
     );
     return doc.rows[0]?.document_id ?? null;
   }
+
+  async pageJobs(ref: CorpusRef, query: JobPageQuery): Promise<JobPage> {
+    const params: unknown[] = [ref.customerId, ref.corpusId, query.afterSeq ?? 0];
+    let where = 'customer_id = $1 AND corpus_id = $2 AND seq > $3';
+    // An empty list matches nothing, as in the SQLite store.
+    if (query.statuses !== undefined) where += ` AND status = ANY($${params.push([...query.statuses])}::text[])`;
+    const { rows } = await this.connection.query<JobRow & { seq: number }>(
+      `SELECT seq, ${JOB_COLUMNS} FROM jobs WHERE ${where} ORDER BY seq LIMIT $${params.push(query.limit + 1)}`,
+      params,
+    );
+    const page = rows.slice(0, query.limit);
+    return { jobs: page.map(toJob), lastSeq: page.at(-1)?.seq ?? null, hasMore: rows.length > query.limit };
+  }
+
+  /**
+   * See JobStore.deleteJob. Lock order: the usage rows (customer, corpus), as every charge takes
+   * them, then the job row (FOR UPDATE: a claim running now either committed first, and the job
+   * is processing, or skips the locked row). The file is released after the commit.
+   */
+  async deleteJob(ref: CorpusRef, jobId: string): Promise<boolean> {
+    const sha256 = await this.connection.transaction(async (client) => {
+      if (!(await tryLockUsage(client, ref))) return null; // no such corpus: no such job
+      const { rows } = await client.query<{ status: JobStatus; sha256: string }>(
+        'SELECT status, sha256 FROM jobs WHERE job_id = $1 AND customer_id = $2 AND corpus_id = $3 FOR UPDATE',
+        [jobId, ref.customerId, ref.corpusId],
+      );
+      const job = rows[0];
+      if (!job) return null;
+      // Decided as in the SQLite store: never while processing (its Document could be stored after the job is gone).
+      if (job.status === 'processing') throw new JobProcessingError(jobId);
+      await removeDocument(client, { ...ref, documentId: jobId });
+      await client.query('DELETE FROM jobs WHERE job_id = $1', [jobId]);
+      return job.sha256;
+    });
+    if (sha256 === null) return false;
+    await this.files.release([sha256]);
+    return true;
+  }
+
+  /**
+   * The operator's document delete: the Document with its charge given back and, in the same
+   * transaction, the batch job that stored it (so that the job and document views never
+   * disagree), unless processing — it holds a stored Document only when a crashed claim is
+   * replayed, and will store it again and finish as done. The job's file is released afterwards.
+   */
+  async deleteDocument(key: DocumentKey): Promise<boolean> {
+    const outcome = await this.connection.transaction(async (client) => {
+      if (!(await tryLockUsage(client, key)) || !(await removeDocument(client, key))) return null;
+      const { rows } = await client.query<{ sha256: string }>(
+        `DELETE FROM jobs WHERE job_id = $1 AND customer_id = $2 AND corpus_id = $3 AND status <> 'processing' RETURNING sha256`,
+        [key.documentId, key.customerId, key.corpusId],
+      );
+      return { sha256: rows[0]?.sha256 };
+    });
+    if (outcome === null) return false;
+    if (outcome.sha256 !== undefined) await this.files.release([outcome.sha256]);
+    return true;
+  }
+}
+
+/** One INSERT of every job, in the batch's order. */
+async function insertJobs(client: Queryable, jobs: readonly NewJob[]): Promise<void> {
+  const column = <K extends keyof NewJob>(k: K) => jobs.map((job) => job[k]);
+  await client.query(
+    `INSERT INTO jobs (job_id, customer_id, corpus_id, filename, sha256, size, uploader, status, created_at, updated_at)
+     SELECT job_id, customer_id, corpus_id, filename, sha256, size, uploader, 'queued', now(), now()
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[])
+       WITH ORDINALITY AS t (job_id, customer_id, corpus_id, filename, sha256, size, uploader, n)
+     ORDER BY n`,
+    [column('jobId'), column('customerId'), column('corpusId'), column('filename'), column('sha256'), column('size'), column('uploader')],
+  );
 }

@@ -99,6 +99,16 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX jobs_by_customer_claim ON jobs (customer_id, claimed_at);
   CREATE INDEX jobs_by_sha256 ON jobs (customer_id, corpus_id, sha256, seq);
   `,
+  // 2: the SQLite store's migration 8 — what the batch upload's claims, quota reservation, file
+  // lifecycle and listing look up: a customer's queued jobs in order and its pending jobs (reserved
+  // documents), a corpus's pending jobs, the jobs still needing a kept file (DATA_DIR/files/<sha256>,
+  // shared by every corpus), and a corpus's jobs in FIFO order.
+  `
+  CREATE INDEX jobs_by_customer_queue ON jobs (customer_id, status, seq);
+  CREATE INDEX jobs_by_corpus_status ON jobs (customer_id, corpus_id, status);
+  CREATE INDEX jobs_by_file ON jobs (sha256, status);
+  CREATE INDEX jobs_by_corpus ON jobs (customer_id, corpus_id, seq);
+  `,
 ];
 
 /** Any constant will do: every corpusgate process that migrates takes the same lock first. */

@@ -16,12 +16,14 @@ import type {
   StoredDocumentSummary,
   UsageReport,
 } from '../document-store.js';
-import type { JobError, JobRecord, NewJob } from '../job-store.js';
+import { fileVault, type FileVault } from '../file-vault.js';
+import type { CreateJobsOptions, JobError, JobPage, JobPageQuery, JobRecord, NewJob } from '../job-store.js';
 import { PgApiKeys } from './pg-api-keys.js';
 import { PgConnection, type PostgresStoreOptions } from './pg-connection.js';
 import { PgCorpora } from './pg-corpora.js';
 import { PgDocuments } from './pg-documents.js';
 import { PgJobs } from './pg-jobs.js';
+import { PgKeptFiles } from './pg-kept-files.js';
 import { migratePostgres } from './pg-migrations.js';
 
 export { DEFAULT_POOL_SIZE, type PostgresStoreOptions } from './pg-connection.js';
@@ -43,8 +45,19 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     await connection.close();
     throw err;
   }
-  return new PostgresStore(connection);
+  return new PostgresStore(connection, options.filesDir === undefined ? NO_FILES : fileVault(options.filesDir));
 }
+
+/** Without filesDir: a batch's files cannot be kept, and there is nothing to remove. */
+const NO_FILES: FileVault = {
+  pathOf: () => {
+    throw new Error('this PostgreSQL store was opened without filesDir: it keeps no batch files');
+  },
+  keepSync: () => {
+    throw new Error('this PostgreSQL store was opened without filesDir: it keeps no batch files');
+  },
+  removeSync: () => {},
+};
 
 /** Each part (documents, corpora, API keys, jobs) is a class of its own; this one only delegates. */
 class PostgresStore implements Store {
@@ -53,11 +66,11 @@ class PostgresStore implements Store {
   private readonly apiKeys: PgApiKeys;
   private readonly jobs: PgJobs;
 
-  constructor(private readonly connection: PgConnection) {
+  constructor(private readonly connection: PgConnection, files: FileVault) {
     this.documents = new PgDocuments(connection);
     this.corpora = new PgCorpora(connection);
     this.apiKeys = new PgApiKeys(connection);
-    this.jobs = new PgJobs(connection);
+    this.jobs = new PgJobs(connection, new PgKeptFiles(connection, files));
   }
 
   findDocument(key: DocumentKey): Promise<StoredDocumentSummary | null> { return this.documents.findDocument(key); }
@@ -66,7 +79,8 @@ class PostgresStore implements Store {
   putIfAbsent(doc: NewDocument, admit: QuotaCheck): Promise<PutOutcome> { return this.documents.putIfAbsent(doc, admit); }
   listDocuments(ref: CorpusRef, query: ListQuery): Promise<ListPage> { return this.documents.listDocuments(ref, query); }
   getDocumentRecord(key: DocumentKey): Promise<DocumentRecord | null> { return this.documents.getDocumentRecord(key); }
-  deleteDocument(key: DocumentKey): Promise<boolean> { return this.documents.deleteDocument(key); }
+  // With the batch job that stored the Document: see PgJobs.deleteDocument.
+  deleteDocument(key: DocumentKey): Promise<boolean> { return this.jobs.deleteDocument(key); }
 
   createCorpus(input: CorpusRef & { name: string }): Promise<{ created: boolean }> { return this.corpora.createCorpus(input); }
   getCorpus(ref: CorpusRef): Promise<CorpusRecord | null> { return this.corpora.getCorpus(ref); }
@@ -80,13 +94,15 @@ class PostgresStore implements Store {
   revokeApiKey(keyId: string, at: string): Promise<boolean> { return this.apiKeys.revokeApiKey(keyId, at); }
 
   // The batch upload's jobs (src/store/job-store.ts), kept in a file of their own (pg-jobs.ts).
-  createJobs(jobs: readonly NewJob[]): Promise<void> { return this.jobs.createJobs(jobs); }
+  createJobs(jobs: readonly NewJob[], options?: CreateJobsOptions): Promise<void> { return this.jobs.createJobs(jobs, options); }
   claimJob(leaseMs: number): Promise<JobRecord | null> { return this.jobs.claimJob(leaseMs); }
   completeJob(jobId: string, attempt: number, result: { pages: number | null }): Promise<boolean> { return this.jobs.completeJob(jobId, attempt, result); }
   failJob(jobId: string, attempt: number, error: JobError): Promise<boolean> { return this.jobs.failJob(jobId, attempt, error); }
   releaseJob(jobId: string, attempt: number): Promise<boolean> { return this.jobs.releaseJob(jobId, attempt); }
   getJob(ref: CorpusRef, jobId: string): Promise<JobRecord | null> { return this.jobs.getJob(ref, jobId); }
   findEarlierUpload(ref: CorpusRef, sha256: string): Promise<string | null> { return this.jobs.findEarlierUpload(ref, sha256); }
+  pageJobs(ref: CorpusRef, query: JobPageQuery): Promise<JobPage> { return this.jobs.pageJobs(ref, query); }
+  deleteJob(ref: CorpusRef, jobId: string): Promise<boolean> { return this.jobs.deleteJob(ref, jobId); }
 
   ping(): Promise<void> {
     return this.connection.ping(PING_TIMEOUT_MS);
