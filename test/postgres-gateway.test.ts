@@ -10,6 +10,7 @@ import { GOLDEN_FIXTURES } from '../scripts/golden.js';
 import { CORPUS, CUSTOMER, useGateway } from './helpers/gateway.js';
 import { connectAdmin, createTestSchema, describePostgres, dropTestSchemas, POSTGRES_POOL_METRICS } from './helpers/postgres.js';
 import { uploadForm } from './helpers/upload.js';
+import { batch, keptFiles } from './helpers/batch.js';
 
 const PDF = GOLDEN_FIXTURES['simple.pdf']!();
 const describeWithPostgres = await describePostgres();
@@ -65,6 +66,7 @@ describeWithPostgres('the gateway with DATABASE_URL', () => {
       status = (await request(gw.app).get(`/api/v1/documents/${id}`).set('X-API-Key', key)).body as Record<string, unknown>;
     }
     expect(status).toMatchObject({ id, filename: 'batch.pdf', status: 'done', error: null, pages: 2 });
+    expect(keptFiles(gw.dir)).toEqual([]); // its kept file went with the job's completion
   });
 
   it('reports the database in /readyz and the pool in /metrics', async () => {
@@ -76,6 +78,49 @@ describeWithPostgres('the gateway with DATABASE_URL', () => {
     expect(metrics.text).toMatch(/^corpusgate_db_pool_connections \d+$/m);
     expect(metrics.text).toMatch(/^corpusgate_db_pool_idle \d+$/m);
     expect(metrics.text).toMatch(/^corpusgate_db_pool_waiting 0$/m);
+  });
+});
+
+describeWithPostgres('batch uploads with DATABASE_URL, jobs left queued (no job runner)', () => {
+  const gw = useGateway({
+    extras: { runJobs: false },
+    env: async () => {
+      admin ??= await connectAdmin();
+      const { schema, url } = await createTestSchema(admin);
+      schemas.push(schema);
+      return { DATABASE_URL: url, DATABASE_POOL_SIZE: '4' };
+    },
+  });
+
+  it('reserves a batch against the quota, refuses one that does not fit, and deletes a queued file with its reservation and kept file', async () => {
+    await gw.store.createCorpus({ customerId: CUSTOMER, corpusId: '190', name: 'batch' });
+    await gw.store.setQuota({ customerId: CUSTOMER, corpusId: '190' }, { maxDocs: 3 });
+    const { key } = await gw.apiKey('extractions', { corpusIds: ['190'] });
+    const { key: adminKey } = await gw.apiKey('admin');
+    const quota = async () => (await request(gw.app).get('/v2/corpora/190/quota').set('x-api-key', adminKey)).body as Record<string, unknown>;
+    const accepted = await batch(gw.app, key, [['pg one', '1.txt'], ['pg two', '2.txt']], '?verbose=true');
+    expect(accepted.status).toBe(200);
+    const [a, b] = accepted.body as { id: string; sha256: string }[];
+    expect(keptFiles(gw.dir)).toEqual([a!.sha256, b!.sha256].sort());
+    expect(await quota()).toMatchObject({ used_docs: 0, reserved_docs: 2, max_docs: 3 });
+
+    const refused = await batch(gw.app, key, [['pg three', '3.txt'], ['pg four', '4.txt']]);
+    expect(refused.status).toBe(507);
+    expect(refused.body.detail).toMatch(/corpus quota exceeded: 2 documents needed, 2 of 3 already used \(2 of them reserved/);
+    expect(keptFiles(gw.dir)).toEqual([a!.sha256, b!.sha256].sort());
+
+    expect((await gw.store.claimJob(60_000))?.jobId).toBe(a!.id); // as a runner would: a is processing
+    expect((await request(gw.app).delete(`/api/v1/documents/${a!.id}`).set('X-API-Key', key)).status).toBe(409);
+    const deleted = await request(gw.app).delete(`/api/v1/documents/${b!.id}`).set('X-API-Key', key);
+    expect([deleted.status, deleted.body]).toEqual([200, { id: b!.id, deleted: true }]);
+    expect(keptFiles(gw.dir)).toEqual([a!.sha256]);
+    expect(await quota()).toMatchObject({ used_docs: 0, reserved_docs: 1 });
+    expect((await request(gw.app).get(`/api/v1/documents/${b!.id}`).set('X-API-Key', key)).status).toBe(404);
+    const listed = await request(gw.app).get('/api/v1/documents').set('X-API-Key', key);
+    expect(listed.body.documents.map((d: { id: string; status: string }) => [d.id, d.status])).toEqual([[a!.id, 'processing']]);
+    // The freed slots take a new batch of two; a third one would not fit.
+    expect((await batch(gw.app, key, [['pg five', '5.txt'], ['pg six', '6.txt']])).status).toBe(200);
+    expect((await batch(gw.app, key, [['pg seven', '7.txt']])).status).toBe(507);
   });
 });
 
