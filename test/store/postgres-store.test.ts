@@ -101,6 +101,23 @@ describeWithPostgres('PostgreSQL', () => {
       }
     });
 
+    it('two processes claiming at once: every job claimed exactly once', async () => {
+      const { url } = await freshSchema();
+      const [a, b] = [await openStore(url), await openStore(url)];
+      for (const customerId of [C, '43']) await a.createCorpus({ customerId, corpusId: O, name: 'main' });
+      const jobs = Array.from({ length: 40 }, (_, i) => ({
+        jobId: `job-${i}`, customerId: i % 2 ? C : '43', corpusId: O, filename: 'f.txt', sha256: 'a'.repeat(64), size: 1, uploader: 'tester',
+      }));
+      await a.createJobs(jobs);
+      const claimed: string[] = [];
+      const claimer = async (store: Store) => {
+        for (let job = await store.claimJob(60_000); job; job = await store.claimJob(60_000)) claimed.push(job.jobId);
+      };
+      await Promise.all([claimer(a), claimer(a), claimer(b), claimer(b)]);
+      expect([...claimed].sort()).toEqual(jobs.map((j) => j.jobId).sort());
+      expect(await b.claimJob(60_000)).toBeNull();
+    });
+
     it('two processes starting together on an empty schema migrate it once', async () => {
       const { schema, url } = await freshSchema();
       await Promise.all([openStore(url), openStore(url)]);

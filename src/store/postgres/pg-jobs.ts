@@ -4,40 +4,10 @@ import type { CreateJobsOptions, JobError, JobPage, JobPageQuery, JobRecord, Job
 import type { PgConnection, Queryable } from './pg-connection.js';
 import { tryLockUsage } from './pg-corpora.js';
 import { removeDocument } from './pg-documents.js';
+import { claimJob } from './pg-job-claims.js';
 import { JOB_COLUMNS, toJob, type JobRow } from './pg-job-rows.js';
 import type { PgKeptFiles } from './pg-kept-files.js';
 import { admitBatch } from './pg-reservations.js';
-
-/**
- * One claim in one statement: the next claimable job (queued, or processing past its lease), the
- * customer served least recently first (never served: first of all), then FIFO — the SQLite
- * store's order — locked FOR UPDATE SKIP LOCKED and updated.
- *
- * The claim's time ($1) is the caller's clock when it asked, as in the SQLite store, not the
- * database's now(): the statement may start milliseconds later (a pool connection being opened),
- * and two claims asked for at the same moment must agree on which leases have run out. Hosts
- * synchronised by NTP differ by milliseconds, far below the leases the runner takes (≥ 60 s).
- *
- * SKIP LOCKED and the fairness order: each claimer ranks customers on its own snapshot, so two
- * claims running at the same moment may both pick the same least-recently-served customer; the
- * second skips the first's locked row and takes that customer's next job. One job is still claimed
- * once, and claims one after another follow the order exactly; only simultaneous claims are
- * approximately fair. Exact fairness under concurrency would need the claims serialised (an
- * advisory lock around the choice), giving back what SKIP LOCKED is for: claimers that never wait
- * for each other. The ranking runs a MAX per claimable job (index jobs_by_customer_claim), fine
- * for queues of thousands.
- */
-const CLAIM = `
-  WITH next AS (
-    SELECT j.seq FROM jobs j
-    WHERE j.status = 'queued' OR (j.status = 'processing' AND j.lease_until < $1::timestamptz)
-    ORDER BY (SELECT max(k.claimed_at) FROM jobs k WHERE k.customer_id = j.customer_id) ASC NULLS FIRST, j.seq ASC
-    LIMIT 1
-    FOR UPDATE OF j SKIP LOCKED
-  )
-  UPDATE jobs SET status = 'processing', attempts = attempts + 1, lease_until = $2, claimed_at = $1, updated_at = $1
-  FROM next WHERE jobs.seq = next.seq
-  RETURNING ${JOB_COLUMNS}`;
 
 /**
  * The job methods of the PostgreSQL store (src/store/job-store.ts), with the SQLite store's
@@ -80,10 +50,8 @@ export class PgJobs implements JobStore {
     }
   }
 
-  async claimJob(leaseMs: number): Promise<JobRecord | null> {
-    const now = new Date();
-    const { rows } = await this.connection.query<JobRow>(CLAIM, [now.toISOString(), new Date(now.getTime() + leaseMs).toISOString()]);
-    return rows[0] ? toJob(rows[0]) : null;
+  claimJob(leaseMs: number): Promise<JobRecord | null> {
+    return claimJob(this.connection, leaseMs);
   }
 
   completeJob(jobId: string, attempt: number, result: { readonly pages: number | null }): Promise<boolean> {
