@@ -26,7 +26,7 @@ export interface AppDeps {
   readonly quotaDefaults: QuotaDefaults;
   // Observability; the defaults are quiet (tests): no log lines, a registry of this app's own.
   readonly logger?: obs.Logger;
-  /** One per app: buildApp registers the extraction metrics in it. */
+  /** One per app: buildApp registers the extraction and job queue metrics in it (the job runner counts jobs in it). */
   readonly metrics?: obs.GatewayMetrics;
   readonly readiness?: obs.Readiness;
 }
@@ -42,6 +42,7 @@ export function buildApp(deps: AppDeps): express.Express {
   const readiness = deps.readiness ?? obs.gatewayReadiness(deps);
   const extractor = obs.instrumentExtractor(deps.extractor, metrics.registry);
   obs.registerStoreMetrics(deps.store, metrics.registry);
+  obs.registerJobQueueGauge(deps.store, metrics.registry);
   app.use(observeRequests(obs.createRequestObserver({ logger, metrics, uploadRoutes: [...UPLOAD_PATHS, '/v1/index'] })));
   // The use cases' dependencies (the quota policy built once, from the configured defaults) and
   // the HTTP parts: every route of the table is built from them.

@@ -71,7 +71,8 @@ export async function startServer(
   const spoolDir = prepareSpoolDir(path.join(config.dataDir, SPOOL_DIR));
   const readiness = gatewayReadiness({ store, extractor, dataDir: config.dataDir, ...(keySource.kind === 'jwks' ? { keySet: keySource.keySet } : {}) });
   const files = fileVault(path.join(config.dataDir, FILES_DIR));
-  const jobs = startConfiguredJobRunner(config, { store, extractor, files }, (message, err) => logger.error({ err }, message));
+  const metrics = createMetrics({ processMetrics: true });
+  const jobs = startConfiguredJobRunner(config, { store, extractor, files }, (message, err) => logger.error({ err }, message), metrics.jobEnded);
   const app = buildApp({
     store,
     extractor,
@@ -84,7 +85,7 @@ export async function startServer(
     spoolDir,
     quotaDefaults: config.quotaDefaults,
     logger,
-    metrics: createMetrics({ processMetrics: true }),
+    metrics,
     readiness,
   });
   const server = createHttpServer(app, config.http);

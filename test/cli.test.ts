@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import * as jose from 'jose';
 import { freePort } from './helpers/ports.js';
+import { openTestStore } from './helpers/built-workers.js';
 
 /**
  * The `corpusgate` command as a person runs it: the built CLI (npm test builds first) in a child
@@ -180,5 +181,68 @@ describe('corpusgate token, corpus and quota', () => {
     expect(help.stdout).toContain('corpus create --customer C --corpus O --name N');
     const bad = await run(process.execPath, [CLI, 'corpus', 'create', '--customer', 'x'], { env: env() }).catch((e: unknown) => e);
     expect(bad).toMatchObject({ code: 2 });
+  });
+});
+
+describe('corpusgate jobs', () => {
+  const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+  const newJob = (n: number, customerId: string, corpusId: string) =>
+    ({ jobId: id(n), customerId, corpusId, filename: `file\t${n}.pdf`, sha256: String(n).repeat(64), size: 10, uploader: 'test' });
+  const jobs = (...args: string[]) => run(process.execPath, [CLI, 'jobs', ...args], { env: env() });
+  const refused = (...args: string[]) => jobs(...args).then(() => { throw new Error(`jobs ${args.join(' ')} succeeded`); }, (e: unknown) => e as { code: number; stderr: string });
+
+  /** Three jobs, as batch uploads leave them: 1 quarantined (customer 77), 2 queued (77), 3 queued (78). */
+  beforeEach(async () => {
+    const store = await openTestStore({ file: path.join(dataDir, 'corpusgate.db') });
+    try {
+      await store.createCorpus({ customerId: '77', corpusId: '5', name: 'a' });
+      await store.createCorpus({ customerId: '78', corpusId: '6', name: 'b' });
+      await store.createJobs([newJob(1, '77', '5'), newJob(2, '77', '5')]);
+      await store.createJobs([newJob(3, '78', '6')]);
+      const claimed = (await store.claimJob(60_000))!;
+      await store.failJob(claimed.jobId, claimed.attempts, { code: 'QUARANTINED', detail: 'quarantined after 1 attempt' });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('lists jobs under a header row, filtered by customer, corpus and status, and limited', async () => {
+    const all = (await jobs('ls')).stdout.trim().split('\n');
+    expect(all[0]).toBe('id\tcustomer\tcorpus\tstatus\tattempts\terror\tfilename\tupdated_at');
+    expect(all.slice(1).map((line) => line.split('\t').slice(0, 7))).toEqual([
+      [id(1), '77', '5', 'failed', '1', 'QUARANTINED', 'file?1.pdf'],
+      [id(2), '77', '5', 'queued', '0', '-', 'file?2.pdf'],
+      [id(3), '78', '6', 'queued', '0', '-', 'file?3.pdf'],
+    ]);
+    const queued77 = (await jobs('ls', '--customer', '77', '--status', 'queued')).stdout.trim().split('\n');
+    expect(queued77.slice(1).map((line) => line.split('\t')[0])).toEqual([id(2)]);
+    expect((await jobs('ls', '--corpus', '6')).stdout.trim().split('\n').slice(1).map((line) => line.split('\t')[0])).toEqual([id(3)]);
+    expect((await jobs('ls', '--limit', '1')).stdout.trim().split('\n')).toHaveLength(2);
+    for (const args of [['--status', 'stuck'], ['--limit', '0'], ['--limit', 'ten'], ['--customer', 'x']]) {
+      expect(await refused('ls', ...args)).toMatchObject({ code: 2 });
+    }
+  });
+
+  it('shows a job as JSON and retries only a failed one', async () => {
+    const shown = JSON.parse((await jobs('show', id(1))).stdout) as Record<string, unknown>;
+    expect(shown).toMatchObject({ jobId: id(1), status: 'failed', attempts: 1, error: { code: 'QUARANTINED', detail: 'quarantined after 1 attempt' } });
+    const notFailed = await refused('retry', id(2));
+    expect(notFailed.code).toBe(2);
+    expect(notFailed.stderr).toContain(`job ${id(2)} is queued, not failed`);
+    expect((await jobs('retry', id(1))).stdout).toContain(`re-queued job ${id(1)}`);
+    expect(JSON.parse((await jobs('show', id(1))).stdout)).toMatchObject({ status: 'queued', attempts: 0, error: null });
+    expect((await refused('retry', id(1))).stderr).toContain('is queued, not failed'); // once only
+    const unknown = await refused('show', id(9));
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(`no batch job with id ${id(9)}`);
+    expect(await refused('show')).toMatchObject({ code: 2 });
+  });
+
+  it('explains each subcommand with --help', async () => {
+    expect((await jobs('ls', '--help')).stdout).toContain('usage: corpusgate jobs ls [--customer C]');
+    expect((await jobs('show', '--help')).stdout).toContain('usage: corpusgate jobs show ID');
+    expect((await jobs('retry', '--help')).stdout).toContain('usage: corpusgate jobs retry ID');
+    expect((await jobs('--help')).stdout).toContain('jobs ls|show|retry');
+    expect((await refused('list')).code).toBe(2);
   });
 });

@@ -83,6 +83,14 @@ describe('configuration', () => {
     expect(message).toContain('BODY_IDLE_TIMEOUT_MS must be an integer from 100 to 3600000, got "0"');
     expect(message).toContain('UPLOAD_DEADLINE_MS must be an integer from 100 to 86400000, got "-1"');
   });
+
+  it('reads JOB_LEASE_MS and JOB_MAX_ATTEMPTS, and names a wrong one', () => {
+    expect(loadConfig({}).jobs).toEqual({ leaseMs: 30_000, maxAttempts: 3 });
+    expect(loadConfig({ JOB_LEASE_MS: '1000', JOB_MAX_ATTEMPTS: '1' }).jobs).toEqual({ leaseMs: 1000, maxAttempts: 1 });
+    const message = problems({ JOB_LEASE_MS: '999', JOB_MAX_ATTEMPTS: '0' });
+    expect(message).toContain('JOB_LEASE_MS must be an integer from 1000 to 3600000, got "999"');
+    expect(message).toContain('JOB_MAX_ATTEMPTS must be an integer from 1 to 100, got "0"');
+  });
 });
 
 describe('config table (src/config/variables.ts)', () => {

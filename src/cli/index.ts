@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '../config/index.js';
 import { GatewayError, isRetryable } from '../errors/index.js';
 import { corpusCommand, quotaCommand, tokenCommand } from './admin.js';
 import { apikeyCommand } from './apikey.js';
+import { jobsCommand } from './jobs.js';
 import { UsageError } from './args.js';
 import { GatewayRequestError } from './client/http-client.js';
 import { lsCommand } from './client/ls-command.js';
@@ -21,6 +22,8 @@ const USAGE = `usage: corpusgate <command>
   apikey create --customer C [--corpus O …] --role index|query|admin|extractions [--expires 30d] [--name N]
   apikey list [--customer C]
   apikey revoke KEY_ID
+  jobs ls [--customer C] [--corpus O] [--status queued|processing|done|failed] [--limit N]
+  jobs show ID | jobs retry ID                  a batch job as JSON | re-queue a failed one
 
 Client commands, for a running gateway (local or remote) over HTTP:
   upload --corpus O [--customer C] [--concurrency N] PATH…   files and directories, resumable
@@ -68,6 +71,8 @@ async function main(argv: string[]): Promise<void> {
       return quotaCommand(config, rest);
     case 'apikey':
       return apikeyCommand(config, rest);
+    case 'jobs':
+      return jobsCommand(config, rest);
     default:
       throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   }

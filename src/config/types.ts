@@ -35,6 +35,14 @@ export interface ExtractConfig {
   readonly ocrTimeoutMs: number;
 }
 
+/** The batch job queue (src/jobs). */
+export interface JobsConfig {
+  /** How long a claim holds a job; renewed every third of it while the job runs. */
+  readonly leaseMs: number;
+  /** Worker-killing attempts (crash, timeout, a process dead under it) before QUARANTINED. */
+  readonly maxAttempts: number;
+}
+
 /** Slow-client bounds of the HTTP server (see src/http/http-server.ts). */
 export interface HttpLimits {
   readonly headersTimeoutMs: number;
@@ -63,13 +71,14 @@ export interface Config {
   readonly jwt: JwtConfig;
   readonly quotaDefaults: QuotaDefaults;
   readonly extract: ExtractConfig;
+  readonly jobs: JobsConfig;
   readonly demoSeed: boolean;
   readonly logLevel: LogLevel;
   readonly shutdownGraceMs: number;
 }
 
 /** The sections of Config: one level of nesting, e.g. `http.headersTimeoutMs`. */
-type Section = 'http' | 'jwt' | 'quotaDefaults' | 'extract';
+type Section = 'http' | 'jwt' | 'quotaDefaults' | 'extract' | 'jobs';
 
 /** Where a variable lands in Config: a top-level field or `section.field`. */
 export type ConfigPath =

@@ -244,6 +244,24 @@ export const CONFIG_VARIABLES = [
     to: 'extract.queueMax',
   }),
   variable({
+    name: 'JOB_LEASE_MS',
+    description:
+      'How long a claim holds a batch job; the gateway renews it every third of this while the job runs, so a killed ' +
+      "process's jobs are taken again at most this long after it died.",
+    default: '30000',
+    parser: int(1000, MS_1H),
+    to: 'jobs.leaseMs',
+  }),
+  variable({
+    name: 'JOB_MAX_ATTEMPTS',
+    description:
+      'Attempts of a batch job whose parse killed or timed out its worker (or whose process died under it) before the job ' +
+      'fails with QUARANTINED and is not taken again (corpusgate jobs retry re-queues it).',
+    default: '3',
+    parser: int(1, 100),
+    to: 'jobs.maxAttempts',
+  }),
+  variable({
     name: 'DEMO_SEED',
     description: '`serve` creates the demo customer 123456 with corpus 151 when absent (true/false).',
     default: 'true',

@@ -33,3 +33,25 @@ export class ExtractionBusyError extends GatewayError implements Retryable {
     super('EXTRACTION_BUSY', 'all extraction workers are busy and the queue is full; retry shortly');
   }
 }
+
+/** How a parse took its worker down: past its time limit, past its heap cap, or a crash. */
+export type WorkerStopCause = 'timeout' | 'memory' | 'crash';
+
+/**
+ * An ExtractionError (EXTRACTION_TIMEOUT, EXTRACTION_RESOURCE_LIMIT or EXTRACTION_FAILED) raised by
+ * the pool because the parse's worker was terminated or died, as opposed to the same codes answered
+ * by a worker that lived (a buffer cap, OCR's own deadline, a parser error). The batch job runner
+ * tries such a file again, up to JOB_MAX_ATTEMPTS, then quarantines it: a worker's death may be
+ * the machine's doing (memory pressure, a busy CPU), and a file that keeps killing workers must
+ * not keep doing so. Only the main thread raises it (errorFromCode rebuilds plain ExtractionErrors).
+ */
+export class WorkerStoppedError extends ExtractionError {
+  declare readonly code: 'EXTRACTION_TIMEOUT' | 'EXTRACTION_RESOURCE_LIMIT' | 'EXTRACTION_FAILED';
+
+  constructor(
+    readonly stopCause: WorkerStopCause,
+    message: string,
+  ) {
+    super(stopCause === 'timeout' ? 'EXTRACTION_TIMEOUT' : stopCause === 'memory' ? 'EXTRACTION_RESOURCE_LIMIT' : 'EXTRACTION_FAILED', message);
+  }
+}

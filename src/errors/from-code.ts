@@ -5,6 +5,7 @@ import { GatewayError, type ErrorCode } from './gateway-error.js';
 import { HeadersTooLargeError, MalformedRequestError, MethodNotAllowedError, RequestTimeoutError, RouteNotFoundError } from './protocol.js';
 import { InvalidRequestError, NotAcceptableError, PayloadTooLargeError, TypeMismatchError, UnsupportedTypeError } from './request.js';
 import { UnavailableError } from './retryable.js';
+import { JobNotFoundError, JobNotRetryableError } from './jobs.js';
 
 type ErrorClass = abstract new (...args: never[]) => GatewayError;
 
@@ -51,6 +52,8 @@ const OWNERS = {
   MALFORMED_REQUEST: MalformedRequestError,
   NOT_FOUND: RouteNotFoundError,
   METHOD_NOT_ALLOWED: MethodNotAllowedError,
+  JOB_NOT_FOUND: JobNotFoundError,
+  JOB_NOT_RETRYABLE: JobNotRetryableError,
   INTERNAL: GatewayError,
 } as const satisfies Record<ErrorCode, ErrorClass>;
 

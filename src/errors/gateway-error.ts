@@ -10,6 +10,7 @@ import type {
 } from './protocol.js';
 import type { InvalidRequestErrorCode, NotAcceptableErrorCode, PayloadTooLargeErrorCode, TypeMismatchErrorCode, UnsupportedTypeErrorCode } from './request.js';
 import type { UnavailableErrorCode } from './retryable.js';
+import type { JobNotFoundErrorCode, JobNotRetryableErrorCode } from './jobs.js';
 
 /** The code of a bug: the cause is logged, never sent. Raised as a plain GatewayError. */
 export type InternalErrorCode = 'INTERNAL';
@@ -41,6 +42,8 @@ export type ErrorCode =
   | MalformedRequestErrorCode
   | RouteNotFoundErrorCode
   | MethodNotAllowedErrorCode
+  | JobNotFoundErrorCode
+  | JobNotRetryableErrorCode
   | InternalErrorCode;
 
 /**

@@ -35,7 +35,7 @@ export {
   type QuotaScope,
   type QuotaUnit,
 } from './catalog.js';
-export { ExtractionBusyError, ExtractionError, type ExtractionBusyErrorCode, type ExtractionErrorCode } from './extraction.js';
+export { ExtractionBusyError, ExtractionError, WorkerStoppedError, type ExtractionBusyErrorCode, type ExtractionErrorCode, type WorkerStopCause } from './extraction.js';
 export { isRetryable, UnavailableError, type Retryable, type UnavailableErrorCode } from './retryable.js';
 export {
   ClientClosedError,
@@ -50,4 +50,5 @@ export {
   type RequestTimeoutErrorCode,
   type RouteNotFoundErrorCode,
 } from './protocol.js';
+export { JobNotFoundError, JobNotRetryableError, type JobNotFoundErrorCode, type JobNotRetryableErrorCode } from './jobs.js';
 export { errorFromCode } from './from-code.js';

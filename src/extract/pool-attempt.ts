@@ -1,7 +1,7 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
 import type { ExtractConfig } from '../config/index.js';
-import { ClientClosedError, errorFromCode, ExtractionError, GatewayError } from '../errors/index.js';
+import { ClientClosedError, errorFromCode, GatewayError, WorkerStoppedError } from '../errors/index.js';
 import type { BuiltDocument, ExtractionTask } from './build-document.js';
 import type { WorkerInput, WorkerOutput } from './worker.js';
 
@@ -127,7 +127,7 @@ function stopError(state: PoolState, err: unknown, timedOut: boolean, ocrStarted
   if (timedOut) {
     stopped.timeout++;
     const limit = ocrStarted ? `${config.timeoutMs + config.ocrTimeoutMs} ms (EXTRACT_TIMEOUT_MS + OCR_TIMEOUT_MS)` : `${config.timeoutMs} ms (EXTRACT_TIMEOUT_MS)`;
-    return new ExtractionError('EXTRACTION_TIMEOUT', `extraction took longer than ${limit}; its worker was stopped`);
+    return new WorkerStoppedError('timeout', `extraction took longer than ${limit}; its worker was stopped`);
   }
   if (clientSignal?.aborted) {
     stopped.cancelled++;
@@ -135,7 +135,7 @@ function stopError(state: PoolState, err: unknown, timedOut: boolean, ocrStarted
   }
   if ((err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
     stopped.memory++;
-    return new ExtractionError('EXTRACTION_RESOURCE_LIMIT', `extraction needed more than ${config.maxHeapMb} MB of heap (EXTRACT_MAX_HEAP_MB); its worker was stopped`);
+    return new WorkerStoppedError('memory', `extraction needed more than ${config.maxHeapMb} MB of heap (EXTRACT_MAX_HEAP_MB); its worker was stopped`);
   }
   return null;
 }

@@ -1,6 +1,6 @@
 import { Piscina } from 'piscina';
 import type { ExtractConfig } from '../config/index.js';
-import { ClientClosedError, ExtractionBusyError, ExtractionError } from '../errors/index.js';
+import { ClientClosedError, ExtractionBusyError, WorkerStoppedError } from '../errors/index.js';
 import type { BuiltDocument, ExtractionTask } from './build-document.js';
 import { runAttempt, type Attempt, type PoolState, type StopReason } from './pool-attempt.js';
 import type { ExtractionWorkerData, WorkerInput, WorkerOutput } from './worker.js';
@@ -75,10 +75,10 @@ function startWorkers(config: ExtractConfig, workerUrl: URL): Piscina<WorkerInpu
 
 type Log = (message: string, err?: unknown) => void;
 
-function crashError(log: Log, err: unknown, why: string): ExtractionError {
+function crashError(log: Log, err: unknown, why: string): WorkerStoppedError {
   log('extraction worker failed', err);
   const message = err instanceof Error ? err.message : String(err);
-  return new ExtractionError('EXTRACTION_FAILED', `the extraction worker died while parsing this file (${message}); ${why}`);
+  return new WorkerStoppedError('crash', `the extraction worker died while parsing this file (${message}); ${why}`);
 }
 
 /**

@@ -7,3 +7,4 @@ export { requestIdFrom } from './request-id.js';
 export { annotateRequest, markProbe, recordError, requestLogger, type RequestContext, type RequestFacts } from './request-context.js';
 export { gatewayReadiness, Readiness, type ReadinessCheck, type ReadinessReport } from './readiness.js';
 export { trackRequests, type Drainer } from './drain.js';
+export { registerJobQueueGauge } from './job-metrics.js';

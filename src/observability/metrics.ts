@@ -1,4 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { JobEnd } from '../jobs/index.js';
+import { jobCounters } from './job-metrics.js';
 
 /** One finished request, as the metrics see it. Labels are bounded: no ids, no raw paths. */
 export interface RequestSample {
@@ -19,6 +21,8 @@ export interface GatewayMetrics {
   readonly registry: Registry;
   requestStarted(): void;
   requestFinished(sample: RequestSample): void;
+  /** A batch job brought to an end by this process's job runner. */
+  jobEnded(end: JobEnd): void;
 }
 
 const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -67,6 +71,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
 
   return {
     registry,
+    jobEnded: jobCounters(registry),
     requestStarted: () => inFlight.inc(),
     requestFinished(sample) {
       inFlight.dec();

@@ -24,7 +24,10 @@ export interface JobError {
 
 export interface JobRecord extends NewJob {
   readonly status: JobStatus;
-  /** How many times it was claimed; a claim is answered with its attempt number. */
+  /**
+   * Attempts so far: a claim counts one and is answered with its number; a claim given back
+   * unspent (releaseJob: the process stopping, the pool busy) gives it back.
+   */
   readonly attempts: number;
   readonly error: JobError | null;
   /** Pages of the extracted Document, when it has them (PDFs) and is done. */
@@ -69,6 +72,27 @@ export interface JobPage {
   readonly lastSeq: number | null;
   readonly hasMore: boolean;
 }
+/** Which jobs listJobs answers (all of them, oldest first, without a filter). */
+export interface JobFilter {
+  readonly customerId?: string;
+  readonly corpusId?: string;
+  readonly status?: JobStatus;
+  /** At most this many (the oldest first). */
+  readonly limit?: number;
+}
+
+export interface ClaimOptions {
+  /**
+   * A job past its lease (its process died) that has had this many attempts is not claimed: in the
+   * claim's own transaction it becomes failed with QUARANTINED (default: no limit).
+   */
+  readonly maxAttempts?: number;
+  /** Told of each job the claim quarantined, once it committed. */
+  readonly onQuarantine?: (job: JobRecord) => void;
+}
+
+/** The error code of a job given up after JOB_MAX_ATTEMPTS attempts that took its worker or process down. */
+export const QUARANTINED = 'QUARANTINED';
 
 /**
  * The durable queue of batch uploads. Every store implements it (test/store/job-conformance.ts).
@@ -85,7 +109,9 @@ export interface JobStore {
    * Atomically claims one job — queued, or processing with an expired lease — for `leaseMs`:
    * round-robin across customers (the one served least recently first), then FIFO. Null: none.
    */
-  claimJob(leaseMs: number): Promise<JobRecord | null>;
+  claimJob(leaseMs: number, options?: ClaimOptions): Promise<JobRecord | null>;
+  /** Extends the claim's lease to `leaseMs` from now; false when this claim no longer holds the job. */
+  renewLease(jobId: string, attempt: number, leaseMs: number): Promise<boolean>;
   /**
    * processing → done; false when this claim no longer holds the job. Its file is removed in the
    * same step unless another pending or failed job still needs the same bytes.
@@ -93,8 +119,27 @@ export interface JobStore {
   completeJob(jobId: string, attempt: number, result: { readonly pages: number | null }): Promise<boolean>;
   /** processing → failed, with the error; false when this claim no longer holds the job. */
   failJob(jobId: string, attempt: number, error: JobError): Promise<boolean>;
-  /** processing → queued (the process is stopping); false when this claim no longer holds it. */
+  /**
+   * processing → queued, the attempt given back (the process is stopping, the pool is busy: not
+   * the file's doing); false when this claim no longer holds it.
+   */
   releaseJob(jobId: string, attempt: number): Promise<boolean>;
+  /**
+   * processing → queued, the attempt counted (the parse killed or timed out its worker: try again
+   * later); false when this claim no longer holds it.
+   */
+  requeueJob(jobId: string, attempt: number): Promise<boolean>;
+  /**
+   * failed → queued, attempts back to 0 and the error cleared (an operator's retry). False when
+   * there is no such job or it is not failed.
+   */
+  retryJob(jobId: string): Promise<boolean>;
+  /** Any corpus's job with this id, or null (operators). */
+  findJob(jobId: string): Promise<JobRecord | null>;
+  /** Jobs matching the filter, oldest first. */
+  listJobs(filter: JobFilter): Promise<JobRecord[]>;
+  /** How many jobs are queued and processing now (all corpora). */
+  countActiveJobs(): Promise<{ readonly queued: number; readonly processing: number }>;
   /** The corpus's job with this id, or null. */
   getJob(ref: CorpusRef, jobId: string): Promise<JobRecord | null>;
   /**

@@ -21,3 +21,4 @@ export {
   type JobListing,
   type JobListRequest,
 } from './documents/batch-jobs.js';
+export { listJobs, retryJob, showJob } from './jobs/jobs.js';

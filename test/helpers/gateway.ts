@@ -9,7 +9,7 @@ import { recordResponses } from './response-recorder.js';
 import { listen, type ListeningApp } from './raw-client.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { createExtractionPool, type Extractor } from '../../src/extract/index.js';
-import { gatewayReadiness, type Readiness } from '../../src/observability/index.js';
+import { createMetrics, gatewayReadiness, type Readiness } from '../../src/observability/index.js';
 import { prepareSpoolDir } from '../../src/http/file-part.js';
 import { FILES_DIR, SPOOL_DIR } from '../../src/server.js';
 import { startConfiguredJobRunner, type JobRunner } from '../../src/jobs/index.js';
@@ -82,7 +82,9 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
   const spoolDir = prepareSpoolDir(path.join(dataDir, SPOOL_DIR));
   const files = fileVault(path.join(dataDir, FILES_DIR));
   const { runJobs = true, ...appExtras } = extras;
-  const jobs: JobRunner | null = runJobs ? startConfiguredJobRunner(config, { store, extractor, files }) : null;
+  // One registry for the app and its job runner: /metrics shows the jobs it finished.
+  const metrics = createMetrics();
+  const jobs: JobRunner | null = runJobs ? startConfiguredJobRunner(config, { store, extractor, files }, undefined, metrics.jobEnded) : null;
   const app = recordResponses(buildApp({
     store,
     extractor,
@@ -95,6 +97,7 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
     spoolDir,
     quotaDefaults: config.quotaDefaults,
     readiness,
+    metrics,
     ...appExtras,
   }));
   const gateway: TestGateway = {

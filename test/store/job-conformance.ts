@@ -93,7 +93,7 @@ export function describeJobStore(open: OpenStore): void {
       expect(await store.getJob(ref, a.jobId)).toMatchObject({ status: 'done', pages: 3, error: null, leaseUntil: null });
       expect(await store.releaseJob(b.jobId, claimedB.attempts)).toBe(true);
       const reclaimed = (await store.claimJob(60_000))!;
-      expect(reclaimed).toMatchObject({ jobId: b.jobId, attempts: 2 });
+      expect(reclaimed).toMatchObject({ jobId: b.jobId, attempts: 1 }); // a released claim gives its attempt back
       expect(await store.failJob(b.jobId, reclaimed.attempts, { code: 'CORRUPT', detail: 'broken' })).toBe(true);
       expect(await store.getJob(ref, b.jobId)).toMatchObject({ status: 'failed', error: { code: 'CORRUPT', detail: 'broken' } });
       expect(await store.claimJob(60_000)).toBeNull();
@@ -110,6 +110,115 @@ export function describeJobStore(open: OpenStore): void {
         await pause(2); // claims of one millisecond would tie
       }
       expect(order).toEqual([many[0]!.jobId, other[0]!.jobId, many[1]!.jobId, other[1]!.jobId, many[2]!.jobId]);
+    });
+
+    it('renews a lease only under the claim that holds it, and a renewed lease keeps the job', async () => {
+      const a = job();
+      await store.createJobs([a]);
+      const claimed = (await store.claimJob(1))!;
+      expect(await store.renewLease(a.jobId, claimed.attempts + 1, 60_000)).toBe(false);
+      expect(await store.renewLease(a.jobId, claimed.attempts, 60_000)).toBe(true);
+      await pause(10); // the first lease of 1 ms is over, the renewed one is not
+      expect(await store.claimJob(60_000)).toBeNull();
+      expect(await store.completeJob(a.jobId, claimed.attempts, { pages: null })).toBe(true);
+      expect(await store.renewLease(a.jobId, claimed.attempts, 60_000)).toBe(false); // done: nothing to hold
+    });
+
+    it('renews nothing once another claim took the job past its lease', async () => {
+      const a = job();
+      await store.createJobs([a]);
+      const first = (await store.claimJob(1))!;
+      await pause(10);
+      const second = (await store.claimJob(60_000))!;
+      expect(second.attempts).toBe(first.attempts + 1);
+      expect(await store.renewLease(a.jobId, first.attempts, 60_000)).toBe(false);
+      expect(await store.completeJob(a.jobId, first.attempts, { pages: null })).toBe(false);
+      expect(await store.renewLease(a.jobId, second.attempts, 60_000)).toBe(true);
+    });
+
+    it('requeues a job with its attempt counted, and releases one with its attempt given back', async () => {
+      const a = job();
+      await store.createJobs([a]);
+      const first = (await store.claimJob(60_000))!;
+      expect(await store.requeueJob(a.jobId, first.attempts + 1)).toBe(false);
+      expect(await store.requeueJob(a.jobId, first.attempts)).toBe(true);
+      expect(await store.getJob(ref, a.jobId)).toMatchObject({ status: 'queued', attempts: 1, leaseUntil: null, error: null });
+      const second = (await store.claimJob(60_000))!;
+      expect(second.attempts).toBe(2);
+      expect(await store.releaseJob(a.jobId, second.attempts)).toBe(true);
+      expect(await store.getJob(ref, a.jobId)).toMatchObject({ status: 'queued', attempts: 1 });
+    });
+
+    it('quarantines, in the claim, an expired claim that had the most attempts, and never claims it again', async () => {
+      const [a, b] = [job(), job()];
+      await store.createJobs([a, b]);
+      const quarantined: string[] = [];
+      const options = { maxAttempts: 2, onQuarantine: (j: { jobId: string }) => quarantined.push(j.jobId) };
+      expect(await store.claimJob(1, options)).toMatchObject({ jobId: a.jobId, attempts: 1 });
+      await pause(10); // its process died: the lease ran out
+      expect(await store.claimJob(1, options)).toMatchObject({ jobId: a.jobId, attempts: 2 }); // the second attempt
+      await pause(10); // died again: a third attempt would be one too many
+      const next = await store.claimJob(60_000, options);
+      expect(next).toMatchObject({ jobId: b.jobId, attempts: 1 });
+      expect(quarantined).toEqual([a.jobId]);
+      expect(await store.getJob(ref, a.jobId)).toMatchObject({
+        status: 'failed', attempts: 2, leaseUntil: null,
+        error: { code: 'QUARANTINED', detail: expect.stringMatching(/after 2 attempts.*claim expired/) },
+      });
+      await store.completeJob(b.jobId, next!.attempts, { pages: null });
+      expect(await store.claimJob(60_000, options)).toBeNull();
+      expect(quarantined).toEqual([a.jobId]);
+    });
+
+    it('quarantines an expired claim even when nothing else is claimable', async () => {
+      const a = job();
+      await store.createJobs([a]);
+      const options = { maxAttempts: 1, onQuarantine: () => {} };
+      await store.claimJob(1, options);
+      await pause(10);
+      expect(await store.claimJob(60_000, options)).toBeNull();
+      expect(await store.getJob(ref, a.jobId)).toMatchObject({ status: 'failed', error: { code: 'QUARANTINED' } });
+    });
+
+    it('quarantines a queued job whose attempts are spent (a lower maximum) and claims the next', async () => {
+      const [a, b] = [job(), job()];
+      await store.createJobs([a, b]);
+      const first = (await store.claimJob(60_000))!;
+      await store.requeueJob(a.jobId, first.attempts); // a timed-out parse: back in the queue, 1 attempt spent
+      const quarantined: string[] = [];
+      const next = await store.claimJob(60_000, { maxAttempts: 1, onQuarantine: (j) => quarantined.push(j.jobId) });
+      expect(next).toMatchObject({ jobId: b.jobId, attempts: 1 });
+      expect(quarantined).toEqual([a.jobId]);
+      expect(await store.getJob(ref, a.jobId)).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'QUARANTINED', detail: expect.stringContaining('after 1 attempt') } });
+    });
+
+    it('retries only a failed job: queued again, attempts 0, error cleared', async () => {
+      const [a, b] = [job(), job()];
+      await store.createJobs([a, b]);
+      expect(await store.retryJob(a.jobId)).toBe(false); // queued
+      const claimed = (await store.claimJob(60_000))!;
+      expect(await store.retryJob(a.jobId)).toBe(false); // processing
+      await store.failJob(a.jobId, claimed.attempts, { code: 'QUARANTINED', detail: 'x' });
+      expect(await store.retryJob(a.jobId)).toBe(true);
+      expect(await store.getJob(ref, a.jobId)).toMatchObject({ status: 'queued', attempts: 0, error: null, leaseUntil: null });
+      expect(await store.retryJob(a.jobId)).toBe(false);
+      expect(await store.retryJob('00000000-0000-4000-8000-ffffffffffff')).toBe(false);
+    });
+
+    it('lists jobs oldest first by customer, corpus and status, finds one by id, and counts the active ones', async () => {
+      const [a, b] = [job(), job()];
+      const other = job({ customerId: '43' });
+      await store.createJobs([a, b]);
+      await store.createJobs([other]);
+      const claimed = (await store.claimJob(60_000))!;
+      expect((await store.listJobs({})).map((j) => j.jobId)).toEqual([a.jobId, b.jobId, other.jobId]);
+      expect((await store.listJobs({ customerId: C, corpusId: O })).map((j) => j.jobId)).toEqual([a.jobId, b.jobId]);
+      expect((await store.listJobs({ status: 'processing' })).map((j) => j.jobId)).toEqual([claimed.jobId]);
+      expect((await store.listJobs({ corpusId: O, limit: 1 })).map((j) => j.jobId)).toEqual([a.jobId]);
+      expect(await store.listJobs({ customerId: '44' })).toEqual([]);
+      expect(await store.findJob(other.jobId)).toMatchObject({ customerId: '43', status: 'queued' });
+      expect(await store.findJob('00000000-0000-4000-8000-ffffffffffff')).toBeNull();
+      expect(await store.countActiveJobs()).toEqual({ queued: 2, processing: 1 });
     });
 
     it('finds the earliest upload of the same bytes in the corpus', async () => {

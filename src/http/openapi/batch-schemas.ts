@@ -37,7 +37,15 @@ export const BATCH_SCHEMAS: Record<string, Schema> = {
       status: { enum: ['queued', 'processing', 'done', 'failed'] },
       error: {
         oneOf: [
-          { type: 'object', properties: { code: { type: 'string' }, detail: { type: 'string' } }, required: ['code', 'detail'], additionalProperties: false },
+          {
+            type: 'object',
+            properties: {
+              code: { type: 'string', description: "the failure's internalCode (CORRUPT, QUOTA_EXCEEDED, …), or QUARANTINED: JOB_MAX_ATTEMPTS attempts killed or timed out their worker" },
+              detail: { type: 'string' },
+            },
+            required: ['code', 'detail'],
+            additionalProperties: false,
+          },
           { type: 'null' },
         ],
       },

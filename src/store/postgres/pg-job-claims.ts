@@ -1,4 +1,4 @@
-import type { JobRecord } from '../job-store.js';
+import { QUARANTINED, type ClaimOptions, type JobRecord } from '../job-store.js';
 import type { PgConnection, Queryable } from './pg-connection.js';
 import { JOB_COLUMNS, toJob, type JobRow } from './pg-job-rows.js';
 
@@ -56,19 +56,74 @@ export async function lockNextJob(client: Queryable, at: string): Promise<{ seq:
   return null;
 }
 
-/** JobStore.claimJob: one transaction taking the next job in turn (see lockNextJob) for `leaseMs`. */
-export async function claimJob(connection: PgConnection, leaseMs: number): Promise<JobRecord | null> {
+const ATTEMPTS_TEXT = `attempts || CASE WHEN attempts = 1 THEN ' attempt' ELSE ' attempts' END`;
+const EXPIRED_WHY = 'the last one ended with its claim expired: its process stopped before it finished, e.g. the parse took the process down';
+
+/**
+ * JobStore.claimJob in one transaction, as the SQLite store's: first every job past its lease
+ * that has had `maxAttempts` attempts becomes failed with QUARANTINED (its last attempt died with
+ * its process); then the next job in turn (lockNextJob) is claimed for `leaseMs` — or, when it is
+ * queued with its attempts spent (JOB_MAX_ATTEMPTS lowered since it went back to the queue),
+ * quarantined too and the next one taken. `onQuarantine` hears of each once the transaction committed.
+ */
+export async function claimJob(connection: PgConnection, leaseMs: number, options: ClaimOptions = {}): Promise<JobRecord | null> {
   const now = new Date();
   const at = now.toISOString();
   const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
-  return connection.transaction(async (client) => {
-    const next = await lockNextJob(client, at);
-    if (!next) return null;
-    const claimed = await client.query<JobRow>(
-      `UPDATE jobs SET status = 'processing', attempts = attempts + 1, lease_until = $2, claimed_at = $1, updated_at = $1
-       WHERE seq = $3 RETURNING ${JOB_COLUMNS}`,
-      [at, leaseUntil, next.seq],
-    );
-    return toJob(claimed.rows[0]!);
+  // No limit given: null, which no attempt count is >= (attempts is an integer column: no huge number).
+  const maxAttempts = options.maxAttempts ?? null;
+  const { job, quarantined } = await connection.transaction(async (client) => {
+    const spent = maxAttempts === null ? [] : await quarantineExpired(client, at, maxAttempts);
+    for (;;) {
+      const next = await lockNextJob(client, at);
+      if (!next) return { job: null, quarantined: spent };
+      if (maxAttempts !== null && next.attempts >= maxAttempts) {
+        spent.push(...(await quarantine(client, 'seq = $3', [at, ', the most allowed now', next.seq])));
+        continue;
+      }
+      const claimed = await client.query<JobRow>(
+        `UPDATE jobs SET status = 'processing', attempts = attempts + 1, lease_until = $2, claimed_at = $1, updated_at = $1
+         WHERE seq = $3 RETURNING ${JOB_COLUMNS}`,
+        [at, leaseUntil, next.seq],
+      );
+      return { job: toJob(claimed.rows[0]!), quarantined: spent };
+    }
   });
+  for (const record of quarantined) options.onQuarantine?.(record);
+  return job;
+}
+
+/**
+ * Quarantines every processing job past its lease with `maxAttempts` attempts or more. Rows
+ * another claim has locked are skipped (that claim deals with them). Only processing rows are
+ * read (few: one per running parse), through the status index.
+ */
+function quarantineExpired(client: Queryable, at: string, maxAttempts: number): Promise<JobRecord[]> {
+  return quarantine(
+    client,
+    `seq IN (SELECT seq FROM jobs WHERE status = 'processing' AND lease_until < $1::timestamptz AND attempts >= $3
+             FOR UPDATE SKIP LOCKED)`,
+    [at, `; ${EXPIRED_WHY}`, maxAttempts],
+  );
+}
+
+/** Failed with QUARANTINED ($1: the claim's time, $2: the detail's ending after the attempts), oldest first. */
+async function quarantine(client: Queryable, where: string, params: unknown[]): Promise<JobRecord[]> {
+  const { rows } = await client.query<JobRow & { seq: number }>(
+    `UPDATE jobs SET status = 'failed', lease_until = NULL, error_code = '${QUARANTINED}',
+       error_detail = 'quarantined after ' || ${ATTEMPTS_TEXT} || $2::text, updated_at = $1::timestamptz
+     WHERE ${where} RETURNING seq, ${JOB_COLUMNS}`,
+    params,
+  );
+  return rows.sort((a, b) => a.seq - b.seq).map(toJob);
+}
+
+/** JobStore.renewLease: the lease from the caller's clock, as the claim's; updated_at is left alone. */
+export async function renewLease(connection: PgConnection, jobId: string, attempt: number, leaseMs: number): Promise<boolean> {
+  const leaseUntil = new Date(Date.now() + leaseMs).toISOString();
+  const result = await connection.query(
+    `UPDATE jobs SET lease_until = $3 WHERE job_id = $1 AND status = 'processing' AND attempts = $2`,
+    [jobId, attempt, leaseUntil],
+  );
+  return result.rowCount === 1;
 }

@@ -1,10 +1,11 @@
 import { ConflictError, JobProcessingError } from '../../errors/index.js';
 import type { CorpusRef, DocumentKey } from '../document-store.js';
-import type { CreateJobsOptions, JobError, JobPage, JobPageQuery, JobRecord, JobStatus, JobStore, NewJob } from '../job-store.js';
+import type { ClaimOptions, CreateJobsOptions, JobError, JobFilter, JobPage, JobPageQuery, JobRecord, JobStatus, JobStore, NewJob } from '../job-store.js';
 import type { PgConnection, Queryable } from './pg-connection.js';
 import { tryLockUsage } from './pg-corpora.js';
 import { removeDocument } from './pg-documents.js';
-import { claimJob } from './pg-job-claims.js';
+import { PgJobAdmin } from './pg-job-admin.js';
+import { claimJob, renewLease } from './pg-job-claims.js';
 import { JOB_COLUMNS, toJob, type JobRow } from './pg-job-rows.js';
 import type { PgKeptFiles } from './pg-kept-files.js';
 import { admitBatch } from './pg-reservations.js';
@@ -14,10 +15,14 @@ import { admitBatch } from './pg-reservations.js';
  * semantics: quota reservation (pg-reservations.ts) and the kept files' lifecycle (pg-kept-files.ts).
  */
 export class PgJobs implements JobStore {
+  private readonly admin: PgJobAdmin;
+
   constructor(
     private readonly connection: PgConnection,
     private readonly files: PgKeptFiles,
-  ) {}
+  ) {
+    this.admin = new PgJobAdmin(connection);
+  }
 
   /**
    * One transaction: the quota check on the locked usage rows (admit), one INSERT of every job in
@@ -50,9 +55,13 @@ export class PgJobs implements JobStore {
     }
   }
 
-  claimJob(leaseMs: number): Promise<JobRecord | null> {
-    return claimJob(this.connection, leaseMs);
-  }
+  // Claims and leases (pg-job-claims.ts), and the operators' methods (pg-job-admin.ts).
+  claimJob(leaseMs: number, options?: ClaimOptions): Promise<JobRecord | null> { return claimJob(this.connection, leaseMs, options); }
+  renewLease(jobId: string, attempt: number, leaseMs: number): Promise<boolean> { return renewLease(this.connection, jobId, attempt, leaseMs); }
+  retryJob(jobId: string): Promise<boolean> { return this.admin.retryJob(jobId); }
+  findJob(jobId: string): Promise<JobRecord | null> { return this.admin.findJob(jobId); }
+  listJobs(filter: JobFilter): Promise<JobRecord[]> { return this.admin.listJobs(filter); }
+  countActiveJobs(): Promise<{ queued: number; processing: number }> { return this.admin.countActiveJobs(); }
 
   completeJob(jobId: string, attempt: number, result: { readonly pages: number | null }): Promise<boolean> {
     // The Document is stored: its file is not needed any more (unless another job's is the same).
@@ -64,6 +73,12 @@ export class PgJobs implements JobStore {
   }
 
   releaseJob(jobId: string, attempt: number): Promise<boolean> {
+    // Not the file's doing (stopping, the pool busy): the attempt is given back.
+    return this.finish(jobId, attempt, "status = 'queued', lease_until = NULL, attempts = attempts - 1", []);
+  }
+
+  requeueJob(jobId: string, attempt: number): Promise<boolean> {
+    // The parse killed or timed out its worker: back to the queue, the attempt counted.
     return this.finish(jobId, attempt, "status = 'queued', lease_until = NULL", []);
   }
 

@@ -1,7 +1,10 @@
 import type { BatchQuotaCheck } from '../../quota/index.js';
 import type { CorpusRef, DocumentKey, QuotaScopeRef } from '../document-store.js';
 import type { FileVault } from '../file-vault.js';
-import type { CreateJobsOptions, JobError, JobPage, JobPageQuery, JobRecord, JobStatus, JobStore, NewJob, SpooledFile } from '../job-store.js';
+import {
+  QUARANTINED, type ClaimOptions, type CreateJobsOptions, type JobError, type JobFilter, type JobPage, type JobPageQuery,
+  type JobRecord, type JobStatus, type JobStore, type NewJob, type SpooledFile,
+} from '../job-store.js';
 import { ConflictError, JobProcessingError } from '../../errors/index.js';
 import { scopeOf, toScopeUsage, type UsageRow } from './rows.js';
 import type { SqliteConnection } from './sqlite-connection.js';
@@ -71,6 +74,8 @@ const NEXT_JOB = `
 const PENDING = "('queued', 'processing')";
 /** Jobs that still need their file: pending ones, and failed ones (a retry reads it again). */
 const NEEDING_FILE = "('queued', 'processing', 'failed')";
+
+const attemptsText = (n: number) => `${n} attempt${n === 1 ? '' : 's'}`;
 
 /**
  * The job methods of the SQLite store: each one read or one write transaction of the connection.
@@ -175,22 +180,66 @@ export class SqliteJobs implements JobStore {
     if (needed === undefined) this.vault.removeSync(sha256);
   }
 
-  async claimJob(leaseMs: number): Promise<JobRecord | null> {
+  async claimJob(leaseMs: number, options: ClaimOptions = {}): Promise<JobRecord | null> {
     // An idle gateway polls: a read first, so that it takes the write lock only when there is work.
     const any = await this.connection.read(() => this.sql(NEXT_JOB).pluck().get(new Date().toISOString()) as string | undefined);
     if (any === undefined) return null;
-    return this.connection.write(() => {
+    // No limit given: a number no attempt count reaches (SQLite integers are 64-bit).
+    const maxAttempts = options.maxAttempts ?? Number.MAX_SAFE_INTEGER;
+    const { job, quarantined } = await this.connection.write(() => {
       const now = new Date();
       const at = now.toISOString();
-      const jobId = this.sql(NEXT_JOB).pluck().get(at) as string | undefined;
-      if (jobId === undefined) return null;
-      const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
-      this.sql(
-        `UPDATE jobs SET status = 'processing', attempts = attempts + 1, lease_until = ?, claimed_at = ?, updated_at = ?
-         WHERE job_id = ?`,
-      ).run(leaseUntil, at, at, jobId);
-      return toJob(this.sql(`SELECT ${JOB_COLUMNS} FROM jobs WHERE job_id = ?`).get(jobId) as JobRow);
+      const quarantined = this.quarantineExpired(at, maxAttempts);
+      for (;;) {
+        const next = this.sql(`SELECT job_id, attempts FROM jobs WHERE job_id = (${NEXT_JOB})`).get(at) as Pick<JobRow, 'job_id' | 'attempts'> | undefined;
+        if (next === undefined) return { job: null, quarantined };
+        if (next.attempts >= maxAttempts) {
+          // Queued with its attempts spent: JOB_MAX_ATTEMPTS was lowered since it went back to the queue.
+          quarantined.push(this.quarantine(next.job_id, `quarantined after ${attemptsText(next.attempts)}, the most allowed now`, at));
+          continue;
+        }
+        const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+        this.sql(
+          `UPDATE jobs SET status = 'processing', attempts = attempts + 1, lease_until = ?, claimed_at = ?, updated_at = ?
+           WHERE job_id = ?`,
+        ).run(leaseUntil, at, at, next.job_id);
+        return { job: this.jobRow(next.job_id), quarantined };
+      }
     });
+    for (const spent of quarantined) options.onQuarantine?.(spent);
+    return job;
+  }
+
+  /**
+   * Inside the claim's transaction: every job past its lease that has had `maxAttempts` attempts
+   * becomes failed with QUARANTINED instead of starting another: its last attempt died with its
+   * process (killed, or taken down by the parse). Only processing rows are read (few: one per
+   * running parse), through the status index.
+   */
+  private quarantineExpired(at: string, maxAttempts: number): JobRecord[] {
+    const spent = this.sql(`SELECT job_id, attempts FROM jobs WHERE status = 'processing' AND lease_until < ? AND attempts >= ?`)
+      .all(at, maxAttempts) as Pick<JobRow, 'job_id' | 'attempts'>[];
+    const why = 'the last one ended with its claim expired: its process stopped before it finished, e.g. the parse took the process down';
+    return spent.map((row) => this.quarantine(row.job_id, `quarantined after ${attemptsText(row.attempts)}; ${why}`, at));
+  }
+
+  private quarantine(jobId: string, detail: string, at: string): JobRecord {
+    this.sql(`UPDATE jobs SET status = 'failed', lease_until = NULL, error_code = ?, error_detail = ?, updated_at = ? WHERE job_id = ?`)
+      .run(QUARANTINED, detail, at, jobId);
+    return this.jobRow(jobId);
+  }
+
+  private jobRow(jobId: string): JobRecord {
+    return toJob(this.sql(`SELECT ${JOB_COLUMNS} FROM jobs WHERE job_id = ?`).get(jobId) as JobRow);
+  }
+
+  renewLease(jobId: string, attempt: number, leaseMs: number): Promise<boolean> {
+    const leaseUntil = new Date(Date.now() + leaseMs).toISOString();
+    // updated_at is left alone: clients see it as the time of the job's last change of state.
+    return this.connection.write(
+      () => this.sql(`UPDATE jobs SET lease_until = ? WHERE job_id = ? AND status = 'processing' AND attempts = ?`)
+        .run(leaseUntil, jobId, attempt).changes === 1,
+    );
   }
 
   completeJob(jobId: string, attempt: number, result: { readonly pages: number | null }): Promise<boolean> {
@@ -203,7 +252,21 @@ export class SqliteJobs implements JobStore {
   }
 
   releaseJob(jobId: string, attempt: number): Promise<boolean> {
+    return this.finish(jobId, attempt, "status = 'queued', lease_until = NULL, attempts = attempts - 1", []);
+  }
+
+  requeueJob(jobId: string, attempt: number): Promise<boolean> {
     return this.finish(jobId, attempt, "status = 'queued', lease_until = NULL", []);
+  }
+
+  retryJob(jobId: string): Promise<boolean> {
+    const at = new Date().toISOString();
+    return this.connection.write(
+      () => this.sql(
+        `UPDATE jobs SET status = 'queued', attempts = 0, error_code = NULL, error_detail = NULL, lease_until = NULL, updated_at = ?
+         WHERE job_id = ? AND status = 'failed'`,
+      ).run(at, jobId).changes === 1,
+    );
   }
 
   /** Moves a job out of processing, if the claim with this attempt number still holds it. */
@@ -223,6 +286,33 @@ export class SqliteJobs implements JobStore {
         .get(jobId, ref.customerId, ref.corpusId) as JobRow | undefined,
     );
     return row ? toJob(row) : null;
+  }
+
+  async findJob(jobId: string): Promise<JobRecord | null> {
+    const row = await this.connection.read(() => this.sql(`SELECT ${JOB_COLUMNS} FROM jobs WHERE job_id = ?`).get(jobId) as JobRow | undefined);
+    return row ? toJob(row) : null;
+  }
+
+  async listJobs(filter: JobFilter): Promise<JobRecord[]> {
+    const where: string[] = [];
+    const values: (string | number)[] = [];
+    for (const [column, value] of [['customer_id', filter.customerId], ['corpus_id', filter.corpusId], ['status', filter.status]] as const) {
+      if (value === undefined) continue;
+      where.push(`${column} = ?`);
+      values.push(value);
+    }
+    const text = `SELECT ${JOB_COLUMNS} FROM jobs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT ?`;
+    // LIMIT -1: no limit in SQLite.
+    const rows = await this.connection.read(() => this.sql(text).all(...values, filter.limit ?? -1) as JobRow[]);
+    return rows.map(toJob);
+  }
+
+  async countActiveJobs(): Promise<{ queued: number; processing: number }> {
+    const rows = await this.connection.read(
+      () => this.sql(`SELECT status, COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'processing') GROUP BY status`).all() as { status: JobStatus; n: number }[],
+    );
+    const count = (status: JobStatus) => rows.find((row) => row.status === status)?.n ?? 0;
+    return { queued: count('queued'), processing: count('processing') };
   }
 
   async findEarlierUpload(ref: CorpusRef, sha256: string): Promise<string | null> {

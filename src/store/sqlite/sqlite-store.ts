@@ -7,7 +7,7 @@ import type {
   QuotaLimitsUpdate, QuotaScopeRef, Store, StoredDocumentSummary, UsageReport,
 } from '../document-store.js';
 import { fileVault, type FileVault } from '../file-vault.js';
-import type { CreateJobsOptions, JobError, JobPage, JobPageQuery, JobRecord, NewJob } from '../job-store.js';
+import type { ClaimOptions, CreateJobsOptions, JobError, JobFilter, JobPage, JobPageQuery, JobRecord, NewJob } from '../job-store.js';
 import {
   RECORD_COLUMNS, SUMMARY_COLUMNS, scopeOf, toApiKey, toRecord, toScopeUsage, toSummary,
   type ApiKeyRow, type RecordRow, type SummaryRow, type UsageRow,
@@ -33,10 +33,16 @@ class SqliteStore implements Store {
 
   // The batch upload's jobs (src/store/job-store.ts), kept in a file of their own.
   createJobs(jobs: readonly NewJob[], options?: CreateJobsOptions): Promise<void> { return this.jobs.createJobs(jobs, options); }
-  claimJob(leaseMs: number): Promise<JobRecord | null> { return this.jobs.claimJob(leaseMs); }
+  claimJob(leaseMs: number, options?: ClaimOptions): Promise<JobRecord | null> { return this.jobs.claimJob(leaseMs, options); }
+  renewLease(jobId: string, attempt: number, leaseMs: number): Promise<boolean> { return this.jobs.renewLease(jobId, attempt, leaseMs); }
   completeJob(jobId: string, attempt: number, result: { pages: number | null }): Promise<boolean> { return this.jobs.completeJob(jobId, attempt, result); }
   failJob(jobId: string, attempt: number, error: JobError): Promise<boolean> { return this.jobs.failJob(jobId, attempt, error); }
   releaseJob(jobId: string, attempt: number): Promise<boolean> { return this.jobs.releaseJob(jobId, attempt); }
+  requeueJob(jobId: string, attempt: number): Promise<boolean> { return this.jobs.requeueJob(jobId, attempt); }
+  retryJob(jobId: string): Promise<boolean> { return this.jobs.retryJob(jobId); }
+  findJob(jobId: string): Promise<JobRecord | null> { return this.jobs.findJob(jobId); }
+  listJobs(filter: JobFilter): Promise<JobRecord[]> { return this.jobs.listJobs(filter); }
+  countActiveJobs(): Promise<{ queued: number; processing: number }> { return this.jobs.countActiveJobs(); }
   getJob(ref: CorpusRef, jobId: string): Promise<JobRecord | null> { return this.jobs.getJob(ref, jobId); }
   findEarlierUpload(ref: CorpusRef, sha256: string): Promise<string | null> { return this.jobs.findEarlierUpload(ref, sha256); }
   pageJobs(ref: CorpusRef, query: JobPageQuery): Promise<JobPage> { return this.jobs.pageJobs(ref, query); }
