@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type pg from 'pg';
 import { ConflictError, QuotaExceededError, UnavailableError } from '../../src/errors/index.js';
 import { encodeDocument, packDocument } from '../../src/document/index.js';
@@ -116,6 +119,37 @@ describeWithPostgres('PostgreSQL', () => {
       await Promise.all([claimer(a), claimer(a), claimer(b), claimer(b)]);
       expect([...claimed].sort()).toEqual(jobs.map((j) => j.jobId).sort());
       expect(await b.claimJob(60_000)).toBeNull();
+    });
+
+    it('two processes sharing filesDir: a file is moved in with its jobs and removed when the last job needing it is done', async () => {
+      const { url } = await freshSchema();
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-pg-files-'));
+      try {
+        const filesDir = path.join(dir, 'files');
+        fs.mkdirSync(filesDir);
+        const [a, b] = [await openPostgresStore({ url, filesDir }), await openPostgresStore({ url, filesDir })];
+        open.push(a, b);
+        await a.createCorpus({ customerId: C, corpusId: O, name: 'main' });
+        const spool = (name: string) => {
+          fs.writeFileSync(path.join(dir, name), name);
+          return path.join(dir, name);
+        };
+        const [s1, s2] = ['1'.repeat(64), '2'.repeat(64)];
+        const job = (jobId: string, sha256: string) => ({ jobId, customerId: C, corpusId: O, filename: 'f.txt', sha256, size: 1, uploader: 'tester' });
+        await a.createJobs([job('j1', s1), job('j2', s1)], { files: [{ sha256: s1, spooledTo: spool('one') }] });
+        expect(fs.readdirSync(filesDir)).toEqual([s1]);
+        // Refused (an id taken): nothing kept, the spool file left to its caller.
+        await expect(b.createJobs([job('j1', s2)], { files: [{ sha256: s2, spooledTo: spool('two') }] })).rejects.toBeInstanceOf(ConflictError);
+        expect([fs.readdirSync(filesDir), fs.existsSync(path.join(dir, 'two'))]).toEqual([[s1], true]);
+        const first = (await b.claimJob(60_000))!;
+        expect(await b.completeJob(first.jobId, first.attempts, { pages: null })).toBe(true);
+        expect(fs.readdirSync(filesDir)).toEqual([s1]); // the other job still needs it
+        const second = (await a.claimJob(60_000))!;
+        expect(await a.completeJob(second.jobId, second.attempts, { pages: null })).toBe(true);
+        expect(fs.readdirSync(filesDir)).toEqual([]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('two processes starting together on an empty schema migrate it once', async () => {
