@@ -23,7 +23,9 @@ const distinctSorted = (shas: Iterable<string>): string[] => [...new Set(shas)].
  * granted. Removing inside the write transaction itself (as SQLite does) would lose a file that a
  * job still needs whenever that COMMIT failed (a lost connection): here a crash between the two
  * transactions leaves an unneeded file behind at worst (it goes with the next job of the same
- * bytes), never a job without its file.
+ * bytes), never a job without its file. The one visible difference from SQLite: another reader
+ * may see a job done (or gone) a moment before its file is removed; the method itself returns
+ * only after the removal.
  */
 export class PgKeptFiles {
   constructor(
