@@ -41,6 +41,7 @@ export function buildApp(deps: AppDeps): express.Express {
   const metrics = deps.metrics ?? obs.createMetrics();
   const readiness = deps.readiness ?? obs.gatewayReadiness(deps);
   const extractor = obs.instrumentExtractor(deps.extractor, metrics.registry);
+  obs.registerStoreMetrics(deps.store, metrics.registry);
   obs.registerJobQueueGauge(deps.store, metrics.registry);
   app.use(observeRequests(obs.createRequestObserver({ logger, metrics, uploadRoutes: [...UPLOAD_PATHS, '/v1/index'] })));
   // The use cases' dependencies (the quota policy built once, from the configured defaults) and

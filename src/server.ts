@@ -9,7 +9,7 @@ import { createAuthenticator, resolveKeySource, type KeySource } from './auth/in
 import type { Config } from './config/index.js';
 import { createExtractionPool } from './extract/index.js';
 import { startConfiguredJobRunner } from './jobs/index.js';
-import { fileVault, openSqliteStore, type Store } from './store/index.js';
+import { fileVault, openPostgresStore, openSqliteStore, type Store } from './store/index.js';
 import { createLogger, createMetrics, gatewayReadiness, trackRequests, type Logger } from './observability/index.js';
 
 export const DATABASE_FILE = 'corpusgate.db';
@@ -22,11 +22,20 @@ export const SPOOL_DIR = 'spool';
 export const FILES_DIR = 'files';
 
 /**
- * The configured store. `forCommand`: a one-shot CLI command writing a few rows, which needs no
+ * The configured store: PostgreSQL when DATABASE_URL is set, else the SQLite file in DATA_DIR;
+ * either is migrated before it is returned. `forCommand`: a one-shot CLI command writing a few rows, which needs no
  * WAL checkpoint thread (starting and stopping one cost ~45 ms per command); SQLite's own
  * checkpoint on close does the rest.
  */
 export function openStore(config: Config, use: 'server' | 'forCommand' = 'server'): Promise<Store> {
+  if (config.databaseUrl !== null) {
+    // A command runs its statements one after another: two connections are plenty.
+    return openPostgresStore({
+      url: config.databaseUrl,
+      poolSize: use === 'server' ? config.databasePoolSize : Math.min(2, config.databasePoolSize),
+      filesDir: path.join(config.dataDir, FILES_DIR),
+    });
+  }
   return openSqliteStore({
     file: path.join(config.dataDir, DATABASE_FILE),
     backgroundCheckpoint: use === 'server',

@@ -59,6 +59,18 @@ describe('configuration', () => {
     expect(problems({ SQLITE_LOCK_WAIT_MS: '600001' })).toContain('SQLITE_LOCK_WAIT_MS must be an integer');
   });
 
+  it('selects PostgreSQL with a postgres:// DATABASE_URL, refuses other schemes without echoing the URL', () => {
+    expect(loadConfig({})).toMatchObject({ databaseUrl: null, databasePoolSize: 10 });
+    for (const url of ['postgres://u:p@db:5432/x', 'postgresql://db/x?options=-c%20search_path%3Ds']) {
+      expect(loadConfig({ DATABASE_URL: url, DATABASE_POOL_SIZE: '3' })).toMatchObject({ databaseUrl: url, databasePoolSize: 3 });
+    }
+    const mysql = problems({ DATABASE_URL: 'mysql://root:hunter2@db/x' });
+    expect(mysql).toContain('DATABASE_URL must be a postgres:// or postgresql:// URL (unset: SQLite in DATA_DIR), got a mysql:// URL');
+    expect(mysql).not.toContain('hunter2');
+    expect(problems({ DATABASE_URL: './corpusgate.db' })).toContain('DATABASE_URL must be a postgres:// or postgresql:// URL');
+    expect(problems({ DATABASE_POOL_SIZE: '0' })).toContain('DATABASE_POOL_SIZE must be an integer from 1 to 1000, got "0"');
+  });
+
   it('reads the slow-client timeouts, and names a wrong one', () => {
     expect(loadConfig({}).http).toEqual({ headersTimeoutMs: 20_000, bodyIdleTimeoutMs: 20_000, uploadDeadlineMs: 120_000 });
     expect(loadConfig({ HEADERS_TIMEOUT_MS: '500', BODY_IDLE_TIMEOUT_MS: '800', UPLOAD_DEADLINE_MS: '3000' }).http).toEqual({

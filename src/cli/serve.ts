@@ -39,7 +39,7 @@ export async function serve(config: Config): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  console.log(`corpusgate listening on ${server.url} (data in ${config.dataDir})`);
+  console.log(`corpusgate listening on ${server.url} (${whereDataLives(config)})`);
 
   if (server.keySource.kind === 'secret') {
     const token = await mintToken(server.keySource, config.jwt, { customerId: DEMO.customerId, ttlSeconds: DEV_TOKEN_TTL_S });
@@ -62,4 +62,11 @@ export async function serve(config: Config): Promise<void> {
       `(sign in with an admin key: node dist/src/cli/index.js apikey create --customer ${DEMO.customerId} --role admin)\n`,
   );
 
+}
+
+/** Where the banner says the data is; never the database URL's user or password. */
+function whereDataLives(config: Config): string {
+  if (config.databaseUrl === null) return `data in ${config.dataDir}`;
+  const url = new URL(config.databaseUrl);
+  return `database PostgreSQL at ${url.host}${url.pathname}, files in ${config.dataDir}`;
 }

@@ -103,6 +103,25 @@ export const url: Parser<string> = {
   },
 };
 
+/**
+ * A PostgreSQL connection URL (postgres:// or postgresql://), kept as written. A refusal names
+ * only the scheme it got: the rest of the URL may hold a password.
+ */
+export const postgresUrl: Parser<string> = {
+  accepts: 'a postgres:// or postgresql:// URL (unset: SQLite in DATA_DIR)',
+  parse: (raw, name) => {
+    let protocol: string | null = null;
+    try {
+      protocol = new URL(raw).protocol;
+    } catch {
+      // Not a URL at all.
+    }
+    if (protocol === 'postgres:' || protocol === 'postgresql:') return raw;
+    const got = protocol === null ? 'something that is not a URL' : `a ${protocol}// URL`;
+    throw new Rejected([`${name} must be a postgres:// or postgresql:// URL (unset: SQLite in DATA_DIR), got ${got}`]);
+  },
+};
+
 /** A secret of at least minBytes (UTF-8); the message never repeats the value. */
 export function secret(minBytes: number, why: string): Parser<string> {
   const accepts = `at least ${minBytes} bytes (${why})`;

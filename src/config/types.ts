@@ -61,6 +61,10 @@ export interface Config {
   /** Batch upload (/api/v1/upload): most files, and most bytes of files, per request. */
   readonly maxBatchFiles: number;
   readonly maxBatchBytes: number;
+  /** postgres://… selects the PostgreSQL store; null: SQLite under dataDir. */
+  readonly databaseUrl: string | null;
+  /** Most connections of this process to databaseUrl. */
+  readonly databasePoolSize: number;
   /** How long a write waits for SQLite's write lock held by another process (see SqliteStore). */
   readonly sqliteLockWaitMs: number;
   readonly http: HttpLimits;

@@ -5,7 +5,7 @@
  * table; adding a variable is adding an entry here (and its README row, which a test checks).
  */
 import os from 'node:os';
-import { bool, enumOf, int, limit, listOf, optional, path, secret, text, url, type Parser } from './parsers.js';
+import { bool, enumOf, int, limit, listOf, optional, path, postgresUrl, secret, text, url, type Parser } from './parsers.js';
 import { LOG_LEVELS, type ConfigPath, type ValueAt } from './types.js';
 
 export interface Variable<P extends ConfigPath = ConfigPath> {
@@ -36,7 +36,7 @@ export const CONFIG_VARIABLES = [
   variable({ name: 'HOST', description: 'Interface to bind (0.0.0.0 = all).', default: '0.0.0.0', parser: text, to: 'host' }),
   variable({
     name: 'DATA_DIR',
-    description: 'Directory for the SQLite database, the dev JWT secret and the upload spool (spool/).',
+    description: 'Directory for the SQLite database, the dev JWT secret, the upload spool (spool/) and batch-uploaded files (files/; shared by every process on one DATABASE_URL).',
     default: './data',
     parser: path,
     to: 'dataDir',
@@ -61,6 +61,21 @@ export const CONFIG_VARIABLES = [
     default: '104857600',
     parser: int(1, 64 * 1024 * 1024 * 1024),
     to: 'maxBatchBytes',
+  }),
+  variable({
+    name: 'DATABASE_URL',
+    description:
+      'PostgreSQL to keep everything in (postgres://user:password@host:5432/db; ?options=-c%20search_path%3Ds for an existing schema s), ' +
+      'shared by every gateway process pointed at it; unset: the SQLite file DATA_DIR/corpusgate.db.',
+    parser: optional(postgresUrl),
+    to: 'databaseUrl',
+  }),
+  variable({
+    name: 'DATABASE_POOL_SIZE',
+    description: 'Most connections one gateway process opens to DATABASE_URL; callers past it wait (up to 5 s, then 503 UNAVAILABLE).',
+    default: '10',
+    parser: int(1, 1000),
+    to: 'databasePoolSize',
   }),
   variable({
     name: 'SQLITE_LOCK_WAIT_MS',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Extractor } from '../extract/index.js';
-import type { CorpusStore } from '../store/index.js';
+import type { CorpusStore, Store } from '../store/index.js';
 
 export interface ReadinessCheck {
   readonly name: string;
@@ -57,12 +57,16 @@ async function outcomeOf(check: ReadinessCheck): Promise<string> {
   }
 }
 
-/** A real query through the store: 0 is never a valid id, so this reads and finds nothing. */
-export function databaseReachable(store: CorpusStore): ReadinessCheck {
+/**
+ * The store's own round trip when it has one (PostgreSQL: SELECT 1, bounded by a short timeout);
+ * otherwise a real query through the store: 0 is never a valid id, so this reads and finds nothing.
+ */
+export function databaseReachable(store: CorpusStore & Pick<Store, 'ping'>): ReadinessCheck {
   return {
     name: 'database',
     async check() {
-      await store.getCorpus({ customerId: '0', corpusId: '0' });
+      if (store.ping) await store.ping();
+      else await store.getCorpus({ customerId: '0', corpusId: '0' });
     },
   };
 }
@@ -98,7 +102,7 @@ export function keySetReachable(keySet: { check(): Promise<void> }): ReadinessCh
  * and the remote JWKS.
  */
 export function gatewayReadiness(parts: {
-  store: CorpusStore;
+  store: CorpusStore & Pick<Store, 'ping'>;
   extractor: Extractor;
   dataDir?: string;
   keySet?: { check(): Promise<void> };

@@ -193,4 +193,16 @@ export interface ApiKeyStore {
 /** Everything the gateway keeps, in one database. */
 export interface Store extends DocumentStore, CorpusStore, ApiKeyStore, JobStore {
   close(): Promise<void>;
+  /** A cheap round trip to a database server, for /readyz (absent: /readyz reads through the store). */
+  ping?(): Promise<void>;
+  /** The connection pool's counters, for /metrics, when the store has a pool (PostgreSQL). */
+  poolStats?(): PoolStats;
+}
+
+export interface PoolStats {
+  /** Connections open, idle or in use. */
+  readonly total: number;
+  readonly idle: number;
+  /** Callers waiting for a connection (the pool is at DATABASE_POOL_SIZE). */
+  readonly waiting: number;
 }

@@ -13,7 +13,7 @@ import { createMetrics, gatewayReadiness, type Readiness } from '../../src/obser
 import { prepareSpoolDir } from '../../src/http/file-part.js';
 import { FILES_DIR, SPOOL_DIR } from '../../src/server.js';
 import { startConfiguredJobRunner, type JobRunner } from '../../src/jobs/index.js';
-import { fileVault } from '../../src/store/index.js';
+import { fileVault, openPostgresStore } from '../../src/store/index.js';
 import { rsaIssuer, signRs256, startJwksServer, WRITE_CLAIMS, type Claims, type JwksServer, type RsaIssuer } from './keys.js';
 import { EXTRACTION_WORKER, openTestStore } from './built-workers.js';
 
@@ -71,7 +71,10 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
   const dataDir = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, JWT_JWKS_URL: jwks.url, EXTRACT_WORKERS: '2', ...env });
   const dbFile = path.join(dataDir, 'corpusgate.db');
-  const store = await openTestStore({ file: dbFile, lockWaitMs: config.sqliteLockWaitMs });
+  // DATABASE_URL in `env`: the PostgreSQL store, as openStore (src/server.ts) picks it.
+  const store = config.databaseUrl !== null
+    ? await openPostgresStore({ url: config.databaseUrl, poolSize: config.databasePoolSize, filesDir: path.join(dataDir, FILES_DIR) })
+    : await openTestStore({ file: dbFile, lockWaitMs: config.sqliteLockWaitMs });
   await store.createCorpus({ customerId: CUSTOMER, corpusId: CORPUS, name: 'test' });
   const extractor = createExtractionPool(config.extract, undefined, { workerUrl: EXTRACTION_WORKER });
   const keySource = resolveKeySource(config);

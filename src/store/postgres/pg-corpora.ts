@@ -1,0 +1,101 @@
+import type {
+  CorpusRecord,
+  CorpusRef,
+  CorpusStore,
+  QuotaLimitsUpdate,
+  QuotaScopeRef,
+  UsageReport,
+} from '../document-store.js';
+import type { PgConnection, Queryable } from './pg-connection.js';
+import { reservedDocsSql } from './pg-reservations.js';
+import { scopeOf, toScopeUsage, USAGE_COLUMNS, type UsageRow } from './pg-rows.js';
+
+/**
+ * Locks the customer's usage row, then the corpus's, for the rest of the transaction, and returns
+ * them as they are once locked (the latest committed values). Every writer of usage locks in this
+ * order, so two processes charging the same customer queue up instead of deadlocking.
+ *
+ * FOR NO KEY UPDATE rather than FOR UPDATE: it excludes every other usage writer just the same,
+ * but not the FOR KEY SHARE lock that inserting a document or a job takes on its corpus row (the
+ * foreign key), so batch uploads are not held up by a running charge.
+ */
+export async function lockUsage(client: Queryable, ref: CorpusRef): Promise<{ customer: UsageRow; corpus: UsageRow }> {
+  const usage = await tryLockUsage(client, ref);
+  if (!usage) throw new Error(`corpus ${ref.corpusId} of customer ${ref.customerId} vanished during the upload`);
+  return usage;
+}
+
+/** lockUsage, null when the corpus does not exist (nothing of it can be deleted). */
+export async function tryLockUsage(client: Queryable, ref: CorpusRef): Promise<{ customer: UsageRow; corpus: UsageRow } | null> {
+  const customer = await client.query<UsageRow>(
+    `SELECT ${USAGE_COLUMNS} FROM customers WHERE customer_id = $1 FOR NO KEY UPDATE`,
+    [ref.customerId],
+  );
+  const corpus = await client.query<UsageRow>(
+    `SELECT ${USAGE_COLUMNS} FROM corpora WHERE customer_id = $1 AND corpus_id = $2 FOR NO KEY UPDATE`,
+    [ref.customerId, ref.corpusId],
+  );
+  if (!customer.rows[0] || !corpus.rows[0]) return null;
+  return { customer: customer.rows[0], corpus: corpus.rows[0] };
+}
+
+/** Corpora, customers and their quotas in the PostgreSQL store. */
+export class PgCorpora implements CorpusStore {
+  constructor(private readonly connection: PgConnection) {}
+
+  async createCorpus(input: CorpusRef & { name: string }): Promise<{ created: boolean }> {
+    return this.connection.transaction(async (client) => {
+      await client.query('INSERT INTO customers (customer_id, created_at) VALUES ($1, now()) ON CONFLICT DO NOTHING', [input.customerId]);
+      const result = await client.query(
+        'INSERT INTO corpora (customer_id, corpus_id, name, created_at) VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING',
+        [input.customerId, input.corpusId, input.name],
+      );
+      return { created: result.rowCount === 1 };
+    });
+  }
+
+  async getCorpus(ref: CorpusRef): Promise<CorpusRecord | null> {
+    const { rows } = await this.connection.query<{ name: string; created_at: string }>(
+      'SELECT name, created_at FROM corpora WHERE customer_id = $1 AND corpus_id = $2',
+      [ref.customerId, ref.corpusId],
+    );
+    return rows[0] ? { ...ref, name: rows[0].name, createdAt: rows[0].created_at } : null;
+  }
+
+  async listCorpora(customerId: string): Promise<CorpusRecord[]> {
+    const { rows } = await this.connection.query<{ corpus_id: string; name: string; created_at: string }>(
+      'SELECT corpus_id, name, created_at FROM corpora WHERE customer_id = $1 ORDER BY length(corpus_id), corpus_id COLLATE "C"',
+      [customerId],
+    );
+    return rows.map((r) => ({ customerId, corpusId: r.corpus_id, name: r.name, createdAt: r.created_at }));
+  }
+
+  /** One UPDATE of one row: it takes that row's lock itself, so it queues behind a running charge. */
+  async setQuota(ref: QuotaScopeRef, limits: QuotaLimitsUpdate): Promise<boolean> {
+    const { table, where, params } = scopeOf(ref);
+    const sets: string[] = [];
+    const values: unknown[] = [...params];
+    if (limits.maxChars !== undefined) sets.push(`max_chars = $${values.push(limits.maxChars)}`);
+    if (limits.maxDocs !== undefined) sets.push(`max_docs = $${values.push(limits.maxDocs)}`);
+    if (sets.length === 0) return (await this.getUsage(ref)) !== null;
+    const result = await this.connection.query(`UPDATE ${table} SET ${sets.join(', ')} WHERE ${where}`, values);
+    return result.rowCount === 1;
+  }
+
+  async getUsage(ref: QuotaScopeRef): Promise<UsageReport | null> {
+    const { table, where, params } = scopeOf(ref);
+    // One statement: the usage and the reservations of one snapshot.
+    const { rows } = await this.connection.query<UsageRow & { reserved_docs: number }>(
+      `SELECT ${USAGE_COLUMNS}, ${reservedDocsSql(ref, `$${params.length + 1}`)} AS reserved_docs FROM ${table} WHERE ${where}`,
+      [...params, ''],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      ...toScopeUsage(ref.corpusId === undefined ? 'customer' : 'corpus', row),
+      reservedDocs: row.reserved_docs,
+      usedTextChars: row.used_chars,
+      usedMetadataChars: row.used_metadata_chars,
+    };
+  }
+}
