@@ -103,6 +103,21 @@ export const url: Parser<string> = {
   },
 };
 
+/** A redis: or rediss: (TLS) URL, kept as written; the message never repeats it (it may hold a password). */
+export const redisUrl: Parser<string> = {
+  accepts: 'a redis:// or rediss:// URL',
+  parse: (raw, name) => {
+    let protocol = '';
+    try {
+      protocol = new URL(raw).protocol;
+    } catch {
+      // reported below
+    }
+    if (protocol !== 'redis:' && protocol !== 'rediss:') throw new Rejected([`${name} must be a redis:// or rediss:// URL`]);
+    return raw;
+  },
+};
+
 /** A secret of at least minBytes (UTF-8); the message never repeats the value. */
 export function secret(minBytes: number, why: string): Parser<string> {
   const accepts = `at least ${minBytes} bytes (${why})`;
