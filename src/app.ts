@@ -9,6 +9,7 @@ import { methodsFor, registerRoutes } from './http/routes.js';
 import { UPLOAD_PATHS } from './http/upload/upload-route.js';
 import { observeRequests } from './http/observe-requests.js';
 import * as obs from './observability/index.js';
+import { NO_UPLOAD_LIMIT, type UploadLimiter } from './ratelimit/index.js';
 
 export interface AppDeps {
   readonly store: Store;
@@ -24,6 +25,8 @@ export interface AppDeps {
   /** Large uploads wait here for a worker; prepareSpoolDir() makes it (empty) at start. */
   readonly spoolDir: string;
   readonly quotaDefaults: QuotaDefaults;
+  /** RATE_LIMIT_PER_MINUTE (src/ratelimit); absent = no limit. The caller closes it. */
+  readonly uploadLimiter?: UploadLimiter;
   // Observability; the defaults are quiet (tests): no log lines, a registry of this app's own.
   readonly logger?: obs.Logger;
   /** One per app: buildApp registers the extraction and job queue metrics in it (the job runner counts jobs in it). */
@@ -46,7 +49,14 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use(observeRequests(obs.createRequestObserver({ logger, metrics, uploadRoutes: [...UPLOAD_PATHS, '/v1/index'] })));
   // The use cases' dependencies (the quota policy built once, from the configured defaults) and
   // the HTTP parts: every route of the table is built from them.
-  registerRoutes(app, { ...deps, extractor, quota: quotaPolicy(deps.quotaDefaults), metrics, readiness });
+  registerRoutes(app, {
+    ...deps,
+    extractor,
+    quota: quotaPolicy(deps.quotaDefaults),
+    metrics,
+    readiness,
+    uploadLimiter: deps.uploadLimiter ?? NO_UPLOAD_LIMIT,
+  });
   app.use(notFound(methodsFor));
   // Unexpected errors are logged once, with their request line (the request observer logs the
   // cause recordError() keeps), not here.

@@ -11,6 +11,7 @@ import { createExtractionPool } from './extract/index.js';
 import { startConfiguredJobRunner } from './jobs/index.js';
 import { fileVault, openPostgresStore, openSqliteStore, type Store } from './store/index.js';
 import { createLogger, createMetrics, gatewayReadiness, trackRequests, type Logger } from './observability/index.js';
+import { createUploadLimiter } from './ratelimit/index.js';
 
 export const DATABASE_FILE = 'corpusgate.db';
 /** Under DATA_DIR: uploads over 1 MiB while they wait for an extraction worker (a directory per process). */
@@ -72,6 +73,10 @@ export async function startServer(
   const readiness = gatewayReadiness({ store, extractor, dataDir: config.dataDir, ...(keySource.kind === 'jwks' ? { keySet: keySource.keySet } : {}) });
   const files = fileVault(path.join(config.dataDir, FILES_DIR));
   const metrics = createMetrics({ processMetrics: true });
+  const uploadLimiter = await createUploadLimiter(config.rateLimit, {
+    warn: (message, err) => logger.warn({ err }, message),
+    storeFailed: metrics.rateLimitStoreFailed,
+  });
   const jobs = startConfiguredJobRunner(config, { store, extractor, files }, (message, err) => logger.error({ err }, message), metrics.jobEnded);
   const app = buildApp({
     store,
@@ -84,6 +89,7 @@ export async function startServer(
     wakeJobs: jobs.wake,
     spoolDir,
     quotaDefaults: config.quotaDefaults,
+    uploadLimiter,
     logger,
     metrics,
     readiness,
@@ -108,6 +114,7 @@ export async function startServer(
       await jobs.stop(); // running jobs go back to the queue
       await extractor.close();
       await store.close();
+      await uploadLimiter.close();
       fs.rmSync(spoolDir, { recursive: true, force: true }); // what a cut request left, and the directory
       return { cut };
     },

@@ -4,9 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import * as jose from 'jose';
 import { freePort } from './helpers/ports.js';
 import { openTestStore } from './helpers/built-workers.js';
+import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
 
 /**
  * The `corpusgate` command as a person runs it: the built CLI (npm test builds first) in a child
@@ -244,5 +246,41 @@ describe('corpusgate jobs', () => {
     expect((await jobs('retry', '--help')).stdout).toContain('usage: corpusgate jobs retry ID');
     expect((await jobs('--help')).stdout).toContain('jobs ls|show|retry');
     expect((await refused('list')).code).toBe(2);
+  });
+});
+
+describe('corpusgate migrate', () => {
+  const migrate = (...args: string[]) => run(process.execPath, [CLI, 'migrate', ...args], { env: env() });
+
+  it('brings a new database to the latest schema, prints the versions, and has nothing to do the second time', async () => {
+    const first = await migrate();
+    expect(first.stdout).toBe(`schema version before: 0\nschema version after: ${MIGRATIONS.length}\napplied ${MIGRATIONS.length} migrations\n`);
+    const db = new Database(path.join(dataDir, 'corpusgate.db'), { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('documents', 'jobs', 'api_keys')").pluck().get()).toBe(3);
+    db.close();
+    const second = await migrate();
+    expect(second.stdout).toBe(`schema version before: ${MIGRATIONS.length}\nschema version after: ${MIGRATIONS.length}\nup to date: no migration to apply\n`);
+  });
+
+  it('refuses a database with a newer schema than it knows, and leaves it as it is', async () => {
+    await migrate();
+    const file = path.join(dataDir, 'corpusgate.db');
+    const newer = MIGRATIONS.length + 1;
+    const db = new Database(file);
+    db.pragma(`user_version = ${newer}`);
+    db.close();
+    const failure = await migrate().catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: 1 });
+    expect((failure as { stderr: string }).stderr).toContain(`has schema version ${newer}, newer than this corpusgate (${MIGRATIONS.length})`);
+    const after = new Database(file, { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(newer);
+    after.close();
+  });
+
+  it('explains itself with --help, touching nothing, and refuses arguments', async () => {
+    expect((await migrate('--help')).stdout).toContain('usage: corpusgate migrate');
+    expect(fs.readdirSync(dataDir)).toEqual([]);
+    expect(await migrate('now').catch((e: unknown) => e)).toMatchObject({ code: 2 });
   });
 });

@@ -52,6 +52,15 @@ describe('configuration', () => {
     expect(message).toContain('SHUTDOWN_GRACE_MS must be an integer from 0 to 3600000, got "10s"');
   });
 
+  it('reads RATE_LIMIT_PER_MINUTE (unset = 0, no limit) and REDIS_URL, never repeating a wrong URL (it may hold a password)', () => {
+    expect(loadConfig({}).rateLimit).toEqual({ perMinute: 0, redisUrl: null });
+    expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '120', REDIS_URL: 'rediss://:pw@cache:6380/2' }).rateLimit).toEqual({ perMinute: 120, redisUrl: 'rediss://:pw@cache:6380/2' });
+    const message = problems({ RATE_LIMIT_PER_MINUTE: '10/s', REDIS_URL: 'http://:hunter2@cache' });
+    expect(message).toContain('RATE_LIMIT_PER_MINUTE must be an integer from 0 to 1000000, got "10/s"');
+    expect(message).toContain('REDIS_URL must be a redis:// or rediss:// URL');
+    expect(message).not.toContain('hunter2');
+  });
+
   it('reads SQLITE_LOCK_WAIT_MS, and names a wrong one', () => {
     expect(loadConfig({}).sqliteLockWaitMs).toBe(5000);
     expect(loadConfig({ SQLITE_LOCK_WAIT_MS: '0' }).sqliteLockWaitMs).toBe(0);

@@ -36,7 +36,7 @@ describe('GET /openapi.json', () => {
   it('gives every operation its error answers with the codes of each status', async () => {
     const { body } = await request(gw.app).get('/openapi.json');
     const upload = body.paths['/v1/upload'].post.responses;
-    expect(Object.keys(upload).sort()).toEqual(['200', '400', '401', '403', '408', '409', '413', '415', '422', '431', '500', '503', '507']);
+    expect(Object.keys(upload).sort()).toEqual(['200', '400', '401', '403', '408', '409', '413', '415', '422', '429', '431', '500', '503', '507']);
     expect(upload['422'].content['application/json'].schema.allOf[1].properties.internalCode.enum).toContain('ENCRYPTED');
   });
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type pg from 'pg';
 import { openPostgresStore } from '../src/store/index.js';
+import { PG_MIGRATIONS } from '../src/store/postgres/pg-migrations.js';
 import request from 'supertest';
 import { GOLDEN_FIXTURES } from '../scripts/golden.js';
 import { CORPUS, CUSTOMER, useGateway } from './helpers/gateway.js';
@@ -131,13 +132,17 @@ describeWithPostgres('corpusgate admin commands with DATABASE_URL', () => {
   const CLI = path.resolve('dist/src/cli/index.js');
   const run = promisify(execFile);
 
-  it('create a corpus and an API key in PostgreSQL, not in DATA_DIR', async () => {
+  it('migrate, create a corpus and an API key in PostgreSQL, not in DATA_DIR', async () => {
     admin ??= await connectAdmin();
     const { schema, url } = await createTestSchema(admin);
     schemas.push(schema);
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-pg-cli-'));
     const env = { PATH: process.env['PATH'] ?? '', DATA_DIR: dataDir, DATABASE_URL: url };
     try {
+      const migrated = await run(process.execPath, [CLI, 'migrate'], { env, cwd: dataDir });
+      expect(migrated.stdout).toBe(`schema version before: 0\nschema version after: ${PG_MIGRATIONS.length}\napplied ${PG_MIGRATIONS.length} migrations\n`);
+      const again = await run(process.execPath, [CLI, 'migrate'], { env, cwd: dataDir });
+      expect(again.stdout).toContain('up to date: no migration to apply');
       await run(process.execPath, [CLI, 'corpus', 'create', '--customer', '77', '--corpus', '5', '--name', 'from the cli'], { env, cwd: dataDir });
       const created = await run(process.execPath, [CLI, 'apikey', 'create', '--customer', '77', '--role', 'index'], { env, cwd: dataDir });
       expect(fs.existsSync(path.join(dataDir, 'corpusgate.db'))).toBe(false);

@@ -5,6 +5,7 @@ import { GatewayError, isRetryable } from '../errors/index.js';
 import { corpusCommand, quotaCommand, tokenCommand } from './admin.js';
 import { apikeyCommand } from './apikey.js';
 import { jobsCommand } from './jobs.js';
+import { migrateCommand } from './migrate.js';
 import { UsageError } from './args.js';
 import { GatewayRequestError } from './client/http-client.js';
 import { lsCommand } from './client/ls-command.js';
@@ -15,6 +16,7 @@ import { serve } from './serve.js';
 const USAGE = `usage: corpusgate <command>
 
   serve                                         start the gateway (default)
+  migrate                                       bring the database schema up to date and exit
   token --customer C [--corpus O …] [--ttl 1h]  mint a dev token with the configured secret
   corpus create --customer C --corpus O --name N
   quota set --customer C [--corpus O] [--chars N|unlimited|default] [--docs N|unlimited|default]
@@ -73,6 +75,8 @@ async function main(argv: string[]): Promise<void> {
       return apikeyCommand(config, rest);
     case 'jobs':
       return jobsCommand(config, rest);
+    case 'migrate':
+      return migrateCommand(config, rest);
     default:
       throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   }

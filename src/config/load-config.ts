@@ -3,7 +3,7 @@ import type { Config } from './types.js';
 import { CONFIG_VARIABLES, type Variable } from './variables.js';
 
 export { LOG_LEVELS } from './types.js';
-export type { Config, ExtractConfig, HttpLimits, JobsConfig, JwtConfig, LogLevel, QuotaDefaults } from './types.js';
+export type { Config, ExtractConfig, HttpLimits, JobsConfig, JwtConfig, LogLevel, QuotaDefaults, RateLimitConfig } from './types.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {

@@ -104,23 +104,31 @@ export const url: Parser<string> = {
 };
 
 /**
- * A PostgreSQL connection URL (postgres:// or postgresql://), kept as written. A refusal names
- * only the scheme it got: the rest of the URL may hold a password.
+ * A URL with one of these schemes, kept as written. A refusal names only the scheme it got, never
+ * the URL: the rest of it may hold a password.
  */
-export const postgresUrl: Parser<string> = {
-  accepts: 'a postgres:// or postgresql:// URL (unset: SQLite in DATA_DIR)',
-  parse: (raw, name) => {
-    let protocol: string | null = null;
-    try {
-      protocol = new URL(raw).protocol;
-    } catch {
-      // Not a URL at all.
-    }
-    if (protocol === 'postgres:' || protocol === 'postgresql:') return raw;
-    const got = protocol === null ? 'something that is not a URL' : `a ${protocol}// URL`;
-    throw new Rejected([`${name} must be a postgres:// or postgresql:// URL (unset: SQLite in DATA_DIR), got ${got}`]);
-  },
-};
+function urlWithScheme(schemes: readonly string[], accepts: string): Parser<string> {
+  return {
+    accepts,
+    parse: (raw, name) => {
+      let protocol: string | null = null;
+      try {
+        protocol = new URL(raw).protocol;
+      } catch {
+        // Not a URL at all.
+      }
+      if (protocol !== null && schemes.includes(protocol.slice(0, -1))) return raw;
+      const got = protocol === null ? 'something that is not a URL' : `a ${protocol}// URL`;
+      throw new Rejected([`${name} must be ${accepts}, got ${got}`]);
+    },
+  };
+}
+
+/** A PostgreSQL connection URL. */
+export const postgresUrl = urlWithScheme(['postgres', 'postgresql'], 'a postgres:// or postgresql:// URL (unset: SQLite in DATA_DIR)');
+
+/** A Redis URL (rediss: with TLS). */
+export const redisUrl = urlWithScheme(['redis', 'rediss'], 'a redis:// or rediss:// URL');
 
 /** A secret of at least minBytes (UTF-8); the message never repeats the value. */
 export function secret(minBytes: number, why: string): Parser<string> {

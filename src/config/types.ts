@@ -43,6 +43,14 @@ export interface JobsConfig {
   readonly maxAttempts: number;
 }
 
+/** Upload rate limits per customer (src/ratelimit). */
+export interface RateLimitConfig {
+  /** Upload requests per customer per minute; 0 = no limit. */
+  readonly perMinute: number;
+  /** redis:// or rediss:// URL: the limit is shared by every process using it; null = per process. */
+  readonly redisUrl: string | null;
+}
+
 /** Slow-client bounds of the HTTP server (see src/http/http-server.ts). */
 export interface HttpLimits {
   readonly headersTimeoutMs: number;
@@ -72,13 +80,14 @@ export interface Config {
   readonly quotaDefaults: QuotaDefaults;
   readonly extract: ExtractConfig;
   readonly jobs: JobsConfig;
+  readonly rateLimit: RateLimitConfig;
   readonly demoSeed: boolean;
   readonly logLevel: LogLevel;
   readonly shutdownGraceMs: number;
 }
 
 /** The sections of Config: one level of nesting, e.g. `http.headersTimeoutMs`. */
-type Section = 'http' | 'jwt' | 'quotaDefaults' | 'extract' | 'jobs';
+type Section = 'http' | 'jwt' | 'quotaDefaults' | 'extract' | 'jobs' | 'rateLimit';
 
 /** Where a variable lands in Config: a top-level field or `section.field`. */
 export type ConfigPath =

@@ -5,7 +5,7 @@
  * table; adding a variable is adding an entry here (and its README row, which a test checks).
  */
 import os from 'node:os';
-import { bool, enumOf, int, limit, listOf, optional, path, postgresUrl, secret, text, url, type Parser } from './parsers.js';
+import { bool, enumOf, int, limit, listOf, optional, path, postgresUrl, redisUrl, secret, text, url, type Parser } from './parsers.js';
 import { LOG_LEVELS, type ConfigPath, type ValueAt } from './types.js';
 
 export interface Variable<P extends ConfigPath = ConfigPath> {
@@ -260,6 +260,23 @@ export const CONFIG_VARIABLES = [
     default: '3',
     parser: int(1, 100),
     to: 'jobs.maxAttempts',
+  }),
+  variable({
+    name: 'RATE_LIMIT_PER_MINUTE',
+    description:
+      'Upload requests (a batch counts once) one customer may make per minute on /v1/upload, /upload and /api/v1/upload; more get 429 ' +
+      'RATE_LIMITED with Retry-After. Unset or 0 = no limit. Without REDIS_URL each process keeps its own count.',
+    parser: int(0, 1_000_000),
+    to: 'rateLimit.perMinute',
+    unset: () => 0,
+  }),
+  variable({
+    name: 'REDIS_URL',
+    description:
+      'redis:// URL: RATE_LIMIT_PER_MINUTE is counted in this Redis, shared by every gateway process using it. While Redis ' +
+      'does not answer, each process counts on its own (a warning is logged).',
+    parser: optional(redisUrl),
+    to: 'rateLimit.redisUrl',
   }),
   variable({
     name: 'DEMO_SEED',

@@ -5,6 +5,7 @@ import { GatewayError, type ErrorCode } from './gateway-error.js';
 import { HeadersTooLargeError, MalformedRequestError, MethodNotAllowedError, RequestTimeoutError, RouteNotFoundError } from './protocol.js';
 import { InvalidRequestError, NotAcceptableError, PayloadTooLargeError, TypeMismatchError, UnsupportedTypeError } from './request.js';
 import { UnavailableError } from './retryable.js';
+import { RateLimitedError } from './rate-limit.js';
 import { JobNotFoundError, JobNotRetryableError } from './jobs.js';
 
 type ErrorClass = abstract new (...args: never[]) => GatewayError;
@@ -47,6 +48,7 @@ const OWNERS = {
   EXTRACTION_FAILED: ExtractionError,
   EXTRACTION_BUSY: ExtractionBusyError,
   UNAVAILABLE: UnavailableError,
+  RATE_LIMITED: RateLimitedError,
   REQUEST_TIMEOUT: RequestTimeoutError,
   HEADERS_TOO_LARGE: HeadersTooLargeError,
   MALFORMED_REQUEST: MalformedRequestError,

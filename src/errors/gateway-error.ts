@@ -10,6 +10,7 @@ import type {
 } from './protocol.js';
 import type { InvalidRequestErrorCode, NotAcceptableErrorCode, PayloadTooLargeErrorCode, TypeMismatchErrorCode, UnsupportedTypeErrorCode } from './request.js';
 import type { UnavailableErrorCode } from './retryable.js';
+import type { RateLimitedErrorCode } from './rate-limit.js';
 import type { JobNotFoundErrorCode, JobNotRetryableErrorCode } from './jobs.js';
 
 /** The code of a bug: the cause is logged, never sent. Raised as a plain GatewayError. */
@@ -37,6 +38,7 @@ export type ErrorCode =
   | ExtractionErrorCode
   | ExtractionBusyErrorCode
   | UnavailableErrorCode
+  | RateLimitedErrorCode
   | RequestTimeoutErrorCode
   | HeadersTooLargeErrorCode
   | MalformedRequestErrorCode

@@ -36,6 +36,7 @@ export {
   type QuotaUnit,
 } from './catalog.js';
 export { ExtractionBusyError, ExtractionError, WorkerStoppedError, type ExtractionBusyErrorCode, type ExtractionErrorCode, type WorkerStopCause } from './extraction.js';
+export { RateLimitedError, type RateLimitedErrorCode } from './rate-limit.js';
 export { isRetryable, UnavailableError, type Retryable, type UnavailableErrorCode } from './retryable.js';
 export {
   ClientClosedError,

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Authenticator } from '../auth/index.js';
 import type { GatewayMetrics, Readiness } from '../observability/index.js';
+import type { UploadLimiter } from '../ratelimit/index.js';
 import type { BatchDeps, IngestDeps } from '../usecases/index.js';
 import type { ErrorShape } from './error-shape.js';
 
@@ -31,6 +32,8 @@ export interface RouteDeps extends IngestDeps, BatchDeps {
   readonly spoolDir: string;
   readonly metrics: GatewayMetrics;
   readonly readiness: Readiness;
+  /** RATE_LIMIT_PER_MINUTE on the upload routes of both dialects. */
+  readonly uploadLimiter: UploadLimiter;
 }
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';

@@ -23,6 +23,8 @@ export interface GatewayMetrics {
   requestFinished(sample: RequestSample): void;
   /** A batch job brought to an end by this process's job runner. */
   jobEnded(end: JobEnd): void;
+  /** An upload rate-limit decision taken in process memory because Redis (REDIS_URL) failed. */
+  rateLimitStoreFailed(): void;
 }
 
 const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -69,9 +71,16 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     registers,
   });
 
+  const rateLimitFallbacks = new Counter({
+    name: 'corpusgate_rate_limit_store_errors_total',
+    help: 'Upload rate-limit decisions this process took in its own memory because Redis (REDIS_URL) did not answer.',
+    registers,
+  });
+
   return {
     registry,
     jobEnded: jobCounters(registry),
+    rateLimitStoreFailed: () => rateLimitFallbacks.inc(),
     requestStarted: () => inFlight.inc(),
     requestFinished(sample) {
       inFlight.dec();

@@ -190,8 +190,21 @@ export interface ApiKeyStore {
   revokeApiKey(keyId: string, at: string): Promise<boolean>;
 }
 
+/** What opening a store did to its schema: versions count the migrations applied. */
+export interface SchemaReport {
+  /** The version the database had when the store opened it (0: a new database). */
+  readonly before: number;
+  /** The version after the migrations this build knows ran: this build's latest. */
+  readonly after: number;
+}
+
 /** Everything the gateway keeps, in one database. */
 export interface Store extends DocumentStore, CorpusStore, ApiKeyStore, JobStore {
+  /**
+   * The migrations opening this store ran (`corpusgate migrate` prints them). Optional so that a
+   * store without versioned migrations still is a Store; the migrate command then says so.
+   */
+  readonly schema?: SchemaReport;
   close(): Promise<void>;
   /** A cheap round trip to a database server, for /readyz (absent: /readyz reads through the store). */
   ping?(): Promise<void>;

@@ -16,6 +16,7 @@ import { startConfiguredJobRunner, type JobRunner } from '../../src/jobs/index.j
 import { fileVault, openPostgresStore } from '../../src/store/index.js';
 import { rsaIssuer, signRs256, startJwksServer, WRITE_CLAIMS, type Claims, type JwksServer, type RsaIssuer } from './keys.js';
 import { EXTRACTION_WORKER, openTestStore } from './built-workers.js';
+import { createUploadLimiter } from '../../src/ratelimit/index.js';
 
 export const CUSTOMER = '123456';
 export const CORPUS = '151';
@@ -58,9 +59,10 @@ export async function closeTestIssuer(): Promise<void> {
 
 /**
  * Optional app parts a test may bring, e.g. a logger writing to a stream it reads; `runJobs:
- * false` starts no job runner (batch jobs stay queued).
+ * false` starts no job runner (batch jobs stay queued); `rateLimitKeyPrefix`: the Redis keys of
+ * RATE_LIMIT_PER_MINUTE with REDIS_URL (a test run uses its own and deletes them).
  */
-export type GatewayExtras = Pick<AppDeps, 'logger'> & { readonly runJobs?: boolean };
+export type GatewayExtras = Pick<AppDeps, 'logger'> & { readonly runJobs?: boolean; readonly rateLimitKeyPrefix?: string };
 
 /**
  * The real app on a real SQLite file in a fresh temp dir, verifying RS256 tokens against a local
@@ -81,9 +83,13 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
   const readiness = gatewayReadiness({ store, extractor, dataDir, ...(keySource.kind === 'jwks' ? { keySet: keySource.keySet } : {}) });
   const spoolDir = prepareSpoolDir(path.join(dataDir, SPOOL_DIR));
   const files = fileVault(path.join(dataDir, FILES_DIR));
-  const { runJobs = true, ...appExtras } = extras;
+  const { runJobs = true, rateLimitKeyPrefix, ...appExtras } = extras;
   // One registry for the app and its job runner: /metrics shows the jobs it finished.
   const metrics = createMetrics();
+  const uploadLimiter = await createUploadLimiter(config.rateLimit, {
+    storeFailed: metrics.rateLimitStoreFailed,
+    ...(rateLimitKeyPrefix === undefined ? {} : { keyPrefix: rateLimitKeyPrefix }),
+  });
   const jobs: JobRunner | null = runJobs ? startConfiguredJobRunner(config, { store, extractor, files }, undefined, metrics.jobEnded) : null;
   const app = recordResponses(buildApp({
     store,
@@ -96,6 +102,7 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
     ...(jobs ? { wakeJobs: jobs.wake } : {}),
     spoolDir,
     quotaDefaults: config.quotaDefaults,
+    uploadLimiter,
     readiness,
     metrics,
     ...appExtras,
@@ -125,12 +132,14 @@ export async function startGateway(env: Record<string, string> = {}, dir?: strin
       await jobs?.stop();
       await extractor.close();
       await store.close();
+      await uploadLimiter.close();
       return startGateway(env, dataDir, restartExtras);
     },
     async close() {
       await jobs?.stop();
       await extractor.close();
       await store.close();
+      await uploadLimiter.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

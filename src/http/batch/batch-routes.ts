@@ -10,6 +10,7 @@ import { declaredLength } from '../content-length.js';
 import { required } from '../locals.js';
 import { query } from '../openapi/parameters.js';
 import { queryValue } from '../query.js';
+import { customerKey, limitUploads } from '../rate-limit.js';
 import type { Operation, Route } from '../route.js';
 import { ENVELOPE_ALLOWANCE_BYTES } from '../upload/guards.js';
 import { jobBody } from './job-views.js';
@@ -35,7 +36,7 @@ const UPLOAD: Operation = {
     },
   },
   ok: { 200: { 'application/json': { oneOf: [{ $ref: '#/components/schemas/BatchIds' }, { $ref: '#/components/schemas/BatchVerbose' }] } } },
-  errors: [400, 401, 403, 413, 507],
+  errors: [400, 401, 403, 413, 429, 507],
 };
 
 const STATUS: Operation = {
@@ -94,6 +95,9 @@ const upload: Route['handlers'] = (deps) => [
     if (declared > deps.maxBatchBytes + ENVELOPE_ALLOWANCE_BYTES) throw new PayloadTooLargeError(`the body (${declared} bytes) exceeds MAX_BATCH_BYTES`);
     next();
   },
+  // 429 before the body is read; the whole batch counts once. authorizeExtractions made sure the
+  // credential names its customer.
+  limitUploads(deps.uploadLimiter, (res) => customerKey(extractionTarget(required(res, 'principal')).customerId)),
   async (req, res) => {
     const verbose = flag(queryValue(req, 'verbose'), 'verbose');
     const files = await readBatchMultipart(req, {

@@ -11,7 +11,7 @@ type Json = Record<string, unknown>;
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad request', 401: 'Missing or invalid credential', 403: 'Not allowed for this credential', 404: 'Not found',
   406: 'Not acceptable', 408: 'The request arrived too slowly', 409: 'Conflict', 413: 'Payload too large',
-  415: 'Unsupported media type', 422: 'The file could not be extracted', 431: 'Request headers too large',
+  415: 'Unsupported media type', 422: 'The file could not be extracted', 429: 'Too many upload requests; retry after Retry-After seconds', 431: 'Request headers too large',
   500: 'Internal error', 503: 'Busy; retry after Retry-After seconds', 507: 'Quota exceeded',
 };
 

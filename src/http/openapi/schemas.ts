@@ -53,6 +53,7 @@ export const SCHEMAS: Record<string, Schema> = {
       supportedTypes: { type: 'array', items: { type: 'string' }, description: 'UNSUPPORTED_TYPE' },
       detectedType: { type: 'string', description: 'UNSUPPORTED_TYPE, TYPE_MISMATCH' },
       acceptable: { type: 'array', items: { type: 'string' }, description: 'NOT_ACCEPTABLE' },
+      retryAfterSeconds: { type: 'integer', minimum: 1, description: 'RATE_LIMITED (also the Retry-After header)' },
     },
     ['httpCode', 'internalCode', 'details'],
   ),

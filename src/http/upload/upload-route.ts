@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import { parseDocMetadata } from '../../document/index.js';
 import { annotateRequest } from '../../observability/index.js';
 import { uploadDocument } from '../../usecases/index.js';
@@ -5,6 +6,7 @@ import { authenticate } from '../authenticate.js';
 import { required } from '../locals.js';
 import { CREDENTIAL_ERRORS, customerHeader, query } from '../openapi/parameters.js';
 import type { Operation, Route } from '../route.js';
+import { customerKey, limitUploads } from '../rate-limit.js';
 import { runIngest } from '../run-ingest.js';
 import { uploadResponse } from '../views.js';
 import {
@@ -46,8 +48,19 @@ const UPLOAD: Operation = {
     },
   },
   ok: { 200: 'UploadResponse' },
-  errors: [...CREDENTIAL_ERRORS, 409, 413, 415, 422, 503, 507],
+  errors: [...CREDENTIAL_ERRORS, 409, 413, 415, 422, 429, 503, 507],
 };
+
+/**
+ * Whose allowance an upload uses: the credential's customer. Authorization makes it equal to the
+ * upload's c (checked later when c comes as a form field), so the query's c is not trusted here: a
+ * credential of customer A naming c=B must not use up B's allowance. A credential naming no
+ * customer (it can upload nothing: 403 follows) is counted by its subject.
+ */
+function uploadRateKey(res: Response): string {
+  const principal = required(res, 'principal');
+  return principal.customerId === null ? `subject:${principal.subject}` : customerKey(principal.customerId);
+}
 
 /** POST /v1/upload (and /upload, which Python clients call): the Vectara upload contract. */
 const upload: Route['handlers'] = (deps) => [
@@ -60,6 +73,7 @@ const upload: Route['handlers'] = (deps) => [
     next();
   },
   authorizeQueryTarget, //                                 403 before the body is read
+  limitUploads(deps.uploadLimiter, uploadRateKey), //      429 before the body is read
   readUploadForm(deps.maxUploadBytes, deps.spoolDir), //   413 | 400
   resolveTarget, //                                        400 | 403
   resolveReturnDocument, //                                400

@@ -1,3 +1,4 @@
+import type { SchemaReport } from '../document-store.js';
 import type { PgConnection, Queryable } from './pg-connection.js';
 
 /**
@@ -120,8 +121,8 @@ const MIGRATION_LOCK = `SELECT pg_advisory_xact_lock(hashtextextended('corpusgat
  * migrate one after the other, and the second finds nothing left to do. A schema newer than this
  * code knows is refused: this process could misread or damage what a newer one wrote.
  */
-export async function migratePostgres(connection: PgConnection, migrations: readonly string[] = PG_MIGRATIONS): Promise<void> {
-  await connection.transaction(async (client) => {
+export async function migratePostgres(connection: PgConnection, migrations: readonly string[] = PG_MIGRATIONS): Promise<SchemaReport> {
+  return connection.transaction(async (client) => {
     // Another process may be migrating for longer than lock_timeout: wait for it, however long.
     await client.query('SET LOCAL lock_timeout = 0');
     await client.query(MIGRATION_LOCK);
@@ -140,6 +141,7 @@ export async function migratePostgres(connection: PgConnection, migrations: read
       await client.query(migrations[v]!);
       await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [v + 1]);
     }
+    return { before: current, after: migrations.length };
   });
 }
 

@@ -12,6 +12,7 @@ import type {
   PutOutcome,
   QuotaLimitsUpdate,
   QuotaScopeRef,
+  SchemaReport,
   Store,
   StoredDocumentSummary,
   UsageReport,
@@ -39,13 +40,14 @@ const PING_TIMEOUT_MS = 1_000;
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const connection = new PgConnection(options);
+  let schema: SchemaReport;
   try {
-    await migratePostgres(connection);
+    schema = await migratePostgres(connection);
   } catch (err) {
     await connection.close();
     throw err;
   }
-  return new PostgresStore(connection, options.filesDir === undefined ? NO_FILES : fileVault(options.filesDir));
+  return new PostgresStore(connection, options.filesDir === undefined ? NO_FILES : fileVault(options.filesDir), schema);
 }
 
 /** Without filesDir: a batch's files cannot be kept, and there is nothing to remove. */
@@ -66,7 +68,7 @@ class PostgresStore implements Store {
   private readonly apiKeys: PgApiKeys;
   private readonly jobs: PgJobs;
 
-  constructor(private readonly connection: PgConnection, files: FileVault) {
+  constructor(private readonly connection: PgConnection, files: FileVault, readonly schema: SchemaReport) {
     this.documents = new PgDocuments(connection);
     this.corpora = new PgCorpora(connection);
     this.apiKeys = new PgApiKeys(connection);

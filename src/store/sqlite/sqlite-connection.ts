@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { UnavailableError } from '../../errors/index.js';
+import type { SchemaReport } from '../document-store.js';
 import { MIGRATIONS } from './migrations.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
@@ -73,6 +74,8 @@ export class SqliteConnection {
     readonly db: Database.Database,
     private readonly lockWaitMs: number,
     private readonly checkpointer: WalCheckpointer | undefined,
+    /** What open() found and left: PRAGMA user_version before and after the migrations. */
+    readonly schema: SchemaReport,
   ) {}
 
   /** Opens (creating the directory and file), migrates, and starts the WAL checkpointer. */
@@ -81,11 +84,12 @@ export class SqliteConnection {
     const lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
     // Opening runs before the gateway serves anything: there, SQLite's own (blocking) wait is fine.
     const db = new Database(options.file, { timeout: lockWaitMs });
+    let schema: SchemaReport;
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
-      migrate(db, options.file);
+      schema = migrate(db, options.file);
       // From here on a lock held elsewhere fails at once, and withLock() waits without blocking.
       db.pragma('busy_timeout = 0');
     } catch (err) {
@@ -101,7 +105,7 @@ export class SqliteConnection {
         process.emitWarning(`${why}; SQLite checkpoints in commits again`, 'CorpusgateWarning');
       }, options.checkpointWorkerUrl);
     }
-    return new SqliteConnection(db, lockWaitMs, checkpointer);
+    return new SqliteConnection(db, lockWaitMs, checkpointer, schema);
   }
 
   /**
@@ -170,7 +174,7 @@ export class SqliteConnection {
   }
 }
 
-function migrate(db: Database.Database, file: string): void {
+function migrate(db: Database.Database, file: string): SchemaReport {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
     throw new Error(`database ${file} has schema version ${current}, newer than this corpusgate (${MIGRATIONS.length})`);
@@ -183,4 +187,5 @@ function migrate(db: Database.Database, file: string): void {
       db.pragma(`user_version = ${v + 1}`);
     }).immediate();
   }
+  return { before: current, after: MIGRATIONS.length };
 }

@@ -4,7 +4,7 @@ import { ConflictError } from '../../errors/index.js';
 import type { QuotaCheck } from '../../quota/index.js';
 import type {
   ApiKeyRecord, CorpusRecord, DocumentRecord, ListPage, ListQuery, CorpusRef, DocumentKey, NewDocument, PutOutcome,
-  QuotaLimitsUpdate, QuotaScopeRef, Store, StoredDocumentSummary, UsageReport,
+  QuotaLimitsUpdate, QuotaScopeRef, SchemaReport, Store, StoredDocumentSummary, UsageReport,
 } from '../document-store.js';
 import { fileVault, type FileVault } from '../file-vault.js';
 import type { ClaimOptions, CreateJobsOptions, JobError, JobFilter, JobPage, JobPageQuery, JobRecord, NewJob } from '../job-store.js';
@@ -29,6 +29,10 @@ class SqliteStore implements Store {
 
   constructor(private readonly connection: SqliteConnection, files: FileVault) {
     this.jobs = new SqliteJobs(connection, files);
+  }
+
+  get schema(): SchemaReport {
+    return this.connection.schema;
   }
 
   // The batch upload's jobs (src/store/job-store.ts), kept in a file of their own.
