@@ -1,6 +1,6 @@
 import type { JobFilter, JobRecord, JobStatus } from '../job-store.js';
 import type { PgConnection } from './pg-connection.js';
-import { JOB_COLUMNS, toJob, type JobRow } from './pg-job-rows.js';
+import { JOB_COLUMNS, toJob, type JobRow } from '../job-rows.js';
 
 /** The operators' job methods of the PostgreSQL store (`corpusgate jobs`, metrics), as SqliteJobs has them. */
 export class PgJobAdmin {

@@ -1,6 +1,6 @@
 import { QUARANTINED, type ClaimOptions, type JobRecord } from '../job-store.js';
 import type { PgConnection, Queryable } from './pg-connection.js';
-import { JOB_COLUMNS, toJob, type JobRow } from './pg-job-rows.js';
+import { JOB_COLUMNS, toJob, type JobRow } from '../job-rows.js';
 
 /**
  * The customers with a claimable job (queued, or processing past its lease), the one served least

@@ -6,7 +6,7 @@ import { tryLockUsage } from './pg-corpora.js';
 import { removeDocument } from './pg-documents.js';
 import { PgJobAdmin } from './pg-job-admin.js';
 import { claimJob, renewLease } from './pg-job-claims.js';
-import { JOB_COLUMNS, toJob, type JobRow } from './pg-job-rows.js';
+import { JOB_COLUMNS, toJob, type JobRow } from '../job-rows.js';
 import type { PgKeptFiles } from './pg-kept-files.js';
 import { admitBatch } from './pg-reservations.js';
 

@@ -1,7 +1,7 @@
 import type { FileVault } from '../file-vault.js';
 import type { SpooledFile } from '../job-store.js';
 import type { PgConnection, Queryable } from './pg-connection.js';
-import { NEEDING_FILE } from './pg-job-rows.js';
+import { NEEDING_FILE } from '../job-rows.js';
 
 /**
  * One kept file's lock, held until the end of the transaction. Moving a file in (with the jobs

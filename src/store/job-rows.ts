@@ -1,6 +1,9 @@
-import type { JobRecord, JobStatus } from '../job-store.js';
+import type { JobRecord, JobStatus } from './job-store.js';
 
-/** A jobs row as the PostgreSQL connection reads it (bigint as a number, timestamptz as ISO 8601). */
+/**
+ * A jobs row as both stores read it (SQLite as stored; PostgreSQL with bigint as a number and
+ * timestamptz as ISO 8601, see pg-connection.ts).
+ */
 export interface JobRow {
   job_id: string;
   customer_id: string;
