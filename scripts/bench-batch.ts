@@ -16,7 +16,7 @@ import path from 'node:path';
 import { EXTRACTIONS_SCOPE, WRITE_SCOPE, mintToken } from '../src/auth/index.js';
 import { loadConfig } from '../src/config/index.js';
 import { startServer, type RunningServer } from '../src/server.js';
-import { fmt, msSince, nowNs, post, printTable, type Answer, type Row, type Target } from './bench-kit.js';
+import { fmt, msSince, nowNs, post, report, runBench, type Answer, type Row, type Target } from './bench-kit.js';
 import { scannedPdf, textPdf, textPng } from './fixtures.js';
 
 const BOUNDARY = '----corpusgate-bench-batch';
@@ -158,15 +158,7 @@ async function main(): Promise<number> {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   rows.push(['extraction workers', String(config.extract.workers), 'count', 'EXTRACT_WORKERS']);
-  printTable(['figure', 'value', 'unit', 'note'], rows);
-  for (const p of problems) console.error(`PROBLEM: ${p}`);
-  return problems.length === 0 ? 0 : 1;
+  return report(rows, problems);
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

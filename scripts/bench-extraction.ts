@@ -20,7 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { startGatewayProcess, type Gateway, type GatewaySetup, type PhaseStats } from './bench-gateway.js';
-import { fileEnvelope, fmt, msSince, nowNs, post, printTable, type Answer, type Row, type Target } from './bench-kit.js';
+import { fileEnvelope, fmt, msSince, nowNs, post, report, runBench, type Answer, type Row, type Target } from './bench-kit.js';
 import { pdf, textPage } from './fixtures.js';
 import { loadPdfium, pdfiumEngine } from '../src/extract/pdf/pdfium-engine.js';
 import { loadPdfJs, pdfjsEngine } from '../src/extract/pdf/pdfjs-engine.js';
@@ -426,9 +426,7 @@ async function main(): Promise<number> {
   loopDelayRows();
   rows.push(['gateway peak RSS, whole run', fmt(maxRss / MB, 0), 'MB', 'getrusage maxRSS of the gateway process']);
   rows.push(['run time', fmt(msSince(started) / 1000, 1), 's', '']);
-  printTable(['figure', 'value', 'unit', 'note'], rows);
-  for (const p of problems) console.error(`PROBLEM: ${p}`);
-  return problems.length === 0 ? 0 : 1;
+  return report(rows, problems);
 }
 
 if (!isMainThread && (workerData as Partial<BareThreadData> | null)?.bareThread) {
@@ -438,5 +436,5 @@ if (!isMainThread && (workerData as Partial<BareThreadData> | null)?.bareThread)
   fs.writeFileSync(process.argv[3]!, bytes);
   process.stdout.write(String(pages));
 } else {
-  main().then((code) => process.exit(code), (err: unknown) => (console.error(err), process.exit(1)));
+  runBench(main);
 }

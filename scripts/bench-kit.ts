@@ -55,3 +55,21 @@ export function printTable(header: readonly string[], body: readonly Row[]): voi
   console.log(widths.map((w) => '-'.repeat(w)).join('-+-'));
   for (const r of body) console.log(line(r));
 }
+
+/** Prints the figures and every problem found; the exit code: 1 when something unexpected happened. */
+export function report(rows: readonly Row[], problems: readonly string[]): number {
+  printTable(['figure', 'value', 'unit', 'note'], rows);
+  for (const p of problems) console.error(`PROBLEM: ${p}`);
+  return problems.length === 0 ? 0 : 1;
+}
+
+/** Runs a bench's main and exits with its code (1 and the error when it throws). */
+export function runBench(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { mintToken, type KeySource } from '../src/auth/index.js';
 import { loadConfig, type Config } from '../src/config/index.js';
 import { startServer } from '../src/server.js';
-import { fileEnvelope, fmt, msSince, nowNs, post, printTable, type Answer, type Row, type Target } from './bench-kit.js';
+import { fileEnvelope, fmt, msSince, nowNs, post, report, runBench, type Answer, type Row, type Target } from './bench-kit.js';
 import type { Store } from '../src/store/index.js';
 
 const CUSTOMER = '123456';
@@ -259,15 +259,7 @@ async function main(): Promise<number> {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   rows.push(['peak RSS', fmt(rss.stop() / MiB, 1), 'MiB', 'process.memoryUsage().rss, sampled every 50 ms']);
-  printTable(['figure', 'value', 'unit', 'note'], rows);
-  for (const p of problems) console.error(`PROBLEM: ${p}`);
-  return problems.length === 0 ? 0 : 1;
+  return report(rows, problems);
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);
