@@ -4,10 +4,10 @@ import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
-import { ClientClosedError, InvalidRequestError, PayloadTooLargeError } from '../errors/index.js';
+import { InvalidRequestError, PayloadTooLargeError } from '../errors/index.js';
 import type { BatchFile } from '../usecases/index.js';
 import { discardContent } from './file-part.js';
-import { malformedMultipart, openMultipart, stopReadingForm } from './multipart-parser.js';
+import { malformedMultipart, openMultipart, pipeForm, stopReadingForm } from './multipart-parser.js';
 
 export interface BatchLimits {
   /** Per file (MAX_UPLOAD_BYTES). */
@@ -65,12 +65,7 @@ class BatchReader {
     });
     parser.on('partsLimit', () => this.fail(tooLarge(`more than ${this.limits.maxFiles} files (MAX_BATCH_FILES)`)));
     parser.on('fieldsLimit', () => this.fail(new InvalidRequestError('TOO_MANY_PARTS', 'too many text fields in the form')));
-    parser.on('error', (err: Error) => this.fail(malformedMultipart(err)));
-    parser.on('close', () => this.onClose());
-    req.on('close', () => {
-      if (!req.complete) this.fail(new ClientClosedError());
-    });
-    req.pipe(parser);
+    pipeForm(req, parser, this.fail, () => this.onClose());
   }
 
   /** Settles with `err` (once), removes every spool file, and stops reading the body. */

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
-import { InvalidRequestError } from '../errors/index.js';
+import { ClientClosedError, InvalidRequestError } from '../errors/index.js';
 
 /**
  * What both form readers (the upload's, multipart.ts; the batch's, batch-multipart.ts) share:
@@ -29,4 +29,18 @@ export function stopReadingForm(req: IncomingMessage, parser: busboy.Busboy): vo
   parser.removeAllListeners();
   parser.on('error', () => {});
   setImmediate(() => parser.destroy());
+}
+
+/**
+ * Feeds the body to the parser, with the ends both form readers share: a broken body fails
+ * with malformedMultipart, a client gone before the end with ClientClosedError, and the parser's
+ * close calls `onClose` (which decides whether the form was complete).
+ */
+export function pipeForm(req: IncomingMessage, parser: busboy.Busboy, fail: (err: Error) => void, onClose: () => void): void {
+  parser.on('error', (err: Error) => fail(malformedMultipart(err)));
+  parser.on('close', onClose);
+  req.on('close', () => {
+    if (!req.complete) fail(new ClientClosedError());
+  });
+  req.pipe(parser);
 }

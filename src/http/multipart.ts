@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
-import { ClientClosedError, InvalidRequestError, PayloadTooLargeError } from '../errors/index.js';
+import { InvalidRequestError, PayloadTooLargeError } from '../errors/index.js';
 import { MAX_DOC_METADATA_BYTES } from '../document/index.js';
 import { declaredLength } from './content-length.js';
 import { FilePart } from './file-part.js';
-import { malformedMultipart, openMultipart, stopReadingForm } from './multipart-parser.js';
+import { malformedMultipart, openMultipart, pipeForm, stopReadingForm } from './multipart-parser.js';
 import type { UploadedFile } from '../usecases/index.js';
 
 export interface MultipartUpload {
@@ -72,12 +72,7 @@ class FormReader {
     parser.on('filesLimit', tooMany('files'));
     parser.on('fieldsLimit', tooMany('fields'));
     parser.on('partsLimit', tooMany('parts'));
-    parser.on('error', (err: Error) => this.fail(malformedMultipart(err)));
-    parser.on('close', () => this.onClose());
-    req.on('close', () => {
-      if (!req.complete) this.fail(new ClientClosedError());
-    });
-    req.pipe(parser);
+    pipeForm(req, parser, this.fail, () => this.onClose());
   }
 
   /** Settles with `err` (once), drops what was received, and stops reading the body. */
