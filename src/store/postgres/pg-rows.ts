@@ -1,4 +1,5 @@
-import type { ApiKeyRecord, ApiKeyRole, QuotaScopeRef } from '../document-store.js';
+import type { QuotaScopeRef } from '../document-store.js';
+import { apiKeyRecord } from '../sqlite/rows.js';
 
 /*
  * The PostgreSQL tables have the SQLite store's column names, and the connection reads bigint as
@@ -25,31 +26,10 @@ export function scopeOf(ref: QuotaScopeRef) {
     : { table: 'corpora', where: 'customer_id = $1 AND corpus_id = $2', params: [ref.customerId, ref.corpusId] };
 }
 
-export interface PgApiKeyRow {
-  key_id: string;
-  customer_id: string;
-  corpus_ids: string[] | null;
-  role: ApiKeyRole;
-  secret_sha256: string;
-  name: string;
-  created_at: string;
-  expires_at: string | null;
-  revoked_at: string | null;
-}
+/** An api_keys row as PostgreSQL reads it (corpus_ids a text[]). */
+export type PgApiKeyRow = Parameters<typeof apiKeyRecord>[0];
 
-export function toApiKey(row: PgApiKeyRow): ApiKeyRecord {
-  return {
-    keyId: row.key_id,
-    customerId: row.customer_id,
-    corpusIds: row.corpus_ids,
-    role: row.role,
-    secretSha256: row.secret_sha256,
-    name: row.name,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    revokedAt: row.revoked_at,
-  };
-}
+export const toApiKey = apiKeyRecord;
 
 /**
  * The top-level string and number values of a Document's metadata_json, as JSON text for the

@@ -78,11 +78,17 @@ export function toRecord(row: RecordRow): DocumentRecord {
   };
 }
 
+/** SQLite keeps corpus_ids as JSON text. */
 export function toApiKey(row: ApiKeyRow): ApiKeyRecord {
+  return apiKeyRecord({ ...row, corpus_ids: row.corpus_ids === null ? null : (JSON.parse(row.corpus_ids) as string[]) });
+}
+
+/** An api_keys row, its corpus_ids already a list (PostgreSQL reads a text[] as one). */
+export function apiKeyRecord(row: Omit<ApiKeyRow, 'corpus_ids'> & { corpus_ids: string[] | null }): ApiKeyRecord {
   return {
     keyId: row.key_id,
     customerId: row.customer_id,
-    corpusIds: row.corpus_ids === null ? null : (JSON.parse(row.corpus_ids) as string[]),
+    corpusIds: row.corpus_ids,
     role: row.role,
     secretSha256: row.secret_sha256,
     name: row.name,
