@@ -133,9 +133,18 @@ describe('extraction of generated files', () => {
     const pngAsDocx = await upload('image.docx', Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'));
     expect(pngAsDocx.status).toBe(415);
     expect(pngAsDocx.body).toMatchObject({ internalCode: 'TYPE_MISMATCH', detectedType: 'image/png' });
+    // A presentation named .docx: both are ZIP formats the gateway reads, so the name lies.
     const slides = await upload('deck.docx', zip([{ name: 'ppt/presentation.xml', data: Buffer.from('<p/>') }]));
     expect(slides.status).toBe(415);
-    expect(slides.body).toMatchObject({ internalCode: 'UNSUPPORTED_TYPE', detectedType: expect.stringContaining('presentationml') });
+    expect(slides.body).toMatchObject({ internalCode: 'TYPE_MISMATCH', detectedType: expect.stringContaining('presentationml') });
+    expect(slides.body.details).toContain('named .docx but its content is a PowerPoint presentation');
+    // A spreadsheet is a ZIP no extractor reads: refused naming it.
+    const sheet = await upload('book.docx', zip([{ name: 'xl/workbook.xml', data: Buffer.from('<w/>') }]));
+    expect(sheet.status).toBe(415);
+    expect(sheet.body).toMatchObject({ internalCode: 'TYPE_MISMATCH', detectedType: expect.stringContaining('spreadsheetml') });
+    const sheetNoName = await upload('book', zip([{ name: 'xl/workbook.xml', data: Buffer.from('<w/>') }]));
+    expect(sheetNoName.status).toBe(415);
+    expect(sheetNoName.body).toMatchObject({ internalCode: 'UNSUPPORTED_TYPE', detectedType: expect.stringContaining('spreadsheetml') });
   });
 
   it('answers 400 EMPTY_FILE for 0 bytes, whatever the name', async () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { clone, create } from '@bufbuild/protobuf';
-import { ExtractionError, InvalidRequestError, UnsupportedTypeError } from '../errors/index.js';
+import { InvalidRequestError } from '../errors/index.js';
 import {
   decodeDocument,
   DocumentSchema,
@@ -24,9 +24,8 @@ import type { DraftDocument, DraftSection } from './draft.js';
 import type { InputFormat } from './formats.js';
 import { extractImage } from './ocr/image.js';
 import { OCR_OFF, type OcrOptions } from './ocr/options.js';
-import { extractPdf, type PdfEngineChoice } from './pdf/extract-pdf.js';
-import { isEncryptedOffice, sniff, SUPPORTED_TYPES } from './sniff.js';
-import { extractText } from './text.js';
+import { extractRaw } from './extract-raw.js';
+import type { ParseOptions } from './parse-options.js';
 import type { ExtractionWarning } from './text-normalize.js';
 
 /**
@@ -81,13 +80,6 @@ export interface BuiltDocument {
  * The whole parse of one upload, run inside an extraction worker: bytes in, the encoded Document
  * and its charge out, so the event loop never parses anything.
  */
-/** How this worker parses: set once from the pool's configuration. */
-export interface ParseOptions {
-  readonly pdfEngine: PdfEngineChoice;
-  /** OCR of images and text-less PDF pages (off when not given). */
-  readonly ocr?: OcrOptions;
-}
-
 export async function buildDocument(task: ExtractionTask, options: ParseOptions = { pdfEngine: 'auto' }): Promise<BuiltDocument> {
   const { format, source } = task;
   const started = performance.now();
@@ -102,8 +94,11 @@ export async function buildDocument(task: ExtractionTask, options: ParseOptions 
     document.documentId = normalizeDocumentId(document.documentId, "the Document's document_id");
     canonicalSha256 = canonicalDocumentSha256(document);
   } else {
-    const draft = format.name === 'image' ? await extractImage(bytes, format.kind, task.sha256, options.ocr ?? OCR_OFF) : await extractRaw(format.name, bytes, task.sha256, options);
-    if (format.name === 'zip') detectedType = 'docx';
+    const { type, draft } =
+      format.name === 'image'
+        ? { type: 'image', draft: await extractImage(bytes, format.kind, task.sha256, options.ocr ?? OCR_OFF) }
+        : await extractRaw(format.name, bytes, { sha256: task.sha256, extension: format.extension, options, depth: 0 });
+    detectedType = type;
     document = fromDraft(draft, task.filenameId ?? '');
     warnings = draft.warnings;
     if (typeof draft.metadata['extractor'] === 'string') extractor = draft.metadata['extractor'];
@@ -142,27 +137,6 @@ function canonicalDocumentSha256(document: Document): string {
     section.metadataJson = canonical(section.metadataJson, `section ${section.id || i + 1}'s`);
   });
   return createHash('sha256').update(encodeDocument(copy)).digest('hex');
-}
-
-async function extractRaw(name: 'pdf' | 'zip' | 'ole2' | 'text', bytes: Uint8Array, sha256: string, options: ParseOptions): Promise<DraftDocument> {
-  switch (name) {
-    case 'pdf':
-      return extractPdf(bytes, sha256, options.pdfEngine, options.ocr ?? OCR_OFF);
-    case 'zip':
-      // Loaded on first use: a worker that never sees a docx never loads mammoth.
-      return (await import('./docx.js')).extractZip(bytes, sha256);
-    case 'text':
-      return extractText(bytes);
-    case 'ole2':
-      if (isEncryptedOffice(bytes)) {
-        throw new ExtractionError('ENCRYPTED', 'the file is a password-protected Office document (OLE2 EncryptedPackage); upload it without a password');
-      }
-      throw new UnsupportedTypeError(
-        `unsupported file type: ${sniff(bytes).description}; save it as .docx. Supported: ${SUPPORTED_TYPES.join(', ')}`,
-        SUPPORTED_TYPES,
-        'application/x-ole-storage',
-      );
-  }
 }
 
 /** A plain Uint8Array view (pdf.js refuses Buffers). */

@@ -9,6 +9,14 @@ export const SUPPORTED_TYPES: readonly string[] = [
   '.pbtxt (Document in protobuf text format)',
   '.json (Document in proto3 JSON)',
   '.txt (UTF-8 text)',
+  '.html, .htm, .xhtml, .lxml (web pages: main content, headings as sections)',
+  '.md (Markdown)',
+  '.pptx (PowerPoint 2007+: a section per slide)',
+  '.odt (OpenDocument text)',
+  '.rtf (Rich Text Format)',
+  '.epub (e-books: chapters as sections)',
+  '.eml (RFC 822 e-mail, attachments included)',
+  '.doc (Word 97-2003)',
   '.jpg, .png, .bmp, .tif (images, read by OCR when OCR=auto)',
 ];
 
@@ -54,9 +62,66 @@ export function isOle2(bytes: Uint8Array): boolean {
   return asBuffer(bytes).subarray(0, 8).equals(OLE2_MAGIC);
 }
 
+/** `{\rtf` at the start: Rich Text Format. */
+export function isRtf(bytes: Uint8Array): boolean {
+  return asBuffer(bytes).subarray(0, 5).toString('latin1') === '{\\rtf';
+}
+
+/** The first KiB as text: decoded by its BOM (UTF-16 pages exist), else as Latin-1 (enough for markup). */
+function headText(bytes: Uint8Array): string {
+  const b = asBuffer(bytes).subarray(0, 1024);
+  if (b[0] === 0xff && b[1] === 0xfe) return b.subarray(2).toString('utf16le');
+  if (b[0] === 0xfe && b[1] === 0xff) return Buffer.from(b.subarray(2)).swap16().toString('utf16le');
+  return b.toString('latin1').replace(/^\xef\xbb\xbf/, '');
+}
+
+/** Markup whose first element (after blanks, comments, an XML declaration) is a doctype html, html, head or body. */
+export function looksLikeHtml(bytes: Uint8Array): boolean {
+  const head = headText(bytes);
+  return /^(?:\s|<!--[\s\S]*?-->|<\?xml[^>]*>)*<(?:!doctype\s+html|html|head|body)\b/i.test(head);
+}
+
+/** Header fields that only a message has (a text file may well start with "Note: ..."). */
+const MAIL_FIELDS = new Set(['from', 'to', 'subject', 'date', 'message-id', 'received', 'return-path', 'mime-version', 'delivered-to', 'cc', 'reply-to', 'sender']);
+
+/**
+ * An RFC 822 header block: within the first 16 KiB, at least three header fields (continuation
+ * lines allowed, an mbox "From " line first tolerated) before the first empty line, two of them
+ * fields a message has.
+ */
+export function looksLikeEmail(bytes: Uint8Array): boolean {
+  const lines = asBuffer(bytes).subarray(0, 16 * 1024).toString('latin1').split(/\r?\n/);
+  if (lines[0]?.startsWith('From ')) lines.shift();
+  let fields = 0;
+  let known = 0;
+  for (const line of lines) {
+    if (line === '') return fields >= 3 && known >= 2;
+    if (/^[ \t]/.test(line) && fields > 0) continue;
+    const field = /^([!-9;-~]+):/.exec(line);
+    if (!field) return false;
+    fields++;
+    if (MAIL_FIELDS.has(field[1]!.toLowerCase())) known++;
+  }
+  return false;
+}
+
 /** An OLE2 container holding an EncryptedPackage stream: a password-protected Office file. */
 export function isEncryptedOffice(bytes: Uint8Array): boolean {
   return isOle2(bytes) && asBuffer(bytes).includes(ENCRYPTED_PACKAGE);
+}
+
+/** What an OLE2 container holds, by its directory's stream names (UTF-16LE): Word, PowerPoint, Excel. */
+export type Ole2Kind = 'doc' | 'ppt' | 'xls' | 'other';
+
+const OLE2_STREAMS: readonly (readonly [Ole2Kind, Buffer])[] = [
+  ['doc', Buffer.from('WordDocument', 'utf16le')],
+  ['ppt', Buffer.from('PowerPoint Document', 'utf16le')],
+  ['xls', Buffer.from('Workbook', 'utf16le')],
+];
+
+export function ole2Kind(bytes: Uint8Array): Ole2Kind {
+  const b = asBuffer(bytes);
+  return OLE2_STREAMS.find(([, name]) => b.includes(name))?.[0] ?? 'other';
 }
 
 /** Best-effort naming of content we do not extract. */
@@ -69,9 +134,10 @@ export function sniff(bytes: Uint8Array): Sniffed {
   const image = imageKind(bytes);
   if (image) return { mime: IMAGE_MIME[image], description: `a ${image.toUpperCase()} image` };
   if (head.subarray(0, 4).toString('latin1') === 'GIF8') return { mime: 'image/gif', description: 'a GIF image' };
-  if (head.subarray(0, 5).toString('latin1') === '{\\rtf') return { mime: 'text/rtf', description: 'an RTF document' };
+  if (isRtf(bytes)) return { mime: 'text/rtf', description: 'an RTF document' };
+  if (looksLikeHtml(bytes)) return { mime: 'text/html', description: 'an HTML page' };
+  if (looksLikeEmail(bytes)) return { mime: 'message/rfc822', description: 'an e-mail message' };
   const text = head.toString('utf8').replace(/^\ufeff/, '').trimStart().toLowerCase();
-  if (text.startsWith('<!doctype html') || text.startsWith('<html')) return { mime: 'text/html', description: 'an HTML page' };
   if (text.startsWith('<?xml')) return { mime: 'application/xml', description: 'an XML document' };
   if (looksLikeText(b)) return { mime: 'text/plain', description: 'plain text' };
   return { mime: 'application/octet-stream', description: 'unrecognised binary data' };

@@ -12,9 +12,17 @@ export const ZIP_LIMITS = {
   ratioCheckFrom: 64 * 1024,
 } as const;
 
+/**
+ * The parts inflated (and counted) here: XML (OOXML, ODF, EPUB's package and navigation files),
+ * EPUB's (X)HTML chapters and the ODF/EPUB `mimetype` entry. Pictures and fonts are never inflated.
+ */
+const INFLATED = /(^mimetype$|\.(xml|rels|opf|ncx|xhtml|html?)$)/i;
+/** Parts whose element nesting is measured (HTML's unclosed void elements would look deep: not those). */
+const XML = /\.(xml|rels|opf|ncx|xhtml)$/i;
+
 export interface ZipContents {
   readonly names: ReadonlySet<string>;
-  /** Inflated XML parts the extractor reads itself (styles, core properties), by name. */
+  /** Inflated parts the extractor reads itself (styles, core properties, chapters), by name. */
   readonly parts: ReadonlyMap<string, Buffer>;
 }
 
@@ -36,10 +44,10 @@ export async function inspectZip(bytes: Uint8Array, keep: readonly string[] | ((
     const parts = new Map<string, Buffer>();
     let inflated = 0;
     for (const entry of entries) {
-      if (!/\.(xml|rels)$/i.test(entry.fileName)) continue;
+      if (!INFLATED.test(entry.fileName)) continue;
       const data = await readEntry(zip, entry, ZIP_LIMITS.maxTotalUncompressed - inflated);
       inflated += data.length;
-      if (xmlNestingDepth(data, MAX_XML_DEPTH) > MAX_XML_DEPTH) {
+      if (XML.test(entry.fileName) && xmlNestingDepth(data, MAX_XML_DEPTH) > MAX_XML_DEPTH) {
         throw new ExtractionError('EXTRACTION_RESOURCE_LIMIT', `${entry.fileName} nests XML elements deeper than ${MAX_XML_DEPTH} levels`);
       }
       if (kept(entry.fileName)) parts.set(entry.fileName, data);

@@ -12,7 +12,7 @@ export function instrumentExtractor(extractor: Extractor, registry: Registry): E
   const duration = new Histogram({
     name: 'corpusgate_extraction_duration_seconds',
     help:
-      'Extraction calls by input type (pdf, zip = docx, ole2, text, document-binary|text|json) and outcome ' +
+      'Extraction calls by input type as detected on upload (pdf, zip = docx|pptx|odt|epub, ole2 = doc, text, html, markdown, rtf, email, image, document-binary|text|json) and outcome ' +
       '(OK or an error internalCode), from submission to result: the wait for a worker is included.',
     labelNames: ['type', 'outcome'] as const,
     buckets: EXTRACTION_BUCKETS,

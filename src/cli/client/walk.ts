@@ -6,7 +6,7 @@ import { UsageError } from '../args.js';
  * What the gateway can read; other files found in directories are left alone (and counted).
  * Images are read by OCR (a gateway with OCR=off answers 415 for them: counted as failed).
  */
-export const UPLOADABLE_EXTENSIONS = ['.pdf', '.docx', '.txt', '.pb', '.pbtxt', '.json', '.jpg', '.jpeg', '.png', '.tif', '.tiff', '.bmp'] as const;
+export const UPLOADABLE_EXTENSIONS = ['.pdf', '.docx', '.txt', '.html', '.htm', '.xhtml', '.lxml', '.md', '.markdown', '.pptx', '.odt', '.rtf', '.epub', '.eml', '.doc', '.pb', '.pbtxt', '.json', '.jpg', '.jpeg', '.png', '.tif', '.tiff', '.bmp'] as const;
 
 export interface LocalFile {
   /** Where to read it. */

@@ -22,7 +22,7 @@ export const UPLOAD_PATHS = ['/v1/upload', '/upload'] as const;
 
 const UPLOAD: Operation = {
   operationId: 'upload',
-  summary: 'Upload one file (pdf, docx, txt, or a Document as .pb/.pbtxt/.json) into a corpus (Vectara v1 upload contract)',
+  summary: 'Upload one file (pdf, docx, pptx, odt, doc, rtf, html, md, epub, eml, txt, an image, or a Document as .pb/.pbtxt/.json) into a corpus (Vectara v1 upload contract)',
   parameters: [
     query('c', 'customer id (or form field c)', { type: 'string', pattern: '^\\d+$' }),
     query('o', 'corpus id (or form field o)', { type: 'string', pattern: '^\\d+$' }),

@@ -1,5 +1,5 @@
 import { first, integer, readDefinitions, readParagraphRefs, resolve, val, type Definitions, type Level, type PartNode } from './docx-numbering-parts.js';
-import type { XmlElement } from './xml-walk.js';
+import type { XmlElement } from '../xml-walk.js';
 
 /**
  * List labels ("1.", "a)", "ii.", "•") of numbered docx paragraphs, as Word draws them.

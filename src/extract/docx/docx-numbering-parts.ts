@@ -1,4 +1,4 @@
-import { walkXml, type XmlElement } from './xml-walk.js';
+import { walkXml, type XmlElement } from '../xml-walk.js';
 
 /**
  * What mammoth finds for each numbered docx paragraph, with what it leaves out (docx-numbering.ts

@@ -1,4 +1,4 @@
-import type { ExtractionWarning } from './text-normalize.js';
+import type { ExtractionWarning } from '../text-normalize.js';
 
 /** A message of mammoth's: something it skipped or could not make sense of while reading the docx. */
 export interface ReaderMessage {

@@ -1,4 +1,4 @@
-import { decodeXml } from './xml-walk.js';
+import { decodeXml } from '../xml-walk.js';
 
 /** docProps/core.xml fields (Dublin Core + OPC core properties) read with plain patterns. */
 export interface CoreProperties {

@@ -1,14 +1,14 @@
 import { createRequire } from 'node:module';
 import mammoth from 'mammoth';
-import { ExtractionError, UnsupportedTypeError } from '../errors/index.js';
+import { ExtractionError } from '../../errors/index.js';
 import { readerWarnings, type ReaderMessage } from './docx-messages.js';
 import { listLabels } from './docx-numbering.js';
-import { draftSection, hasText, pruneEmpty, type DraftDocument, type DraftSection } from './draft.js';
+import { draftSection, hasText, pruneEmpty, type DraftDocument, type DraftSection } from '../draft.js';
 import { readCoreProperties, readStyleOutlineLevels } from './office-properties.js';
-import { garbledWarning, normalizeText } from './text-normalize.js';
-import { cleanTitle } from './title.js';
-import { inspectZip } from './zip-guard.js';
-import { asBuffer, describeZip, SUPPORTED_TYPES } from './sniff.js';
+import { garbledWarning, normalizeText } from '../text-normalize.js';
+import { cleanTitle } from '../title.js';
+import type { ZipContents } from '../zip-guard.js';
+import { asBuffer } from '../sniff.js';
 
 const MAMMOTH_VERSION = (createRequire(import.meta.url)('mammoth/package.json') as { version: string }).version;
 const CORE = 'docProps/core.xml';
@@ -40,16 +40,10 @@ interface MammothDocument extends Element {
 }
 
 /**
- * A ZIP upload: a docx when its central directory has word/document.xml, else refused naming what
- * it is. Bomb checks (zip-guard) run before mammoth opens it; images are never read.
+ * A docx (its ZIP already through zip-guard's bomb checks, which ran before mammoth opens it);
+ * images are never read.
  */
-export async function extractZip(bytes: Uint8Array, sha256: string): Promise<DraftDocument> {
-  // document.xml is kept only beside a numbering part: list labels are all it is read for here.
-  const zip = await inspectZip(bytes, (name, names) => [CORE, STYLES, NUMBERING].includes(name) || (name === DOCUMENT && names.has(NUMBERING)));
-  if (!zip.names.has(DOCUMENT)) {
-    const what = describeZip(zip.names);
-    throw new UnsupportedTypeError(`unsupported file type: ${what.description}; supported: ${SUPPORTED_TYPES.join(', ')}`, SUPPORTED_TYPES, what.mime);
-  }
+export async function extractDocx(bytes: Uint8Array, zip: ZipContents, sha256: string): Promise<DraftDocument> {
   let model: MammothDocument | null = null;
   let messages: readonly ReaderMessage[];
   try {
