@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { CORPUS, CUSTOMER, useGateway } from './helpers/gateway.js';
-import { CODES_FOR_WHY, containsPhrase, CORPUS_DIR, flattenSections, loadManifest, normalizeForMatch, sectionsText, type JsonSection, type ManifestEntry } from './helpers/corpus.js';
+import { CODES_FOR_WHY, containsPhrase, CORPUS_DIR, expectedFor, flattenSections, loadManifest, normalizeForMatch, sectionsText, type JsonSection, type ManifestEntry } from './helpers/corpus.js';
 
 /**
  * The shared corpus conformance test: every real-world file of ../shared/corpus/MANIFEST.json
@@ -58,7 +58,7 @@ if (!manifest) {
     });
 
     it.each(entries.map((entry) => [entry.file, entry] as const))('%s', async (file, entry) => {
-      const expected = CONTRACT_OVERRIDES[file] ?? (ocr === 'auto' ? entry.expect_ocr : undefined) ?? entry.expect;
+      const expected = CONTRACT_OVERRIDES[file] ?? expectedFor(entry, ocr === 'auto' ? 'auto' : 'off');
       const usageBefore = await gw.store.getUsage({ customerId: CUSTOMER, corpusId: CORPUS });
       try {
         const res = await request(gw.app)

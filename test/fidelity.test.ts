@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { CORPUS, CUSTOMER, useGateway } from './helpers/gateway.js';
-import { CORPUS_DIR, flattenSections, loadManifest, sectionsText } from './helpers/corpus.js';
+import { CORPUS_DIR, flattenSections, FORMATS_SUPPORTED, loadManifest, sectionsText } from './helpers/corpus.js';
 import { fidelity, hyphenBreaks, sentenceBreaks, totalWords, type Fidelity } from './helpers/fidelity.js';
 
 /**
@@ -37,7 +37,7 @@ interface Row extends Fidelity {
   readonly hyphens: number;
 }
 
-const files = (manifest ?? []).filter((e) => fs.existsSync(path.join(REFERENCE_DIR, `${e.file}.txt`)) && (e.kind === 'pdf' || e.kind === 'docx'));
+const files = (manifest ?? []).filter((e) => fs.existsSync(path.join(REFERENCE_DIR, `${e.file}.txt`)) && (e.kind === 'pdf' || e.kind === 'docx' || FORMATS_SUPPORTED.has(path.extname(e.file).toLowerCase())));
 
 (manifest ? describe : describe.skip)('extraction fidelity against the reference extractors', () => {
   const gw = useGateway();

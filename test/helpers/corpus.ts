@@ -10,6 +10,8 @@ export interface ManifestEntry {
   size: number;
   /** What a gateway with OCR should do instead of `expect` (images, text-less PDFs). */
   expect_ocr?: ManifestEntry['expect'];
+  /** What a gateway that supports the format (html, rtf, odt, epub, doc, pptx, eml) does. */
+  expect_formats?: ManifestEntry['expect'];
   expect: {
     ok: boolean;
     pages?: number;
@@ -79,4 +81,18 @@ export function flattenSections(sections: JsonSection[] = []): JsonSection[] {
 /** What the corpus's measures compare: every section's title and text, without the document's title. */
 export function sectionsText(sections: readonly JsonSection[]): string {
   return sections.map((s) => `${s.title ?? ''}\n${s.text ?? ''}`).join('\n');
+}
+
+/**
+ * The formats issue 16 adds, by extension, as each extractor lands: their corpus files are held to
+ * the manifest's `expect_formats` (corpus test) and to their reference text (fidelity test).
+ * One per line.
+ */
+export const FORMATS_SUPPORTED: ReadonlySet<string> = new Set<string>([
+]);
+
+/** What the gateway should do with a corpus file when OCR is on or off. */
+export function expectedFor(entry: ManifestEntry, ocr: 'auto' | 'off'): ManifestEntry['expect'] {
+  const byFormat = FORMATS_SUPPORTED.has(path.extname(entry.file).toLowerCase()) ? entry.expect_formats : undefined;
+  return (ocr === 'auto' ? entry.expect_ocr : undefined) ?? byFormat ?? entry.expect;
 }
