@@ -16,6 +16,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { fileEnvelope, fmt, msSince, nowNs, post, printTable, type Row, type Target } from './bench-kit.js';
+import { cpuBetween, sampleCpu } from './bench-cpu.js';
 
 const CLI = path.resolve('dist/src/cli/index.js');
 const PG_URL = process.env['CORPUSGATE_BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -28,7 +29,14 @@ const BOUNDARY = '----corpusgate-bench-scale';
 const JWT_SECRET = 'bench-scale-secret-0123456789abcdef0123456789abcdef';
 
 interface Setup { readonly label: string; readonly postgres: boolean; readonly processes: number; readonly customers: number }
-interface Result { readonly setup: Setup; readonly perSecond: number; readonly p50: number; readonly p99: number }
+interface Result {
+  readonly setup: Setup;
+  readonly perSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  /** CPU ms per measured upload: the gateway processes, PostgreSQL's processes, the bench's own clients. */
+  readonly cpu: { readonly gateways: number; readonly postgres: number; readonly clients: number };
+}
 interface Client { readonly target: Target; readonly customer: string }
 
 const problems: string[] = [];
@@ -132,9 +140,14 @@ async function runSetup(setup: Setup, admin: pg.Client | null): Promise<Result> 
       return { customer, target: { port: ports[k % ports.length]!, token: tokens.get(customer)!, agent: agents[k % agents.length]! } };
     });
     await drive(clients, 'warm', WARMUP);
+    const pids = children.map((c) => c.pid!);
+    const [before, clientsBefore] = [sampleCpu(pids), process.cpuUsage()];
     const { ms, seconds } = await drive(clients, 'doc', UPLOADS);
+    const clientsMs = (({ user, system }) => (user + system) / 1000)(process.cpuUsage(clientsBefore));
+    const spent = cpuBetween(before, sampleCpu(pids));
     for (const agent of agents) agent.destroy();
-    return { setup, perSecond: UPLOADS / seconds, p50: percentile(ms, 50), p99: percentile(ms, 99) };
+    const cpu = { gateways: spent.gateways / UPLOADS, postgres: setup.postgres ? spent.postgres / UPLOADS : 0, clients: clientsMs / UPLOADS };
+    return { setup, perSecond: UPLOADS / seconds, p50: percentile(ms, 50), p99: percentile(ms, 99), cpu };
   } finally {
     for (const child of children) await stop(child);
     if (setup.postgres) await admin!.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
@@ -188,10 +201,12 @@ async function main(): Promise<void> {
     await admin?.end();
   }
   const note = `${UPLOADS} distinct small .json Documents, ${CLIENTS} concurrent clients`;
-  const rows: Row[] = results.flatMap(({ setup, perSecond, p50, p99 }): Row[] => [
+  const rows: Row[] = results.flatMap(({ setup, perSecond, p50, p99, cpu }): Row[] => [
     [`${setup.label}: throughput`, fmt(perSecond, 1), 'uploads/s', note],
     [`${setup.label}: p50`, fmt(p50), 'ms', ''],
     [`${setup.label}: p99`, fmt(p99), 'ms', ''],
+    [`${setup.label}: CPU per upload`, fmt(cpu.gateways + cpu.postgres), 'ms', `gateway ${fmt(cpu.gateways)}, PostgreSQL ${fmt(cpu.postgres)} (+ bench clients ${fmt(cpu.clients)})`],
+    [`${setup.label}: CPU-bound ceiling`, fmt((os.cpus().length * 1000) / (cpu.gateways + cpu.postgres + cpu.clients), 1), 'uploads/s', `${os.cpus().length} cores / CPU per upload incl. clients`],
   ]);
   console.log(`\nScale-out (${os.cpus().length} cores; gateways as child processes, default DATABASE_POOL_SIZE)`);
   printTable(['figure', 'value', 'unit', 'note'], [...rows, ...ratioRows(results)]);

@@ -95,10 +95,23 @@ const TYPES = {
   },
 } as pg.CustomTypesConfig;
 
+/**
+ * A statement's text, or a named one: PostgreSQL parses and plans a named statement once per
+ * connection and reuses the plan (the hot path of an upload uses these; statements built from a
+ * request's filters stay unnamed, so a connection's cache of them cannot grow without bound).
+ */
+export type Statement = string | { readonly name: string; readonly text: string };
+
+/** A Statement PostgreSQL prepares once per connection. */
+export const named = (name: string, text: string): Statement => ({ name, text });
+
 /** What the store's queries run on: the pool (one statement) or a transaction's connection. */
 export interface Queryable {
-  query<R extends pg.QueryResultRow>(text: string, values?: readonly unknown[]): Promise<pg.QueryResult<R>>;
+  query<R extends pg.QueryResultRow>(statement: Statement, values?: readonly unknown[]): Promise<pg.QueryResult<R>>;
 }
+
+const toConfig = (statement: Statement, values: readonly unknown[]): pg.QueryConfig =>
+  typeof statement === 'string' ? { text: statement, values: values as unknown[] } : { name: statement.name, text: statement.text, values: values as unknown[] };
 
 /** A pg.Pool with the store's error translation, transactions with retry, and pool counters. */
 export class PgConnection implements Queryable {
@@ -122,8 +135,8 @@ export class PgConnection implements Queryable {
   }
 
   /** One statement outside a transaction (reads, single-row writes), retried like a transaction. */
-  query<R extends pg.QueryResultRow>(text: string, values: readonly unknown[] = []): Promise<pg.QueryResult<R>> {
-    return this.retrying(() => this.pool.query<R>(text, values as unknown[]));
+  query<R extends pg.QueryResultRow>(statement: Statement, values: readonly unknown[] = []): Promise<pg.QueryResult<R>> {
+    return this.retrying(() => this.pool.query<R>(toConfig(statement, values)));
   }
 
   /**
@@ -159,7 +172,7 @@ export class PgConnection implements Queryable {
     let broken: unknown;
     try {
       await client.query('BEGIN');
-      const result = await body({ query: (text, values = []) => client.query(text, values as unknown[]) });
+      const result = await body({ query: (statement, values = []) => client.query(toConfig(statement, values)) });
       await client.query('COMMIT');
       return result;
     } catch (err) {

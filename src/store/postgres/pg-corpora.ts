@@ -6,26 +6,14 @@ import type {
   QuotaScopeRef,
   UsageReport,
 } from '../document-store.js';
-import type { PgConnection, Queryable } from './pg-connection.js';
+import { named, type PgConnection, type Queryable } from './pg-connection.js';
 import { reservedDocsSql } from './pg-reservations.js';
 import { scopeOf, toScopeUsage, USAGE_COLUMNS, type UsageRow } from './pg-rows.js';
 
 /**
- * Locks the customer's usage row, then the corpus's, for the rest of the transaction, and returns
- * them as they are once locked (the latest committed values). Every writer of usage locks in this
- * order, so two processes charging the same customer queue up instead of deadlocking.
- *
- * FOR NO KEY UPDATE rather than FOR UPDATE: it excludes every other usage writer just the same,
- * but not the FOR KEY SHARE lock that inserting a document or a job takes on its corpus row (the
- * foreign key), so batch uploads are not held up by a running charge.
+ * Locks the customer's then the corpus's usage row (every writer of usage locks in this order, so
+ * two processes never deadlock on them); null when the corpus does not exist (nothing of it can be deleted).
  */
-export async function lockUsage(client: Queryable, ref: CorpusRef): Promise<{ customer: UsageRow; corpus: UsageRow }> {
-  const usage = await tryLockUsage(client, ref);
-  if (!usage) throw new Error(`corpus ${ref.corpusId} of customer ${ref.customerId} vanished during the upload`);
-  return usage;
-}
-
-/** lockUsage, null when the corpus does not exist (nothing of it can be deleted). */
 export async function tryLockUsage(client: Queryable, ref: CorpusRef): Promise<{ customer: UsageRow; corpus: UsageRow } | null> {
   const customer = await client.query<UsageRow>(
     `SELECT ${USAGE_COLUMNS} FROM customers WHERE customer_id = $1 FOR NO KEY UPDATE`,
@@ -38,6 +26,8 @@ export async function tryLockUsage(client: Queryable, ref: CorpusRef): Promise<{
   if (!customer.rows[0] || !corpus.rows[0]) return null;
   return { customer: customer.rows[0], corpus: corpus.rows[0] };
 }
+
+const GET_CORPUS = named('get-corpus', 'SELECT name, created_at FROM corpora WHERE customer_id = $1 AND corpus_id = $2');
 
 /** Corpora, customers and their quotas in the PostgreSQL store. */
 export class PgCorpora implements CorpusStore {
@@ -55,10 +45,7 @@ export class PgCorpora implements CorpusStore {
   }
 
   async getCorpus(ref: CorpusRef): Promise<CorpusRecord | null> {
-    const { rows } = await this.connection.query<{ name: string; created_at: string }>(
-      'SELECT name, created_at FROM corpora WHERE customer_id = $1 AND corpus_id = $2',
-      [ref.customerId, ref.corpusId],
-    );
+    const { rows } = await this.connection.query<{ name: string; created_at: string }>(GET_CORPUS, [ref.customerId, ref.corpusId]);
     return rows[0] ? { ...ref, name: rows[0].name, createdAt: rows[0].created_at } : null;
   }
 
@@ -86,7 +73,7 @@ export class PgCorpora implements CorpusStore {
     const { table, where, params } = scopeOf(ref);
     // One statement: the usage and the reservations of one snapshot.
     const { rows } = await this.connection.query<UsageRow & { reserved_docs: number }>(
-      `SELECT ${USAGE_COLUMNS}, ${reservedDocsSql(ref, `$${params.length + 1}`)} AS reserved_docs FROM ${table} WHERE ${where}`,
+      `SELECT ${USAGE_COLUMNS}, ${reservedDocsSql(ref.corpusId === undefined ? 'customer' : 'corpus', `$${params.length + 1}`)} AS reserved_docs FROM ${table} WHERE ${where}`,
       [...params, ''],
     );
     const row = rows[0];

@@ -12,9 +12,8 @@ import type {
   PutOutcome,
   StoredDocumentSummary,
 } from '../document-store.js';
-import type { PgConnection, Queryable } from './pg-connection.js';
-import { lockUsage } from './pg-corpora.js';
-import { reservedDocs } from './pg-reservations.js';
+import { named, type PgConnection, type Queryable } from './pg-connection.js';
+import { lockCorpusForPut, lockCustomer } from './pg-put-locks.js';
 import {
   RECORD_COLUMNS,
   SUMMARY_COLUMNS,
@@ -58,28 +57,30 @@ export class PgDocuments implements Omit<DocumentStore, 'deleteDocument'> {
   }
 
   /**
-   * A replay or conflict is answered from a plain read first (no lock). Otherwise, in one
-   * transaction: lock the customer's then the corpus's usage row (every writer locks in this
-   * order, so two processes never deadlock on them), look for the key again — another writer of
-   * the same customer committed before our lock was granted, or not at all — ask `admit` on the
-   * locked rows, insert and charge. A 23505 (the key taken by a writer this order did not
-   * serialise with) is answered as a replay or conflict, like the first read.
+   * In one transaction of three statements (the quota check between the second and the third):
+   * 1. lock the customer's usage row (every writer of usage locks the customer before the corpus,
+   *    so two processes never deadlock on them);
+   * 2. lock the corpus's usage row and read, in the same statement, a Document already under the
+   *    key and the documents reserved by pending batch jobs in both scopes. Its snapshot is taken
+   *    once the customer lock is ours: every writer of this customer's documents and jobs that held
+   *    it before us has committed, so what it counts is current (a job that failed meanwhile only
+   *    makes the count larger than it is: never an admission too many);
+   * 3. after `admit` said yes on the locked rows: insert and charge both scopes in one statement.
+   * A replay or conflict found in step 2 is answered without writing. A 23505 (the key taken by a
+   * writer this order did not serialise with) is answered as a replay or conflict after a re-read.
+   * The upload use case has already looked for the key outside any lock, so there is no such read here.
    */
   async putIfAbsent(doc: NewDocument, admit: QuotaCheck): Promise<PutOutcome> {
-    const earlier = await findSummary(this.connection, doc.key);
-    if (earlier) return replayOrConflict(doc, earlier);
     return this.connection.transaction(
       async (client) => {
-        const usage = await lockUsage(client, doc.key);
-        const existing = await findSummary(client, doc.key);
+        const customer = await lockCustomer(client, doc.key);
+        const { corpus, existing, customerReserved, corpusReserved } = await lockCorpusForPut(client, doc.key);
         if (existing) return replayOrConflict(doc, existing);
         // Customer before corpus: the 507 names the wider scope when both would overflow. Documents
         // reserved by pending batch jobs count as used, but not this document's own job's.
-        const customer = { customerId: doc.key.customerId };
-        admit({ ...toScopeUsage('customer', usage.customer), reservedDocs: await reservedDocs(client, customer, doc.key.documentId) }, doc.charge);
-        admit({ ...toScopeUsage('corpus', usage.corpus), reservedDocs: await reservedDocs(client, doc.key, doc.key.documentId) }, doc.charge);
-        const createdAt = await insertDocument(client, doc);
-        await addUsage(client, doc.key, doc.charge.numChars, doc.charge.numMetadataChars, 1);
+        admit({ ...toScopeUsage('customer', customer), reservedDocs: customerReserved }, doc.charge);
+        admit({ ...toScopeUsage('corpus', corpus), reservedDocs: corpusReserved }, doc.charge);
+        const createdAt = await insertAndCharge(client, doc);
         return { status: 'created', stored: { key: doc.key, contentHash: doc.contentHash, charge: doc.charge, createdAt } } as const;
       },
       async () => {
@@ -139,21 +140,41 @@ function replayOrConflict(doc: NewDocument, stored: StoredDocumentSummary): PutO
   throw new ConflictError(doc.key.documentId);
 }
 
+const FIND_SUMMARY = named('find-document', `SELECT ${SUMMARY_COLUMNS} FROM documents WHERE ${BY_KEY}`);
+
 async function findSummary(db: Queryable, key: DocumentKey): Promise<StoredDocumentSummary | null> {
-  const { rows } = await db.query<SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM documents WHERE ${BY_KEY}`, keyParams(key));
+  const { rows } = await db.query<SummaryRow>(FIND_SUMMARY, keyParams(key));
   return rows[0] ? toSummary(rows[0]) : null;
 }
 
-/** Inserts the row; its created_at (the database's clock) as the store reads it back. */
-async function insertDocument(client: Queryable, doc: NewDocument): Promise<string> {
+/** insertAndCharge's usage update: the charge ($8, $9) and one document. */
+const ADD_CHARGE = 'used_chars = used_chars + $8, used_metadata_chars = used_metadata_chars + $9, used_docs = used_docs + 1';
+
+const INSERT_AND_CHARGE = named(
+  'put-insert-and-charge',
+  `WITH inserted AS (
+         INSERT INTO documents (customer_id, corpus_id, document_id, content_hash, upload_hash, document, document_encoding,
+           num_chars, num_metadata_chars, source_sha256, source_size, source_format, uploader, extractor, extraction_ms,
+           title, metadata_json, metadata_scalars, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, date_trunc('milliseconds', clock_timestamp()))
+         RETURNING created_at),
+       customer AS (
+         UPDATE customers SET ${ADD_CHARGE} WHERE customer_id = $1),
+       corpus AS (
+         UPDATE corpora SET ${ADD_CHARGE} WHERE customer_id = $1 AND corpus_id = $2)
+       SELECT created_at FROM inserted`,
+);
+
+/**
+ * Inserts the row and adds its charge to the customer's and the corpus's usage, in one statement
+ * (one round trip while the usage rows are locked); the row's created_at (the database's clock) as
+ * the store reads it back.
+ */
+async function insertAndCharge(client: Queryable, doc: NewDocument): Promise<string> {
   const { key, charge, provenance } = doc;
   const { bytes, encoding } = doc.document;
   const { rows } = await client.query<{ created_at: string }>(
-    `INSERT INTO documents (customer_id, corpus_id, document_id, content_hash, upload_hash, document, document_encoding,
-       num_chars, num_metadata_chars, source_sha256, source_size, source_format, uploader, extractor, extraction_ms,
-       title, metadata_json, metadata_scalars, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, date_trunc('milliseconds', clock_timestamp()))
-     RETURNING created_at`,
+    INSERT_AND_CHARGE,
     [
       key.customerId, key.corpusId, key.documentId, doc.contentHash, doc.uploadHash,
       Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), encoding,
@@ -164,6 +185,7 @@ async function insertDocument(client: Queryable, doc: NewDocument): Promise<stri
   );
   return rows[0]!.created_at;
 }
+
 
 /**
  * PostgreSQL text cannot hold U+0000, which a Document's title or metadata_json may carry (SQLite

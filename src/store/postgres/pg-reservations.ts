@@ -14,8 +14,8 @@ const NO_DOCUMENT = `NOT EXISTS (SELECT 1 FROM documents d
  * stored Document (a job storing its own Document turns its reservation into the charge). The
  * customer is $1, the corpus (corpus scope) $2, `except` the placeholder of that job id.
  */
-export function reservedDocsSql(ref: QuotaScopeRef, except: string): string {
-  const scope = ref.corpusId === undefined ? 'j.customer_id = $1' : 'j.customer_id = $1 AND j.corpus_id = $2';
+export function reservedDocsSql(kind: 'customer' | 'corpus', except: string): string {
+  const scope = kind === 'customer' ? 'j.customer_id = $1' : 'j.customer_id = $1 AND j.corpus_id = $2';
   return `(SELECT count(*) FILTER (WHERE j.status = 'queued' OR ${NO_DOCUMENT})
              - count(*) FILTER (WHERE j.job_id = ${except} AND ${NO_DOCUMENT})
            FROM jobs j WHERE ${scope} AND j.status IN ('queued', 'processing'))`;
@@ -29,7 +29,7 @@ export function reservedDocsSql(ref: QuotaScopeRef, except: string): string {
  */
 export async function reservedDocs(client: Queryable, ref: QuotaScopeRef, exceptJobId = ''): Promise<number> {
   const params = ref.corpusId === undefined ? [ref.customerId] : [ref.customerId, ref.corpusId];
-  const { rows } = await client.query<{ n: number }>(`SELECT ${reservedDocsSql(ref, `$${params.length + 1}`)} AS n`, [...params, exceptJobId]);
+  const { rows } = await client.query<{ n: number }>(`SELECT ${reservedDocsSql(ref.corpusId === undefined ? 'customer' : 'corpus', `$${params.length + 1}`)} AS n`, [...params, exceptJobId]);
   return rows[0]?.n ?? 0;
 }
 
