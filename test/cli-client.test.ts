@@ -132,7 +132,7 @@ describe('corpusgate upload', () => {
       'broken.pdf': 'plain text pretending to be a PDF',
       '.hidden.txt': 'never sent',
       '.git/config': 'never sent either',
-      'readme.md': 'an unsupported extension',
+      'tool.exe': 'an unsupported extension',
     });
 
     const first = await cli(['upload', '--corpus', '151', '--customer', CUSTOMER, tree]);
@@ -189,11 +189,18 @@ describe('corpusgate upload', () => {
     expect((await storedDocuments('151')).map((d) => d.id)).toContain('b.txt');
   });
 
-  it('needs --customer with an API key, which does not name its customer', async () => {
+  it("takes an API key's customer from the gateway (GET /v2/whoami) when --customer is not given", async () => {
     writeFiles(path.join(workDir, 'lonely'), { 'x.txt': 'x' });
     const run = await cli(['upload', '--corpus', '151', path.join(workDir, 'lonely')]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--customer is required with an API key');
+    expect(run.stderr).toContain('uploaded x.txt');
+    expect(run.code).toBe(0);
+    expect((await storedDocuments('151')).map((d) => d.id)).toContain('x.txt');
+    // A key of another customer: its own customer is used, so this corpus is not found for it.
+    await admin(['corpus', 'create', '--customer', '999', '--corpus', '1', '--name', 'other']);
+    const other = await admin(['apikey', 'create', '--customer', '999', '--role', 'index']);
+    const refused = await cli(['upload', '--corpus', '151', path.join(workDir, 'lonely')], { env: { CORPUSGATE_API_KEY: other } });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('CORPUS_NOT_FOUND');
   });
 });
 

@@ -30,24 +30,32 @@ afterEach(() => {
 
 const env = (extra: Record<string, string> = {}) => ({ PATH: process.env['PATH'] ?? '', DATA_DIR: dataDir, ...extra });
 
-/** Starts `corpusgate serve` and resolves with everything it printed once the curl line is out. */
-async function serve(port: number): Promise<string> {
-  const child = spawn(process.execPath, [CLI, 'serve'], { env: env({ PORT: String(port), HOST: '127.0.0.1' }), cwd: dataDir });
+/**
+ * Starts `corpusgate serve`; resolves with what it printed on each stream once `ready` shows on
+ * stderr (by default the banner's curl line: it is listening then).
+ */
+async function serveStreams(port: number, extra: Record<string, string> = {}, ready = /^echo .*curl .*$/m): Promise<{ stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, 'serve'], { env: env({ PORT: String(port), HOST: '127.0.0.1', ...extra }), cwd: dataDir });
   children.push(child);
-  let output = '';
+  const streams = { stdout: '', stderr: '' };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 15_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/^echo .*curl .*$/m.test(output)) {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${streams.stderr}`)), 15_000);
+    child.stdout.on('data', (chunk: Buffer) => (streams.stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      streams.stderr += chunk.toString();
+      if (ready.test(streams.stderr)) {
         clearTimeout(timer);
-        resolve(output);
+        resolve(streams);
       }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${streams.stderr}`)));
   });
+}
+
+/** serveStreams, with both streams as one text. */
+async function serve(port: number): Promise<string> {
+  const { stdout, stderr } = await serveStreams(port);
+  return stdout + stderr;
 }
 
 async function stop(child: ChildProcess | undefined) {
@@ -79,6 +87,32 @@ describe('corpusgate serve', () => {
     expect(JSON.parse(replay.stdout).response.status.code).toBe('ALREADY_EXISTS');
     const wrongToken = await run('bash', ['-c', curlLine.replace(/Bearer [^"]+/, 'Bearer wrong')]);
     expect(JSON.parse(wrongToken.stdout)).toMatchObject({ httpCode: 401, internalCode: 'UNAUTHENTICATED' });
+  });
+
+  it('writes its banner to stderr (stdout stays JSON log lines), with export lines that work when pasted', async () => {
+    const port = await freePort();
+    const { stdout, stderr } = await serveStreams(port, { LOG_LEVEL: 'info' });
+    for (const line of stdout.split('\n').filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
+    expect(stderr).toContain(`corpusgate listening on http://localhost:${port}`);
+    const token = /^export TOKEN=(\S+)$/m.exec(stderr)![1]!;
+    expect(/^echo .*Bearer (\S+)"/m.exec(stderr)![1]).toBe(token);
+    // The KEY and ADMIN_KEY lines, run as printed (from the repository, as the README's commands are).
+    for (const name of ['KEY', 'ADMIN_KEY']) {
+      const line = new RegExp(`^export ${name}=.*$`, 'm').exec(stderr)![0];
+      const { stdout: key } = await run('bash', ['-c', `${line} && echo "$${name}"`], { env: env(), cwd: process.cwd() });
+      const whoami = await fetch(`http://127.0.0.1:${port}/v2/whoami`, { headers: { 'x-api-key': key.trim() } });
+      expect(await whoami.json()).toMatchObject({ kind: 'api_key', customer_id: '123456', scopes: name === 'KEY' ? ['extractions:write'] : expect.arrayContaining(['corpus:admin']) });
+    }
+    const asToken = await fetch(`http://127.0.0.1:${port}/v2/whoami`, { headers: { authorization: `Bearer ${token}` } });
+    expect(await asToken.json()).toMatchObject({ kind: 'token', customer_id: '123456', corpus_ids: null });
+  });
+
+  it('prints no curl line for a demo corpus that DEMO_SEED=false did not make', async () => {
+    const port = await freePort();
+    const { stderr } = await serveStreams(port, { DEMO_SEED: 'false' }, /No demo corpus.*\n[\s\S]*Operators:/);
+    expect(stderr).not.toMatch(/^echo /m);
+    expect(stderr).toContain('corpus create --customer 123456 --corpus 151');
+    expect(stderr).toMatch(/^export TOKEN=/m);
   });
 
   it('stops at start with a clear message when a variable is wrong', async () => {
@@ -122,6 +156,14 @@ describe('corpusgate apikey', () => {
     const list = await run(process.execPath, [CLI, 'apikey', 'list', '--customer', '123456'], { env: env() });
     expect(list.stdout).toContain(`${keyId}\t123456\tindex\t*\tactive\t`);
     expect(list.stdout).not.toContain(key);
+    expect(list.stdout.split('\n')[0]).toBe('id\tcustomer\trole\tcorpora\tstate\tcreated\texpires\tname');
+    // The id as listed, the key's start or the whole key name the same key; anything else is a usage error.
+    const malformed = await run(process.execPath, [CLI, 'apikey', 'revoke', 'cgk_nothex'], { env: env() }).catch((e: unknown) => e);
+    expect(malformed).toMatchObject({ code: 2 });
+    expect((malformed as { stderr: string }).stderr).toContain('is not a key id');
+    const byPrefix = await run(process.execPath, [CLI, 'apikey', 'revoke', `cgk_${keyId}`], { env: env() });
+    expect(byPrefix.stdout).toContain(`revoked API key ${keyId}`);
+    await run(process.execPath, [CLI, 'apikey', 'revoke', key], { env: env() });
     await run(process.execPath, [CLI, 'apikey', 'revoke', keyId], { env: env() });
     const refused = await upload();
     expect(refused.status).toBe(401);
@@ -144,6 +186,31 @@ describe('corpusgate apikey', () => {
     expect(created.stderr).toContain('created extractions key');
     const list = await run(process.execPath, [CLI, 'apikey', 'list', '--customer', '9'], { env: env() });
     expect(list.stdout).toContain('\t9\textractions\t1\tactive\t');
+  });
+});
+
+describe('corpusgate --help and --version', () => {
+  it('answers --help on every command and subcommand (stdout, exit 0), before reading the configuration', async () => {
+    const commands = [
+      ['--help'], ['serve', '--help'], ['migrate', '--help'], ['token', '--help'], ['corpus', '--help'], ['corpus', 'create', '--help'],
+      ['quota', '--help'], ['quota', 'show', '--help'], ['quota', 'set', '-h'], ['apikey', '--help'], ['apikey', 'create', '--help'],
+      ['apikey', 'list', '--help'], ['apikey', 'revoke', '--help'], ['jobs', '--help'], ['jobs', 'ls', '--help'], ['jobs', 'show', '--help'],
+      ['jobs', 'retry', '--help'], ['upload', '--help'], ['show', '--help'], ['ls', '--help'],
+    ];
+    for (const args of commands) {
+      // A wrong variable would stop the command; --help is answered first.
+      const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: env({ PORT: 'eighty' }) });
+      expect({ args, usage: stdout.startsWith('usage: corpusgate'), stderr }).toEqual({ args, usage: true, stderr: '' });
+    }
+    expect(fs.readdirSync(dataDir)).toEqual([]); // nothing opened or created
+    const unknown = await run(process.execPath, [CLI, 'quota', 'frob'], { env: env() }).catch((e: unknown) => e);
+    expect(unknown).toMatchObject({ code: 2 });
+    expect((unknown as { stderr: string }).stderr).toContain('unknown subcommand "frob"');
+  });
+
+  it('prints its version', async () => {
+    const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) expect((await run(process.execPath, [CLI, flag], { env: env() })).stdout).toBe(`corpusgate ${pkg.version}\n`);
   });
 });
 

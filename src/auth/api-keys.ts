@@ -9,6 +9,14 @@ import { ADMIN_SCOPE, EXTRACTIONS_SCOPE, READ_SCOPE, WRITE_SCOPE } from './autho
  */
 const KEY_PATTERN = /^cgk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
+/**
+ * The key id in what an operator may paste to name a key: the id as listed (16 hex digits), the
+ * key's start (`cgk_<id>`, `cgk_<id>_…`) or the whole key; null for anything else.
+ */
+export function keyIdOf(given: string): string | null {
+  return /^(?:cgk_)?([0-9a-f]{16})(?:_[A-Za-z0-9_-]*)?$/.exec(given.trim())?.[1] ?? null;
+}
+
 export const ROLES: readonly ApiKeyRole[] = ['index', 'query', 'admin', 'extractions'];
 
 /**

@@ -2,11 +2,11 @@
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { GatewayError, isRetryable } from '../errors/index.js';
-import { corpusCommand, quotaCommand, tokenCommand } from './admin.js';
+import { corpusCommand, quotaCommand, tokenCommand, type AdminRun } from './admin.js';
 import { apikeyCommand } from './apikey.js';
 import { jobsCommand } from './jobs.js';
 import { migrateCommand } from './migrate.js';
-import { UsageError } from './args.js';
+import { HelpRequested, parseCommandLine, UsageError } from './args.js';
 import { GatewayRequestError } from './client/http-client.js';
 import { lsCommand } from './client/ls-command.js';
 import { showCommand } from './client/show-command.js';
@@ -23,7 +23,7 @@ const USAGE = `usage: corpusgate <command>
   quota show --customer C [--corpus O]
   apikey create --customer C [--corpus O …] --role index|query|admin|extractions [--expires 30d] [--name N]
   apikey list [--customer C]
-  apikey revoke KEY_ID
+  apikey revoke KEY_ID                           the id as listed, or the key (cgk_…)
   jobs ls [--customer C] [--corpus O] [--status queued|processing|done|failed] [--limit N]
   jobs show ID | jobs retry ID                  a batch job as JSON | re-queue a failed one
 
@@ -34,8 +34,20 @@ Client commands, for a running gateway (local or remote) over HTTP:
   (each takes --url, default $CORPUSGATE_URL or http://localhost:8080, and --help; the
   credential comes from $CORPUSGATE_API_KEY or $CORPUSGATE_TOKEN)
 
+Every command answers --help; corpusgate --version prints the version.
 Configuration comes from environment variables (and ./.env when present); see README.md
 and .env.example.`;
+
+const SERVE_USAGE = `usage: corpusgate serve
+  Starts the gateway (HOST, PORT, DATA_DIR or DATABASE_URL, … from the environment; see README.md).
+  Its log lines (JSON) go to stdout; the start-up banner (dev token, a curl line, export lines)
+  to stderr.`;
+
+/** This build's version, from its package.json (dist/src/cli → the package root). */
+function version(): string {
+  const pkg = JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return `corpusgate ${pkg.version}`;
+}
 
 /**
  * Commands that talk to a gateway over HTTP. They do not read the server's configuration (no
@@ -47,10 +59,28 @@ const CLIENT_COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   ls: lsCommand,
 };
 
+/** Commands run on this installation's configuration (its database, its signing key). */
+const ADMIN_COMMANDS: Record<string, (argv: string[]) => AdminRun> = {
+  serve: (argv) => {
+    parseCommandLine(argv, {}, SERVE_USAGE);
+    return serve;
+  },
+  token: tokenCommand,
+  corpus: corpusCommand,
+  quota: quotaCommand,
+  apikey: apikeyCommand,
+  jobs: jobsCommand,
+  migrate: migrateCommand,
+};
+
 async function main(argv: string[]): Promise<void> {
   const [command = 'serve', ...rest] = argv;
   if (command === 'help' || command === '--help' || command === '-h') {
     console.log(USAGE);
+    return;
+  }
+  if (command === '--version' || command === '-v' || command === 'version') {
+    console.log(version());
     return;
   }
   // A .env in the working directory is read for convenience; real environment variables win.
@@ -61,28 +91,18 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = await clientCommand(rest);
     return;
   }
-  const config = loadConfig();
-  switch (command) {
-    case 'serve':
-      return serve(config);
-    case 'token':
-      return tokenCommand(config, rest);
-    case 'corpus':
-      return corpusCommand(config, rest);
-    case 'quota':
-      return quotaCommand(config, rest);
-    case 'apikey':
-      return apikeyCommand(config, rest);
-    case 'jobs':
-      return jobsCommand(config, rest);
-    case 'migrate':
-      return migrateCommand(config, rest);
-    default:
-      throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
-  }
+  const adminCommand = Object.hasOwn(ADMIN_COMMANDS, command) ? ADMIN_COMMANDS[command] : undefined;
+  if (!adminCommand) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+  // Options (and --help) are read before the configuration: a wrong variable must not hide the usage.
+  const run = adminCommand(rest);
+  await run(loadConfig());
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof HelpRequested) {
+    console.log(err.message);
+    return;
+  }
   if (err instanceof ConfigError || err instanceof UsageError) {
     console.error(`corpusgate: ${err.message}`);
     process.exit(2);

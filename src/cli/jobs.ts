@@ -1,9 +1,9 @@
 import { LOCAL_OPERATOR } from '../auth/index.js';
-import type { Config } from '../config/index.js';
 import type { JobRecord, JobStatus } from '../store/index.js';
 import { listJobs, retryJob, showJob, type UseCaseDeps } from '../usecases/index.js';
-import { corpusIdOption, customerIdOption, parseCommandLine, UsageError } from './args.js';
+import { corpusIdOption, customerIdOption, parseCommandLine, pickSubcommand, UsageError } from './args.js';
 import { withLocalUseCases } from './local-use-cases.js';
+import type { AdminRun } from './admin.js';
 
 /** Without --limit: enough for a look at the queue, bounded so a big backlog does not flood the terminal. */
 const DEFAULT_LIMIT = 100;
@@ -21,30 +21,19 @@ const USAGE = `usage: corpusgate jobs ls|show|retry …  (each takes --help)\n\n
 const STATUSES: readonly JobStatus[] = ['queued', 'processing', 'done', 'failed'];
 
 /** `corpusgate jobs ls|show|retry`: the batch job queue, on the configured database, as the local operator. */
-export async function jobsCommand(config: Config, argv: string[]): Promise<void> {
+export function jobsCommand(argv: string[]): AdminRun {
   const [sub, ...rest] = argv;
-  const command = sub === 'ls' ? ls : sub === 'show' ? show : sub === 'retry' ? retry : null;
-  if (!command) {
-    if (sub === '--help' || sub === '-h' || sub === 'help') return void console.log(USAGE);
-    throw new UsageError(USAGE);
-  }
-  const run = command(rest); // options are checked before the database is opened
-  if (run) await withLocalUseCases(config, run);
+  const run = pickSubcommand(sub, { ls, show, retry }, USAGE)(rest);
+  return (config) => withLocalUseCases(config, run);
 }
 
-/** What a subcommand does on the database; null: nothing (it printed its --help). */
-type Run = ((deps: UseCaseDeps) => Promise<void>) | null;
-
-function printed(usage: string): null {
-  console.log(usage);
-  return null;
-}
+/** What a subcommand does on the database. */
+type Run = (deps: UseCaseDeps) => Promise<void>;
 
 function ls(argv: string[]): Run {
   const o = parseCommandLine(argv, {
-    customer: { type: 'string' }, corpus: { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    customer: { type: 'string' }, corpus: { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' },
   }, LS_USAGE).values;
-  if (o.help) return printed(LS_USAGE);
   const status = o.status as string | undefined;
   if (status !== undefined && !STATUSES.includes(status as JobStatus)) throw new UsageError(`--status must be one of ${STATUSES.join(', ')}`);
   const limitText = o.limit as string | undefined;
@@ -69,23 +58,20 @@ function row(job: JobRecord): string {
   return [job.jobId, job.customerId, job.corpusId, job.status, job.attempts, job.error?.code ?? '-', filename, job.updatedAt].join('\t');
 }
 
-/** The one positional ID of show and retry, or --help. */
-function jobId(argv: string[], usage: string): string | null {
-  const { values, positionals } = parseCommandLine(argv, { help: { type: 'boolean', short: 'h' } }, usage, true);
-  if (values.help) return printed(usage);
+/** The one positional ID of show and retry. */
+function jobId(argv: string[], usage: string): string {
+  const { positionals } = parseCommandLine(argv, {}, usage, true);
   if (positionals.length !== 1) throw new UsageError(usage);
   return positionals[0]!;
 }
 
 function show(argv: string[]): Run {
   const id = jobId(argv, SHOW_USAGE);
-  if (id === null) return null;
   return async (deps) => console.log(JSON.stringify(await showJob(deps, LOCAL_OPERATOR, id), null, 2));
 }
 
 function retry(argv: string[]): Run {
   const id = jobId(argv, RETRY_USAGE);
-  if (id === null) return null;
   return async (deps) => {
     const job = await retryJob(deps, LOCAL_OPERATOR, id);
     console.log(`re-queued job ${job.jobId} (customer ${job.customerId}, corpus ${job.corpusId}): attempts 0, error cleared`);

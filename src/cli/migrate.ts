@@ -1,6 +1,6 @@
-import type { Config } from '../config/index.js';
 import { openStore } from '../server.js';
 import type { SchemaReport } from '../store/index.js';
+import type { AdminRun } from './admin.js';
 import { parseCommandLine } from './args.js';
 
 const USAGE = `usage: corpusgate migrate
@@ -13,15 +13,16 @@ const USAGE = `usage: corpusgate migrate
  * `corpusgate migrate`: opens the configured store as every command does (openStore runs its
  * migrations, whichever store it is) and closes it. The versions come from the store's report.
  */
-export async function migrateCommand(config: Config, argv: string[]): Promise<void> {
-  const { values } = parseCommandLine(argv, { help: { type: 'boolean', short: 'h' } }, USAGE);
-  if (values.help) return void console.log(USAGE);
-  const store = await openStore(config, 'forCommand');
-  try {
-    console.log(describe(store.schema));
-  } finally {
-    await store.close();
-  }
+export function migrateCommand(argv: string[]): AdminRun {
+  parseCommandLine(argv, {}, USAGE);
+  return async (config) => {
+    const store = await openStore(config, 'forCommand');
+    try {
+      console.log(describe(store.schema));
+    } finally {
+      await store.close();
+    }
+  };
 }
 
 function describe(schema: SchemaReport | undefined): string {

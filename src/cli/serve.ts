@@ -12,6 +12,7 @@ export async function serve(config: Config): Promise<void> {
   resolveKeySource(config); // a key file that cannot be used stops the start before the database is opened
   const store = await openStore(config);
   if (config.demoSeed) await ensureCorpus({ store, quota: quotaPolicy(config.quotaDefaults) }, LOCAL_OPERATOR, DEMO);
+  const demoCorpusExists = (await store.getCorpus(DEMO)) !== null;
   const server = await startServer(config, store);
   // Signals are handled from the moment the server listens: a SIGTERM during the start-up
   // messages below must drain, not kill.
@@ -39,29 +40,50 @@ export async function serve(config: Config): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  console.log(`corpusgate listening on ${server.url} (${whereDataLives(config)})`);
+  process.stderr.write(await banner(config, server, demoCorpusExists));
+}
 
+/**
+ * What a person starting the gateway reads, on stderr (stdout carries the JSON log lines): where
+ * it listens, and on the embedded default a dev token as `export TOKEN=…`, a curl line that works
+ * when pasted (only when the demo corpus exists) and the commands that make the API keys the
+ * README's examples use (`KEY`, `ADMIN_KEY`; run by the reader: a key made at every start would
+ * pile up).
+ */
+async function banner(config: Config, server: Awaited<ReturnType<typeof startServer>>, demoCorpusExists: boolean): Promise<string> {
+  const lines = [`corpusgate listening on ${server.url} (${whereDataLives(config)})`];
+  const cli = 'node dist/src/cli/index.js';
   if (server.keySource.kind === 'secret') {
     const token = await mintToken(server.keySource, config.jwt, { customerId: DEMO.customerId, ttlSeconds: DEV_TOKEN_TTL_S });
     if (server.keySource.devSecretFile) {
-      console.log(`\nDevelopment mode: tokens are signed with the generated secret in ${server.keySource.devSecretFile}.`);
-      console.log('Configure JWT_JWKS_URL or JWT_PUBLIC_KEY_FILE for production.');
+      lines.push('', `Development mode: tokens are signed with the generated secret in ${server.keySource.devSecretFile}.`);
+      lines.push('Configure JWT_JWKS_URL or JWT_PUBLIC_KEY_FILE for production.');
     }
-    console.log(`\nDev token for customer ${DEMO.customerId} (valid 24 h):\n\n${token}\n`);
-    console.log('Try it:\n');
-    console.log(
-      `echo 'Hello from corpusgate' | curl -sS -H "Authorization: Bearer ${token}" ` +
-        `-F 'file=@-;filename=hello.txt' -F doc_metadata='{"source": "demo"}' ` +
-        `'${server.url}/v1/upload?c=${DEMO.customerId}&o=${DEMO.corpusId}'\n`,
-    );
+    lines.push('', `Dev token for customer ${DEMO.customerId} (valid 24 h), as the README's examples use it:`, '', `export TOKEN=${token}`, '');
+    if (demoCorpusExists) {
+      lines.push('Try it:', '');
+      lines.push(
+        `echo 'Hello from corpusgate' | curl -sS -H "Authorization: Bearer ${token}" ` +
+          `-F 'file=@-;filename=hello.txt' -F doc_metadata='{"source": "demo"}' ` +
+          `'${server.url}/v1/upload?c=${DEMO.customerId}&o=${DEMO.corpusId}'`,
+        '',
+      );
+    } else {
+      lines.push(`No demo corpus (DEMO_SEED=false): create one with ${cli} corpus create --customer ${DEMO.customerId} --corpus ${DEMO.corpusId} --name demo`, '');
+    }
   } else {
-    console.log('Tokens are verified with your identity provider\'s keys; no dev token is printed.');
+    lines.push('', "Tokens are verified with your identity provider's keys; no dev token is printed.", '');
   }
-  console.log(
-    `Operators: API at ${server.url}/openapi.json, web console at ${server.url}/console ` +
-      `(sign in with an admin key: node dist/src/cli/index.js apikey create --customer ${DEMO.customerId} --role admin)\n`,
+  lines.push(
+    'API keys for the examples (each command makes a new key; revoke with apikey revoke):',
+    '',
+    `export KEY=$(${cli} apikey create --customer ${DEMO.customerId} --corpus ${DEMO.corpusId} --role extractions)`,
+    `export ADMIN_KEY=$(${cli} apikey create --customer ${DEMO.customerId} --role admin)`,
+    '',
+    `Operators: API at ${server.url}/openapi.json, web console at ${server.url}/console (sign in with $ADMIN_KEY)`,
+    '',
   );
-
+  return lines.join('\n');
 }
 
 /** Where the banner says the data is; never the database URL's user or password. */

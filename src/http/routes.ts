@@ -11,6 +11,7 @@ import { V1_JSON_ROUTES } from './v1/v1-json-routes.js';
 import { ADMIN_ROUTES } from './v2/admin-routes.js';
 import { DOCUMENT_ROUTES } from './v2/documents-routes.js';
 import { JOB_ROUTES } from './v2/jobs-routes.js';
+import { WHOAMI_ROUTES } from './v2/whoami-route.js';
 
 /**
  * The route table: every route of the gateway, once. Express registration, the 404/405 answers
@@ -23,6 +24,7 @@ export const ROUTES: readonly Route[] = [
   ...ADMIN_ROUTES,
   ...DOCUMENT_ROUTES,
   ...JOB_ROUTES,
+  ...WHOAMI_ROUTES,
   openApiRoute(() => ROUTES),
   ...OPS_ROUTES,
   ...CONSOLE_ROUTES,

@@ -76,6 +76,13 @@ export class GatewayClient {
     return (await res.json()) as DocumentInfo;
   }
 
+  /** GET /v2/whoami: the customer the credential acts for (null when it names none). */
+  async credentialCustomer(): Promise<string | null> {
+    const res = await this.send('/v2/whoami', { headers: { accept: 'application/json' } });
+    if (!res.ok) throw await toError(res);
+    return ((await res.json()) as { customer_id?: string | null }).customer_id ?? null;
+  }
+
   async listDocuments(corpusId: string, page: { limit?: number; pageKey?: string; idPrefix?: string }): Promise<DocumentPage> {
     const query = new URLSearchParams();
     if (page.limit !== undefined) query.set('limit', String(page.limit));

@@ -13,10 +13,6 @@ export const LS_USAGE = `usage: corpusgate ls --corpus O [--customer C] [--prefi
 /** `corpusgate ls`: resolves with the exit code. */
 export async function lsCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseClientCommandLine(argv, { ...COMMON_OPTIONS, prefix: { type: 'string' }, 'page-size': { type: 'string' } }, LS_USAGE);
-  if (values.help) {
-    console.log(LS_USAGE);
-    return 0;
-  }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"\n\n${LS_USAGE}`);
   const target = resolveTarget(values, LS_USAGE);
   const limit = integerOption(values['page-size'], '--page-size', MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE);

@@ -6,7 +6,6 @@ export const COMMON_OPTIONS = {
   url: { type: 'string' },
   corpus: { type: 'string' },
   customer: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** parseCommandLine with positionals (the paths or id a client command takes). */

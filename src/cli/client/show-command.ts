@@ -14,10 +14,6 @@ const FORMATS: readonly DocumentFormat[] = ['json', 'text', 'binary'];
 /** `corpusgate show`: resolves with the exit code. */
 export async function showCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseClientCommandLine(argv, { ...COMMON_OPTIONS, format: { type: 'string' }, info: { type: 'boolean' } }, SHOW_USAGE);
-  if (values.help) {
-    console.log(SHOW_USAGE);
-    return 0;
-  }
   const [documentId, ...extra] = positionals;
   if (documentId === undefined || extra.length > 0) throw new UsageError(`give exactly one document id\n\n${SHOW_USAGE}`);
   const format = (values.format ?? 'json') as DocumentFormat;

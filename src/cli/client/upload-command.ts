@@ -12,14 +12,15 @@ import { collectFiles, type LocalFile } from './walk.js';
 
 export const UPLOAD_USAGE = `usage: corpusgate upload --corpus O [--customer C] [--concurrency N] [--url URL] PATH…
 
-  Uploads files, and directories recursively (.pdf .docx .txt .pb .pbtxt .json, and images for
-  OCR: .jpg .jpeg .png .tif .tiff .bmp; hidden files skipped). A raw file's document id is its path relative to the directory argument (a file
-  argument: its name). Files already stored with the same content are skipped without being
+  Uploads files, and directories recursively (every type the gateway reads: .pdf .docx .pptx .odt
+  .doc .rtf .html .md .epub .eml .txt .pb .pbtxt .json, and images for OCR: .jpg .jpeg .png .tif
+  .tiff .bmp; hidden files skipped). A raw file's document id is its path relative to the
+  directory argument (a file argument: its name). Files already stored with the same content are skipped without being
   sent, so running the same command again resumes. Exit code 0: all uploaded or skipped;
   1: some failed; 2: usage error.
 
-  --customer C  required with an API key (keys do not name their customer to clients);
-                with a token, its customer_id claim is used
+  --customer C  whose corpus: by default the credential's customer (a token's customer_id
+                claim; for an API key, the gateway's GET /v2/whoami)
   Environment: CORPUSGATE_URL, CORPUSGATE_API_KEY or CORPUSGATE_TOKEN`;
 
 const DEFAULT_CONCURRENCY = 4;
@@ -38,22 +39,16 @@ interface UploadRun {
 /** `corpusgate upload`: resolves with the exit code. */
 export async function uploadCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseClientCommandLine(argv, { ...COMMON_OPTIONS, concurrency: { type: 'string' } }, UPLOAD_USAGE);
-  if (values.help) {
-    console.log(UPLOAD_USAGE);
-    return 0;
-  }
   if (positionals.length === 0) throw new UsageError(`give at least one file or directory\n\n${UPLOAD_USAGE}`);
   const target = resolveTarget(values, UPLOAD_USAGE);
-  // Uploads need `c`. An API key cannot tell the client its customer (and asking the server
-  // would need a new route), so with a key --customer is required; a JWT names it in a claim.
-  const customerId = target.customerId ?? customerOfCredential(target.connection);
-  if (customerId === undefined) {
-    throw new UsageError('--customer is required with an API key (the key does not tell the client its customer)');
-  }
   const concurrency = integerOption(values.concurrency, '--concurrency', DEFAULT_CONCURRENCY, 1, 64);
   const walk = await collectFiles(positionals);
 
   const client = new GatewayClient(target.connection, target.customerId);
+  // Uploads need `c`: --customer, else a JWT's customer_id claim, else (an API key names no
+  // customer to clients) the gateway says whose the credential is.
+  const customerId = target.customerId ?? customerOfCredential(target.connection) ?? (await client.credentialCustomer());
+  if (customerId === null) throw new UsageError('--customer is required: the credential names no customer');
   // One cheap call first, so that a wrong URL, key or corpus gives one clear error, not one per file.
   await client.listDocuments(target.corpusId, { limit: 1 });
 

@@ -145,4 +145,14 @@ export const SCHEMAS: Record<string, Schema> = {
     ['status', 'checks'],
   ),
   CorpusList: object({ corpora: { type: 'array', items: ref('Corpus') } }, ['corpora']),
+  Principal: object(
+    {
+      subject: { type: 'string', description: 'the token\'s sub, or apikey:<key id>' },
+      kind: { enum: ['token', 'api_key'] },
+      customer_id: { type: ['string', 'null'], description: 'null: the credential names no customer' },
+      scopes: { type: 'array', items: { type: 'string' } },
+      corpus_ids: { type: ['array', 'null'], items: { type: 'string' }, description: 'null: every corpus of the customer' },
+    },
+    ['subject', 'kind', 'customer_id', 'scopes', 'corpus_ids'],
+  ),
 };
