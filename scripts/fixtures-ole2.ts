@@ -49,28 +49,7 @@ export function ole2(streams: readonly Ole2Stream[], opts: Ole2Options = {}): Bu
   const dirStart = allocate(dirSectors);
   const starts = padded.map((s) => allocate(s.data.length / SECTOR, s.name === opts.loopStream));
 
-  const dir = Buffer.alloc(dirSectors * SECTOR);
-  const entry = (i: number, name: string, type: number, start: number, size: number, child: number, right: number) => {
-    const off = i * 128;
-    const utf16 = Buffer.from(`${name}\0`, 'utf16le');
-    utf16.copy(dir, off);
-    dir.writeUInt16LE(utf16.length, off + 64);
-    dir[off + 66] = type;
-    dir[off + 67] = 1; // black
-    dir.writeInt32LE(-1, off + 68); // left
-    dir.writeInt32LE(right, off + 72);
-    dir.writeInt32LE(child, off + 76);
-    dir.writeInt32LE(start, off + 116);
-    dir.writeUInt32LE(size, off + 120);
-  };
-  entry(0, 'Root Entry', 5, END, 0, padded.length > 0 ? 1 : -1, -1);
-  padded.forEach((s, i) => entry(i + 1, s.name, 2, starts[i]!, s.data.length, -1, i + 2 <= padded.length ? i + 2 : -1));
-  for (let i = padded.length + 1; i < dirSectors * 4; i++) {
-    dir.writeInt32LE(-1, i * 128 + 68);
-    dir.writeInt32LE(-1, i * 128 + 72);
-    dir.writeInt32LE(-1, i * 128 + 76);
-  }
-
+  const dir = directory(padded, starts, dirSectors);
   const header = Buffer.alloc(SECTOR);
   Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]).copy(header, 0);
   header.writeUInt16LE(0x3e, 24);
@@ -86,6 +65,33 @@ export function ole2(streams: readonly Ole2Stream[], opts: Ole2Options = {}): Bu
   for (let i = 0; i < 109; i++) header.writeInt32LE(i < fatSectors ? i : FREE, 76 + i * 4);
   const fatBytes = Buffer.from(fat.buffer);
   return Buffer.concat([header, fatBytes, dir, ...padded.map((s) => s.data)]);
+}
+
+/** Directory sectors: the root entry, then one entry per stream chained as right siblings. */
+function directory(streams: readonly Ole2Stream[], starts: readonly number[], dirSectors: number): Buffer {
+  const dir = Buffer.alloc(dirSectors * SECTOR);
+  const entry = (i: number, name: string, type: number, start: number, size: number, child: number, right: number) => {
+    const off = i * 128;
+    const utf16 = Buffer.from(`${name}\0`, 'utf16le');
+    utf16.copy(dir, off);
+    dir.writeUInt16LE(utf16.length, off + 64);
+    dir[off + 66] = type;
+    dir[off + 67] = 1; // black
+    dir.writeInt32LE(-1, off + 68); // left
+    dir.writeInt32LE(right, off + 72);
+    dir.writeInt32LE(child, off + 76);
+    dir.writeInt32LE(start, off + 116);
+    dir.writeUInt32LE(size, off + 120);
+  };
+  entry(0, 'Root Entry', 5, END, 0, streams.length > 0 ? 1 : -1, -1);
+  streams.forEach((s, i) => entry(i + 1, s.name, 2, starts[i]!, s.data.length, -1, i + 2 <= streams.length ? i + 2 : -1));
+  for (let i = streams.length + 1; i < dirSectors * 4; i++) {
+    dir.writeInt32LE(-1, i * 128 + 68);
+    dir.writeInt32LE(-1, i * 128 + 72);
+    dir.writeInt32LE(-1, i * 128 + 76);
+  }
+
+  return dir;
 }
 
 /** Where the text starts in the WordDocument stream (after the FIB). */

@@ -124,23 +124,6 @@ export function descendant(node: XmlNode, name: string): XmlNode | undefined {
   return undefined;
 }
 
-/** Every descendant named `name`, in document order (not looking inside matches). */
-export function descendants(node: XmlNode, name: string): XmlNode[] {
-  const found: XmlNode[] = [];
-  const stack: XmlNode[] = [...elements(node)].reverse();
-  for (let n = stack.pop(); n; n = stack.pop()) {
-    if (n.name === name) {
-      found.push(n);
-      continue;
-    }
-    for (let i = n.children.length - 1; i >= 0; i--) {
-      const c = n.children[i]!;
-      if (typeof c !== 'string') stack.push(c);
-    }
-  }
-  return found;
-}
-
 /** All character data under `node`, concatenated. */
 export function allText(node: XmlNode): string {
   return node.children.map((c) => (typeof c === 'string' ? c : allText(c))).join('');
