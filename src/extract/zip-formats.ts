@@ -39,7 +39,9 @@ const ZIP_FORMATS: readonly ZipFormat[] = [
     mime: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
     description: 'a PowerPoint presentation (.pptx)',
     matches: (names) => names.has('ppt/presentation.xml'),
-    keeps: (name) => name === 'docProps/core.xml' || name.startsWith('ppt/'),
+    // Slides, notes pages and their relationships; not the masters, layouts and themes (their
+    // placeholder prompts are not the presentation's text).
+    keeps: (name) => name === 'docProps/core.xml' || (name.startsWith('ppt/') && !/^ppt\/(slideMasters|slideLayouts|notesMasters|handoutMasters|theme)\//.test(name)),
     extract: async (bytes, zip, context) => (await import('./pptx/extract-pptx.js')).extractPptx(bytes, zip, context),
   },
   {

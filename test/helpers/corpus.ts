@@ -89,6 +89,9 @@ export function sectionsText(sections: readonly JsonSection[]): string {
  * One per line.
  */
 export const FORMATS_SUPPORTED: ReadonlySet<string> = new Set<string>([
+  '.pptx',
+  '.odt',
+  '.doc',
 ]);
 
 /** What the gateway should do with a corpus file when OCR is on or off. */
