@@ -117,7 +117,7 @@ async function runSetup(setup: Setup, admin: pg.Client | null): Promise<Result> 
     if (setup.postgres) {
       await admin!.query(`CREATE SCHEMA ${schema}`);
       const url = new URL(PG_URL);
-      url.searchParams.set('options', `-c search_path=${schema}`);
+      url.searchParams.set('options', `-c search_path=${schema}${process.env['BENCH_PG_OPTIONS'] ? ` ${process.env['BENCH_PG_OPTIONS']}` : ''}`);
       env['DATABASE_URL'] = url.toString();
     }
     const cli = async (...args: string[]) => (await promisify(execFile)(process.execPath, [CLI, ...args], { env, cwd: dataDir })).stdout.trim();

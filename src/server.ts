@@ -34,6 +34,7 @@ export function openStore(config: Config, use: 'server' | 'forCommand' = 'server
     return openPostgresStore({
       url: config.databaseUrl,
       poolSize: use === 'server' ? config.databasePoolSize : Math.min(2, config.databasePoolSize),
+      synchronousCommit: config.databaseSynchronousCommit,
       filesDir: path.join(config.dataDir, FILES_DIR),
     });
   }

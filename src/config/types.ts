@@ -73,6 +73,8 @@ export interface Config {
   readonly databaseUrl: string | null;
   /** Most connections of this process to databaseUrl. */
   readonly databasePoolSize: number;
+  /** DATABASE_SYNCHRONOUS_COMMIT: PostgreSQL's synchronous_commit for our connections. */
+  readonly databaseSynchronousCommit: 'on' | 'off';
   /** How long a write waits for SQLite's write lock held by another process (see SqliteStore). */
   readonly sqliteLockWaitMs: number;
   readonly http: HttpLimits;

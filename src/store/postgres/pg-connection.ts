@@ -21,6 +21,8 @@ export interface PostgresStoreOptions {
   readonly url: string;
   /** Most connections this process opens (DATABASE_POOL_SIZE). */
   readonly poolSize?: number;
+  /** PostgreSQL's synchronous_commit for this pool's sessions (DATABASE_SYNCHRONOUS_COMMIT); the server's default when absent. */
+  readonly synchronousCommit?: 'on' | 'off';
   /**
    * Longest a statement waits for a row lock another transaction holds (PostgreSQL's
    * lock_timeout); past it UnavailableError and the transaction is rolled back. Default
@@ -132,6 +134,9 @@ export class PgConnection implements Queryable {
     // An idle connection that the server closes (a restart, pg_terminate_backend) is dropped by
     // the pool, which then emits 'error': without a listener that would end the process.
     this.pool.on('error', () => {});
+    // Queued by pg before any statement of ours on the new connection.
+    const { synchronousCommit } = options;
+    if (synchronousCommit) this.pool.on('connect', (client) => void client.query(`SET synchronous_commit TO ${synchronousCommit}`).catch(() => {}));
   }
 
   /** One statement outside a transaction (reads, single-row writes), retried like a transaction. */
