@@ -28,7 +28,14 @@ const BOUNDARY = '----corpusgate-bench-scale';
 // A dev secret for the bench's own processes only.
 const JWT_SECRET = 'bench-scale-secret-0123456789abcdef0123456789abcdef';
 
-interface Setup { readonly label: string; readonly postgres: boolean; readonly processes: number; readonly customers: number }
+interface Setup {
+  readonly label: string;
+  readonly postgres: boolean;
+  readonly processes: number;
+  readonly customers: number;
+  /** Extra environment of the gateway processes. */
+  readonly env?: Readonly<Record<string, string>>;
+}
 interface Result {
   readonly setup: Setup;
   readonly perSecond: number;
@@ -111,13 +118,13 @@ async function drive(clients: readonly Client[], prefix: string, total: number):
 async function runSetup(setup: Setup, admin: pg.Client | null): Promise<Result> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-bench-scale-'));
   const schema = `corpusgate_bench_${process.pid}_${Date.now().toString(36)}`;
-  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', DATA_DIR: dataDir, HOST: '127.0.0.1', JWT_SECRET, LOG_LEVEL: 'warn' };
+  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', DATA_DIR: dataDir, HOST: '127.0.0.1', JWT_SECRET, LOG_LEVEL: 'warn', ...setup.env };
   const children: ChildProcess[] = [];
   try {
     if (setup.postgres) {
       await admin!.query(`CREATE SCHEMA ${schema}`);
       const url = new URL(PG_URL);
-      url.searchParams.set('options', `-c search_path=${schema}${process.env['BENCH_PG_OPTIONS'] ? ` ${process.env['BENCH_PG_OPTIONS']}` : ''}`);
+      url.searchParams.set('options', `-c search_path=${schema}`);
       env['DATABASE_URL'] = url.toString();
     }
     const cli = async (...args: string[]) => (await promisify(execFile)(process.execPath, [CLI, ...args], { env, cwd: dataDir })).stdout.trim();
@@ -174,6 +181,9 @@ const SETUPS: readonly Setup[] = [
   { label: 'PostgreSQL, 2 processes', postgres: true, processes: 2, customers: 1 },
   { label: 'PostgreSQL, 1 process, 4 customers', postgres: true, processes: 1, customers: 4 },
   { label: 'PostgreSQL, 2 processes, 4 customers', postgres: true, processes: 2, customers: 4 },
+  // The durability of the SQLite default (synchronous=NORMAL): commits answered before their flush.
+  { label: 'PostgreSQL, 1 process, synchronous_commit off', postgres: true, processes: 1, customers: 1, env: { DATABASE_SYNCHRONOUS_COMMIT: 'off' } },
+  { label: 'PostgreSQL, 2 processes, synchronous_commit off', postgres: true, processes: 2, customers: 1, env: { DATABASE_SYNCHRONOUS_COMMIT: 'off' } },
 ];
 
 /** The issue's two ratios, with its goals, as rows. */
@@ -186,6 +196,8 @@ function ratioRows(results: readonly Result[]): Row[] {
     ['PG 2 processes / PG 1 process', ratio(of('PostgreSQL, 2 processes'), pgOne), '×', 'goal ≥ 1.6 (one customer)'],
     ['PG 1 process / SQLite', ratio(pgOne, sqlite), '×', 'goal ≥ 0.7'],
     ['PG 2 / PG 1, 4 customers', ratio(of('PostgreSQL, 2 processes, 4 customers'), of('PostgreSQL, 1 process, 4 customers')), '×', 'extra: no shared usage row'],
+    ['PG 1 / SQLite, same durability', ratio(of('PostgreSQL, 1 process, synchronous_commit off'), sqlite), '×', 'DATABASE_SYNCHRONOUS_COMMIT=off, as SQLite synchronous=NORMAL'],
+    ['PG 2 / PG 1, synchronous_commit off', ratio(of('PostgreSQL, 2 processes, synchronous_commit off'), of('PostgreSQL, 1 process, synchronous_commit off')), '×', ''],
   ];
 }
 
