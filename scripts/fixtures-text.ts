@@ -3,6 +3,7 @@
  * committed): tests import the generators; the bench imports the large*() ones.
  */
 export * from './fixtures-mail.js';
+export * from './fixtures-rtf.js';
 
 // ---------------------------------------------------------------- Markdown
 
