@@ -91,6 +91,7 @@ export function sectionsText(sections: readonly JsonSection[]): string {
 export const FORMATS_SUPPORTED: ReadonlySet<string> = new Set<string>([
   '.md',
   '.rtf',
+  '.eml',
 ]);
 
 /** What the gateway should do with a corpus file when OCR is on or off. */
