@@ -78,6 +78,14 @@ export function deepQuoteMarkdown(depth = 20_000): Buffer {
   return Buffer.from(`${'>'.repeat(depth)} deep\n`);
 }
 
+/**
+ * `bytes` of "_a" as one paragraph, then a short one: marked's emphasis matching is quadratic in
+ * a run's length (minutes for 1 MB unless long runs are left un-lexed).
+ */
+export function emphasisBombMarkdown(bytes = 1024 * 1024): Buffer {
+  return Buffer.from(`# Emphasis\n\n${'_a'.repeat(bytes / 2)}\n\nA *short* paragraph.\n`);
+}
+
 /** About `bytes` of realistic markdown: headings, paragraphs, lists, code, tables. */
 export function largeMarkdown(bytes = 1024 * 1024): Buffer {
   const parts: string[] = ['---', 'title: Large Markdown', '---', ''];

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { CORPUS, CUSTOMER, useGateway } from '../helpers/gateway.js';
-import { aliasBombMarkdown, deepQuoteMarkdown, headingTitledMarkdown, largeMarkdown, listFrontMatterMarkdown, sampleMarkdown } from '../../scripts/fixtures-text.js';
+import { aliasBombMarkdown, deepQuoteMarkdown, emphasisBombMarkdown, headingTitledMarkdown, largeMarkdown, listFrontMatterMarkdown, sampleMarkdown } from '../../scripts/fixtures-text.js';
 
 const gw = useGateway();
 let token: string;
@@ -71,6 +71,16 @@ describe('Markdown', () => {
     expect(res.status).toBe(422);
     expect(res.body.internalCode).toBe('EXTRACTION_RESOURCE_LIMIT');
   });
+
+  it('reads 800 KB of emphasis markers in one paragraph in seconds (long inline runs are not inline-lexed)', async () => {
+    const started = Date.now();
+    // 800 KB: minutes for marked's inline pass; the response stays under the OpenAPI check's 1 MB recording cap.
+    const res = await upload('emphasis.md', emphasisBombMarkdown(800_000));
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(res.body.document.section[0].text).toMatch(/^_a_a_a/);
+    expect(res.body.document.section[0].text).toMatch(/\nA short paragraph\.$/);
+  }, 30_000);
 
   it('answers 400 INVALID_TEXT for markdown that is not UTF-8, and 422 NO_TEXT for an empty one', async () => {
     const bad = await upload('latin1.md', Buffer.from('# Caf\xe9\n', 'latin1'));

@@ -46,12 +46,29 @@ export async function extractMarkdown(bytes: Uint8Array, context: RawContext): P
 }
 
 /**
- * marked's lexer recurses per nesting level (blockquotes, lists, emphasis): thousands of `>`
- * overflow its stack. That is a resource limit of this file, not a crash of the worker.
+ * Inline runs (a paragraph, a heading, a table cell) longer than this are kept as written, not
+ * inline-lexed: marked's emphasis matching is quadratic in a run's length (1 MB of "_a" as one
+ * paragraph took minutes; at this cap a 1 MB file of such runs takes seconds).
+ */
+export const MAX_INLINE_RUN = 4096;
+
+/**
+ * marked's lexer in its two passes (Lexer.lex does the same): block tokens first, then each
+ * queued inline run, unless it is longer than MAX_INLINE_RUN. marked recurses per nesting level
+ * (blockquotes, lists, emphasis): thousands of `>` overflow its stack, a resource limit of this
+ * file, not a crash of the worker.
  */
 function lex(markdown: string): Token[] {
   try {
-    return Lexer.lex(markdown, { gfm: true, breaks: false });
+    const lexer = new Lexer({ gfm: true, breaks: false });
+    const tokens = lexer.blockTokens(markdown, lexer.tokens);
+    for (const run of lexer.inlineQueue) {
+      lexer.state.inRawBlock = false;
+      if (run.src.length <= MAX_INLINE_RUN) lexer.inlineTokens(run.src, run.tokens);
+      else run.tokens.push({ type: 'text', raw: run.src, text: run.src });
+    }
+    lexer.inlineQueue = [];
+    return tokens;
   } catch (err) {
     if (err instanceof RangeError) throw new ExtractionError('EXTRACTION_RESOURCE_LIMIT', 'the markdown nests too deep (blockquotes, lists or emphasis) to be read');
     throw new ExtractionError('CORRUPT', `the markdown cannot be read: ${(err as Error).message}`);
