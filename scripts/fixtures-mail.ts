@@ -100,11 +100,11 @@ export function nestedEmail(levels = 4): Buffer {
 }
 
 /** A message with `count` small text attachments: file-1.txt … */
-export function manyAttachmentsEmail(count = 60): Buffer {
+export function manyAttachmentsEmail(count = 60, boundary?: string): Buffer {
   return mail({ ...HEADERS, Subject: 'Many files' }, [
-    { type: 'text/plain', body: 'Sixty files follow.' },
+    { type: 'text/plain', body: `${count} files follow.` },
     ...Array.from({ length: count }, (_, i) => ({ type: 'text/plain', filename: `file-${i + 1}.txt`, body: `Content of file ${i + 1}.` })),
-  ]);
+  ], boundary);
 }
 
 /** About `bytes` of e-mail: a long plain body and three text attachments. */
@@ -115,5 +115,21 @@ export function largeEmail(bytes = 1024 * 1024): Buffer {
   return mail({ ...HEADERS, Subject: 'Large message' }, [
     { type: 'text/plain; charset=utf-8', body },
     ...[1, 2, 3].map((i) => ({ type: 'text/plain', filename: `part-${i}.txt`, body: attachment })),
+  ]);
+}
+
+/** multipart/mixed parts nested `levels` deep (postal-mime's nesting cap refuses it). */
+export function deepMimeEmail(levels = 5000): Buffer {
+  let part = `Content-Type: text/plain${CRLF}${CRLF}Innermost.${CRLF}`;
+  for (let i = 0; i < levels; i++) part = `Content-Type: multipart/mixed; boundary="b${i}"${CRLF}${CRLF}--b${i}${CRLF}${part}--b${i}--${CRLF}`;
+  return Buffer.from(`From: a@example.org${CRLF}To: b@example.org${CRLF}Subject: Deep${CRLF}MIME-Version: 1.0${CRLF}${part}`);
+}
+
+/** Two forwarded messages with `each` text attachments apiece: the count limit is per upload. */
+export function forwardsWithAttachmentsEmail(each = 30): Buffer {
+  return mail({ ...HEADERS, Subject: 'Two forwards' }, [
+    { type: 'text/plain', body: 'Two forwarded messages.' },
+    { type: 'message/rfc822', filename: 'first.eml', body: manyAttachmentsEmail(each, 'b-first'), encoding: 'none' },
+    { type: 'message/rfc822', filename: 'second.eml', body: manyAttachmentsEmail(each, 'b-second'), encoding: 'none' },
   ]);
 }

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { CORPUS, CUSTOMER, useGateway } from '../helpers/gateway.js';
 import { flattenSections, type JsonSection } from '../helpers/corpus.js';
-import { attachmentsEmail, emptyHtmlEmail, htmlOnlyEmail, largeEmail, mail, manyAttachmentsEmail, nestedEmail, plainEmail } from '../../scripts/fixtures-text.js';
+import { attachmentsEmail, deepMimeEmail, emptyHtmlEmail, forwardsWithAttachmentsEmail, htmlOnlyEmail, largeEmail, mail, manyAttachmentsEmail, nestedEmail, plainEmail } from '../../scripts/fixtures-text.js';
 
 const gw = useGateway();
 let token: string;
@@ -82,6 +82,14 @@ describe('E-mail', () => {
     expect(res.body.warnings).toEqual([{ code: 'CONTENT_SKIPPED', message: '10 attachment(s) were not extracted: past the limit of 50 attachments per upload' }]);
   });
 
+  it('counts attachments for the whole upload: nested messages cannot multiply the limit', async () => {
+    const res = await upload('forwards.eml', forwardsWithAttachmentsEmail(30));
+    expect(res.status).toBe(200);
+    const files = flattenSections(res.body.document.section).filter((s) => /^file-\d+\.txt$/.test(s.title ?? ''));
+    expect(files).toHaveLength(48); // 50, the two forwarded messages included
+    expect(res.body.warnings).toEqual([{ code: 'CONTENT_SKIPPED', message: 'attachment "second.eml": 12 attachment(s) were not extracted: past the limit of 50 attachments per upload' }]);
+  });
+
   it('makes a failing HTML body a warning, not a failure of the message', async () => {
     const res = await upload('empty-html.eml', emptyHtmlEmail());
     expect(res.status).toBe(200);
@@ -105,6 +113,12 @@ describe('E-mail', () => {
     const res = await upload('blank.eml', mail({ From: 'a@example.org', To: 'b@example.org', Subject: 'Nothing' }, [{ type: 'text/plain', body: '   ' }]));
     expect(res.status).toBe(422);
     expect(res.body.internalCode).toBe('NO_TEXT');
+  });
+
+  it('answers 422 EXTRACTION_RESOURCE_LIMIT for MIME parts nested 5,000 deep', async () => {
+    const res = await upload('deep.eml', deepMimeEmail());
+    expect(res.status).toBe(422);
+    expect(res.body.internalCode).toBe('EXTRACTION_RESOURCE_LIMIT');
   });
 
   it('reads garbage named .eml without a 5xx', async () => {
