@@ -24,7 +24,7 @@ export async function extractMarkdown(bytes: Uint8Array, context: RawContext): P
     throw new InvalidRequestError('INVALID_TEXT', 'the markdown file is not valid UTF-8');
   }
   const front = splitFrontMatter(raw.replace(/\r\n?/g, '\n'));
-  const { sections: built, firstH1 } = bodySections(lex(front.body));
+  const { sections: built, firstH1 } = withinStack(() => bodySections(lex(front.body)));
   const sections = pruneEmpty(built);
   if (!hasText(sections)) throw new ExtractionError('NO_TEXT', 'the markdown file has no text to index');
 
@@ -54,9 +54,7 @@ export const MAX_INLINE_RUN = 4096;
 
 /**
  * marked's lexer in its two passes (Lexer.lex does the same): block tokens first, then each
- * queued inline run, unless it is longer than MAX_INLINE_RUN. marked recurses per nesting level
- * (blockquotes, lists, emphasis): thousands of `>` overflow its stack, a resource limit of this
- * file, not a crash of the worker.
+ * queued inline run, unless it is longer than MAX_INLINE_RUN.
  */
 function lex(markdown: string): Token[] {
   try {
@@ -70,8 +68,23 @@ function lex(markdown: string): Token[] {
     lexer.inlineQueue = [];
     return tokens;
   } catch (err) {
-    if (err instanceof RangeError) throw new ExtractionError('EXTRACTION_RESOURCE_LIMIT', 'the markdown nests too deep (blockquotes, lists or emphasis) to be read');
+    if (err instanceof RangeError) throw err; // withinStack's to answer
     throw new ExtractionError('CORRUPT', `the markdown cannot be read: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * marked's lexer and the token walk here recurse once per nesting level (blockquotes, lists,
+ * emphasis): thousands of `>` overflow the stack, a resource limit of this file, not a crash.
+ */
+function withinStack<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof RangeError && /call stack/i.test(err.message)) {
+      throw new ExtractionError('EXTRACTION_RESOURCE_LIMIT', 'the markdown nests too deep (blockquotes, lists or emphasis) to be read');
+    }
+    throw err;
   }
 }
 
@@ -100,12 +113,7 @@ function bodySections(tokens: readonly Token[]): { sections: DraftSection[]; fir
     stack.push(open);
     all.push(open);
   }
-  try {
-    for (const s of all) s.section.text = normalizeText(blocksText(s.blocks));
-  } catch (err) {
-    if (err instanceof RangeError) throw new ExtractionError('EXTRACTION_RESOURCE_LIMIT', 'the markdown nests too deep to be read');
-    throw err;
-  }
+  for (const s of all) s.section.text = normalizeText(blocksText(s.blocks));
   return { sections: root, firstH1 };
 }
 
