@@ -153,7 +153,7 @@ describe('corpusgate upload', () => {
     // Ids are relative to the directory argument; a Document file keeps its own document_id.
     expect(ids).toEqual(expect.arrayContaining(['a.txt', 'notes/b.txt', 'notes/deep/c.txt', exotic, 'json-doc-1', 'report.pdf', 'scans/page.png']));
     expect(ids).not.toContain('broken.pdf');
-    expect(ids.filter((id) => id.includes('hidden') || id.includes('.git') || id.includes('readme'))).toEqual([]);
+    expect(ids.filter((id) => id.includes('hidden') || id.includes('.git') || id.includes('table'))).toEqual([]);
     expect(stored.find((d) => d.id === 'a.txt')!.provenance.source_sha256).toBe(sha256('alpha text'));
 
     // The same tree named relatively from elsewhere gives the same ids: all skipped, only the

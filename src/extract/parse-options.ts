@@ -17,4 +17,10 @@ export interface RawContext {
   readonly options: ParseOptions;
   /** How deep inside e-mail attachments this file is: 0 for the upload itself. */
   readonly depth: number;
+  /**
+   * E-mail attachments extracted so far for this upload, one counter shared by every nested
+   * extraction (set by the outermost e-mail): the count limit holds for the whole upload, so
+   * messages nested in messages cannot multiply it.
+   */
+  readonly attachmentBudget?: { used: number };
 }

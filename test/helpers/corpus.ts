@@ -92,6 +92,9 @@ export const FORMATS_SUPPORTED: ReadonlySet<string> = new Set<string>([
   '.pptx',
   '.odt',
   '.doc',
+  '.md',
+  '.rtf',
+  '.eml',
 ]);
 
 /** What the gateway should do with a corpus file when OCR is on or off. */
