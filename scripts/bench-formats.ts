@@ -15,6 +15,7 @@ import { buildDocument } from '../src/extract/build-document.js';
 import { detectFormat } from '../src/extract/formats.js';
 import { fmt, msSince, nowNs, report, runBench, type Row } from './bench-kit.js';
 import { largeDoc, largeOdt, largePptx } from './fixtures-office.js';
+import { largeEmail, largeMarkdown, largeRtf } from './fixtures-text.js';
 
 const RUNS = Number(process.env['BENCH_FORMAT_RUNS'] ?? 5);
 
@@ -44,6 +45,9 @@ const SAMPLES: readonly Sample[] = [
   { format: 'pptx', filename: 'bench.pptx', bytes: oneMiB(largePptx) },
   { format: 'odt', filename: 'bench.odt', bytes: oneMiB(largeOdt), reference: pandoc('odt') },
   { format: 'doc', filename: 'bench.doc', bytes: oneMiB(largeDoc), reference: soffice },
+  { format: 'md', filename: 'bench.md', bytes: oneMiB(largeMarkdown), reference: pandoc('markdown') },
+  { format: 'rtf', filename: 'bench.rtf', bytes: oneMiB(largeRtf), reference: pandoc('rtf') },
+  { format: 'eml', filename: 'bench.eml', bytes: oneMiB(largeEmail) },
 ];
 
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
