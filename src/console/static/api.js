@@ -2,7 +2,7 @@
 //
 // The credential (an admin API key or a JWT) is kept in this tab's sessionStorage: it survives a
 // reload (so a reload restores the corpus and document in the URL) and is gone when the tab
-// closes or on Sign out. Never localStorage, never a URL, never a cookie.
+// closes or on Sign out. Never in the persistent local storage, a URL or a cookie.
 
 const CREDENTIAL_STORAGE = 'corpusgate.console.credential';
 
