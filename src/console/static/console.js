@@ -6,7 +6,7 @@ import { loadJobs, refreshUsage } from './corpus.js';
 import { askDelete, confirmDelete, loadPage, openDocument, refreshCorpus, showList } from './documents.js';
 import { $, copyText, el, inputOf, notice, selectOf, showError } from './dom.js';
 import { hideNewKey, loadKeys, wireKeys } from './keys.js';
-import { loadQuotas, saveQuota } from './quotas.js';
+import { loadQuotas, wireQuotas } from './quotas.js';
 import { readLocation, state, TABS, writeLocation } from './state.js';
 import { uploadFiles, wireUpload } from './upload.js';
 
@@ -154,7 +154,7 @@ function start() {
   $('sign-in-form').addEventListener('submit', (event) => void signIn(/** @type {SubmitEvent} */ (event)));
   $('sign-out').addEventListener('click', () => signOut('Signed out.'));
   for (const tab of TABS) $(`tab-${tab}`).addEventListener('click', () => { notice(''); showTab(tab); });
-  $('quota-form').addEventListener('submit', (event) => void saveQuota(/** @type {SubmitEvent} */ (event)));
+  wireQuotas();
   wireDocuments();
   wireKeys();
 

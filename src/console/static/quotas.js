@@ -92,7 +92,7 @@ function limitOf(/** @type {string} */ label, /** @type {string} */ raw) {
   throw new RangeError(`${label} must be a whole number, "unlimited", or empty for the default`);
 }
 
-export async function saveQuota(/** @type {SubmitEvent} */ event) {
+async function saveQuota(/** @type {SubmitEvent} */ event) {
   event.preventDefault();
   const error = $('quota-form-error');
   error.hidden = true;
@@ -112,4 +112,10 @@ export async function saveQuota(/** @type {SubmitEvent} */ event) {
   } catch (err) {
     if (!handleAuthLoss(err)) showError(error, err);
   }
+}
+
+export function wireQuotas() {
+  $('quota-form').addEventListener('submit', (event) => void saveQuota(/** @type {SubmitEvent} */ (event)));
+  // Another scope chosen: the form shows its own limits.
+  $('quota-scope').addEventListener('change', () => editScope(selectOf('quota-scope').value, false));
 }
