@@ -150,16 +150,22 @@ describeBrowser('the console for an operator, in headless Chromium', () => {
     expect(problems).toEqual([]);
   }, 120_000);
 
-  it('edits quotas, creates a key shown once, revokes it (admin key, 1280 px)', async () => {
+  /** A desktop page signed in with the admin key, on this tab. */
+  async function signedInAt(tab: string) {
     requireBrowser(browser);
     const page = await newPage(DESKTOP);
     const waits = pageWaits(page);
     await page.goto(`${base()}/console/`);
     await signIn(page, admin.key);
+    await page.click(`#tab-${tab}`);
+    await waits.notBusy(`#${tab}-tab`);
+    expect(new URL(page.url()).searchParams.get('tab')).toBe(tab);
+    return { page, waits };
+  }
 
-    await page.click('#tab-quotas');
-    await waits.notBusy('#quotas-tab');
-    expect(new URL(page.url()).searchParams.get('tab')).toBe('quotas');
+  it('sees and edits the quotas of the customer and of each corpus (admin key, 1280 px)', async () => {
+    const { page, waits } = await signedInAt('quotas');
+
     expect(await page.$$eval('#quota-table tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset['scope']))).toEqual(['customer', CORPUS, OTHER_CORPUS]);
     await page.locator(`#quota-table tr[data-scope="${CORPUS}"] button`).click();
     await page.fill('#quota-max-chars', 'lots');
@@ -183,9 +189,12 @@ describeBrowser('the console for an operator, in headless Chromium', () => {
     await page.click('#quota-form button[type=submit]');
     await waits.textIs('#quota-table tr[data-scope="customer"] td.own', 'default chars, default docs');
     expect((await api('GET', '/v2/quota')).body).toMatchObject({ own_max_docs: null });
+    await page.close();
+    expect(problems).toEqual([]);
+  }, 120_000);
 
-    await page.click('#tab-keys');
-    await waits.notBusy('#keys-tab');
+  it('creates a key shown once with a copy button, lists it, revokes it (admin key, 1280 px)', async () => {
+    const { page, waits } = await signedInAt('keys');
     await page.selectOption('#key-role', 'index');
     await page.selectOption('#key-corpus', CORPUS);
     await page.fill('#key-name', 'ingest bot');
