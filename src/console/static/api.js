@@ -80,9 +80,13 @@ export async function uploadFile(file, { customerId, corpusId }) {
   throw new ApiError(res.status, await res.json().catch(() => null));
 }
 
-/** A credential that stops working mid-session (revoked, expired) signs the tab out. */
+/**
+ * A credential that stops working mid-session (revoked, expired: 401) signs the tab out. A 403
+ * is shown where it happened: the credential lacks a scope for that view (a token with
+ * corpus:admin but not corpus:read may manage quotas and keys but not list documents).
+ */
 export function handleAuthLoss(/** @type {unknown} */ err) {
-  if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
+  if (err instanceof ApiError && err.status === 401) {
     session.lost(`Signed out: the gateway no longer accepts this credential (${err.message}).`);
     return true;
   }

@@ -50,11 +50,11 @@ function signOut(/** @type {string} */ message = '') {
     $(id).replaceChildren();
   }
   hideNewKey();
+  for (const error of document.querySelectorAll('main .error')) /** @type {HTMLElement} */ (error).hidden = true;
   for (const id of ['id-prefix', 'quota-max-chars', 'quota-max-docs', 'key-name', 'key-expires']) inputOf(id).value = '';
   for (const id of ['corpus-view', 'console-view', 'account']) $(id).hidden = true;
   $('sign-in-view').hidden = false;
   notice(message);
-  if (location.search !== '' && message !== '') history.replaceState(null, '', location.pathname);
   $('credential').focus();
 }
 session.lost = signOut;
@@ -152,7 +152,11 @@ function wireDocuments() {
 
 function start() {
   $('sign-in-form').addEventListener('submit', (event) => void signIn(/** @type {SubmitEvent} */ (event)));
-  $('sign-out').addEventListener('click', () => signOut('Signed out.'));
+  $('sign-out').addEventListener('click', () => {
+    // A deliberate sign-out forgets the place too; a lost credential keeps it for the next sign-in.
+    history.replaceState(null, '', location.pathname);
+    signOut('Signed out.');
+  });
   for (const tab of TABS) $(`tab-${tab}`).addEventListener('click', () => { notice(''); showTab(tab); });
   wireQuotas();
   wireDocuments();

@@ -53,7 +53,7 @@ async function uploadOne(item, file, target, open) {
     return already ? 0 : 1;
   } catch (err) {
     if (err instanceof ApiError) {
-      if (err.status === 401) handleAuthLoss(err);
+      handleAuthLoss(err);
       showOutcome(item, 'error', err.code || String(err.status), err.details);
     } else {
       showOutcome(item, 'error', 'not sent', `cannot reach the gateway: ${String(err)}`);
