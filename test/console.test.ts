@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
+import ts from 'typescript';
 import { pdf, textPage } from '../scripts/fixtures.js';
 import { generateApiKey } from '../src/auth/index.js';
 import { consoleStaticDir } from '../src/http/console-route.js';
@@ -59,6 +60,17 @@ describe('the /console static files', () => {
       expect(js.split('\n').length).toBeLessThanOrEqual(300);
     }
   });
+
+  it("type-checks the console's modules (tsc --checkJs --strict on their JSDoc types)", () => {
+    const files = fs.readdirSync(STATIC_DIR).filter((file) => file.endsWith('.js')).map((file) => path.join(STATIC_DIR, file));
+    const program = ts.createProgram(files, {
+      allowJs: true, checkJs: true, noEmit: true, strict: true, skipLibCheck: true,
+      target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022, moduleResolution: ts.ModuleResolutionKind.Bundler,
+      lib: ['lib.es2023.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'], types: [],
+    });
+    const problems = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    expect(problems).toEqual([]);
+  }, 60_000);
 
   it("states the gateway's default upload limit in the page, for the check before sending", () => {
     const html = fs.readFileSync(path.join(STATIC_DIR, 'index.html'), 'utf8');

@@ -29,7 +29,10 @@ export function normalizeCredential(/** @type {string} */ pasted) {
   return pasted.trim().replace(/^Bearer\s+/i, '');
 }
 
-/** API keys start with cgk_ and go in x-api-key; anything else is sent as a bearer token (JWT). */
+/**
+ * API keys start with cgk_ and go in x-api-key; anything else is sent as a bearer token (JWT).
+ * @returns {Record<string, string>}
+ */
 export function credentialHeaders(/** @type {string | null} */ credential) {
   const value = credential ?? '';
   return value.startsWith('cgk_') ? { 'x-api-key': value } : { authorization: `Bearer ${value}` };
