@@ -3,20 +3,17 @@
 // The DOM types are for the functions that playwright runs inside the page.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
+import ts from 'typescript';
 import { pdf, textPage } from '../scripts/fixtures.js';
 import { generateApiKey } from '../src/auth/index.js';
 import { consoleStaticDir } from '../src/http/console-route.js';
 import { CORPUS, CUSTOMER, useGateway } from './helpers/gateway.js';
 import { uploadForm } from './helpers/upload.js';
+import { describeBrowser, launchChromium, openPage, pageWaits, requireBrowser, serveOnPort } from './helpers/console-browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
-const REQUIRED = process.env['CI'] === 'true';
 const STATIC_DIR = consoleStaticDir();
 
 describe('the /console static files', () => {
@@ -54,8 +51,42 @@ describe('the /console static files', () => {
     const html = fs.readFileSync(path.join(STATIC_DIR, 'index.html'), 'utf8');
     for (const tag of html.match(/<script\b[^>]*>[\s\S]*?<\/script>/g) ?? []) expect(tag).toMatch(/^<script type="module" src="[^"]+"><\/script>$/);
     expect(html).not.toMatch(/\son[a-z]+\s*=/i);
-    const js = fs.readFileSync(path.join(STATIC_DIR, 'console.js'), 'utf8');
-    expect(js).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|localStorage|eval\(/);
+    expect(html).toContain('<link rel="icon" href="favicon.ico"');
+    const modules = fs.readdirSync(STATIC_DIR).filter((file) => file.endsWith('.js'));
+    expect(modules).toEqual(expect.arrayContaining(['console.js', 'api.js', 'upload.js']));
+    for (const file of modules) {
+      const js = fs.readFileSync(path.join(STATIC_DIR, file), 'utf8');
+      expect([file, js]).not.toEqual([file, expect.stringMatching(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|localStorage|eval\(|new Function/)]);
+      expect(js.split('\n').length).toBeLessThanOrEqual(300);
+    }
+  });
+
+  it("type-checks the console's modules (tsc --checkJs --strict on their JSDoc types)", () => {
+    const files = fs.readdirSync(STATIC_DIR).filter((file) => file.endsWith('.js')).map((file) => path.join(STATIC_DIR, file));
+    const program = ts.createProgram(files, {
+      allowJs: true, checkJs: true, noEmit: true, strict: true, skipLibCheck: true,
+      target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022, moduleResolution: ts.ModuleResolutionKind.Bundler,
+      lib: ['lib.es2023.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'], types: [],
+    });
+    const problems = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it("states the gateway's default upload limit in the page, for the check before sending", () => {
+    const html = fs.readFileSync(path.join(STATIC_DIR, 'index.html'), 'utf8');
+    const limit = /<body data-max-upload-bytes="(\d+)">/.exec(html)?.[1];
+    expect(gw.config.maxUploadBytes).toBe(10 * 1024 * 1024);
+    expect(Number(limit)).toBe(gw.config.maxUploadBytes);
+  });
+
+  it('serves a favicon, also asked for at the root', async () => {
+    const icon = await request(gw.app).get('/console/favicon.ico');
+    expect(icon.status).toBe(200);
+    expect(icon.headers['content-type']).toMatch(/^image\/(x-icon|vnd\.microsoft\.icon)/);
+    expect(Buffer.from(icon.body as Buffer).subarray(0, 4)).toEqual(Buffer.from([0, 0, 1, 0]));
+    const root = await request(gw.app).get('/favicon.ico');
+    expect(root.status).toBe(301);
+    expect(new URL(root.headers['location'] as string, 'http://gateway/favicon.ico').pathname).toBe('/console/favicon.ico');
   });
 
   it('finds the static files from the compiled code as from the sources', () => {
@@ -66,11 +97,6 @@ describe('the /console static files', () => {
 });
 
 // ---------------------------------------------------------------- end to end in Chromium
-
-if (!HAVE_CHROMIUM && !REQUIRED) {
-  console.warn(`${CHROMIUM} not found: the console's browser test is skipped (apt-get install chromium; it is required when CI=true)`);
-}
-const describeBrowser = HAVE_CHROMIUM || REQUIRED ? describe : describe.skip;
 
 /** The handbook: 6 pages; its outline gives nested sections, one of them spanning two pages. */
 const CHAPTER_2_LINES = Array.from({ length: 8 }, (_, i) => `Chapter two explains quotas, line ${i + 1} of eight.`);
@@ -119,7 +145,7 @@ interface RenderedSection {
 }
 
 describeBrowser('the web console in headless Chromium', () => {
-  let server: http.Server;
+  let server: Awaited<ReturnType<typeof serveOnPort>> | undefined;
   let base: string;
   let admin: { key: string; keyId: string };
   let browser: Browser | undefined;
@@ -131,8 +157,7 @@ describeBrowser('the web console in headless Chromium', () => {
   // server in front of the gateway are closed before the gateway is.
   afterAll(async () => {
     await browser?.close();
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve));
+    await server?.close();
   });
   const gw = useGateway();
 
@@ -161,9 +186,8 @@ describeBrowser('the web console in headless Chromium', () => {
   };
 
   beforeAll(async () => {
-    server = http.createServer(gw.app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await serveOnPort(gw.app);
+    base = server.base;
     admin = await gw.apiKey('admin');
     await gw.store.createCorpus({ customerId: CUSTOMER, corpusId: OTHER_CORPUS, name: 'archive' });
     await upload('handbook.pdf', HANDBOOK, { team: 'ops' });
@@ -184,62 +208,18 @@ describeBrowser('the web console in headless Chromium', () => {
     }
     expect((await api('PUT', `/v2/corpora/${CORPUS}/quota`, { max_chars: 100_000 })).status).toBe(200);
 
-    if (!HAVE_CHROMIUM) return;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    });
-    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    page.setDefaultTimeout(20_000);
-    // Chromium reports refused responses (our 401s) as "Failed to load resource"; anything else
-    // on the console, a CSP refusal above all, is a problem of the page.
-    page.on('console', (message: ConsoleMessage) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageProblems.push(message.text());
-    });
-    page.on('pageerror', (err) => pageProblems.push(`uncaught: ${err.message}`));
+    browser = await launchChromium();
+    if (browser) page = await openPage(browser, { width: 1200, height: 900 }, pageProblems);
   }, 120_000);
 
-  /** Waits until `predicate` holds in the page; on timeout, says what the page showed instead. */
-  async function until(what: string, predicate: (arg: string) => boolean, arg = ''): Promise<void> {
-    try {
-      await page.waitForFunction(predicate, arg);
-    } catch {
-      const shown = await page.evaluate(() => ({
-        notice: document.getElementById('notice')?.textContent,
-        errors: [...document.querySelectorAll('.error:not([hidden])')].map((e) => e.textContent),
-        rows: [...document.querySelectorAll('#documents tbody tr')].map((r) => (r as HTMLElement).dataset['id']),
-        page: document.getElementById('page-number')?.textContent,
-      }));
-      throw new Error(`waiting for ${what}; the page shows ${JSON.stringify(shown)}`);
-    }
-  }
-  const textIs = (selector: string, expected: string) =>
-    until(
-      `${selector} to read ${JSON.stringify(expected)}`,
-      (arg) => {
-        const [s, t] = JSON.parse(arg) as [string, string];
-        return document.querySelector(s)?.textContent === t;
-      },
-      JSON.stringify([selector, expected]),
-    );
-  const visible = (selector: string) =>
-    until(`${selector} to show`, (s) => { const e = document.querySelector<HTMLElement>(s); return !!e && e.checkVisibility(); }, selector);
-  const rowsAre = (ids: readonly string[]) =>
-    until(
-      `the rows ${JSON.stringify(ids)}`,
-      (expected) => {
-        const list = document.getElementById('list-view');
-        const rows = [...document.querySelectorAll<HTMLElement>('#documents tbody tr')].map((r) => r.dataset['id']);
-        return list?.getAttribute('aria-busy') === 'false' && JSON.stringify(rows) === expected;
-      },
-      JSON.stringify(ids),
-    );
+  const waits = () => pageWaits(page);
+  const until = (what: string, predicate: (arg: string) => boolean, arg = '') => waits().until(what, predicate, arg);
+  const textIs = (selector: string, expected: string) => waits().textIs(selector, expected);
+  const visible = (selector: string) => waits().visible(selector);
+  const rowsAre = (ids: readonly string[]) => waits().rowsAre(ids);
   const openDocument = async (id: string) => {
     await page.locator('#documents tbody button.link', { hasText: id }).first().click();
-    await until(`${id} to open`, (i) => {
-      const view = document.getElementById('detail-view');
-      return document.getElementById('detail-id')?.textContent === i && view?.getAttribute('aria-busy') === 'false' && !view.hidden;
-    }, id);
+    await waits().documentOpen(id);
   };
   const definitions = (selector: string) =>
     page.evaluate((s) => {
@@ -251,7 +231,7 @@ describeBrowser('the web console in headless Chromium', () => {
   const fmt = (n: number) => n.toLocaleString('en-US');
 
   it('signs in, shows usage, pages, searches, opens a PDF, deletes after confirming, signs out', async () => {
-    if (!browser) throw new Error(`${CHROMIUM} is missing and CI=true requires this test: apt-get install chromium (.ci/run does)`);
+    requireBrowser(browser);
 
     // Signing in: a wrong key and a non-admin key are refused with a visible reason.
     await page.goto(`${base}/console`);
@@ -259,22 +239,23 @@ describeBrowser('the web console in headless Chromium', () => {
     await visible('#sign-in-view');
     // Well formed, never stored.
     const unknownKey = generateApiKey({ customerId: CUSTOMER, corpusIds: null, role: 'admin', name: 'never stored', expiresAt: null }).key;
-    await page.fill('#api-key', unknownKey);
+    await page.fill('#credential', unknownKey);
     await page.click('#sign-in-form button[type=submit]');
     await until('the 401 message', () => /not accepted.*401 UNAUTHENTICATED/.test(document.getElementById('sign-in-error')?.textContent ?? ''));
-    await page.fill('#api-key', (await gw.apiKey('query')).key);
+    await page.fill('#credential', (await gw.apiKey('query')).key);
     await page.click('#sign-in-form button[type=submit]');
     await until('the 403 message', () => /needs an admin key.*403 PERMISSION_DENIED/.test(document.getElementById('sign-in-error')?.textContent ?? ''));
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
 
-    await page.fill('#api-key', admin.key);
+    await page.fill('#credential', admin.key);
     await page.click('#sign-in-form button[type=submit]');
     await visible('#console-view');
-    await textIs('#key-id', `key ${admin.keyId}`);
+    await textIs('#who', `API key ${admin.keyId} · customer ${CUSTOMER}`);
+    expect(await page.locator('#scopes li').allTextContents()).toEqual(['corpus:admin', 'corpus:read', 'corpus:write']);
     // The key lives in this tab's sessionStorage only, and never in a URL.
-    expect(await page.evaluate(() => [sessionStorage.getItem('corpusgate.console.apiKey'), localStorage.length])).toEqual([admin.key, 0]);
+    expect(await page.evaluate(() => [sessionStorage.getItem('corpusgate.console.credential'), localStorage.length])).toEqual([admin.key, 0]);
     expect(page.url()).not.toContain(admin.key);
-    expect(await page.inputValue('#api-key')).toBe('');
+    expect(await page.inputValue('#credential')).toBe('');
 
     // Picking a corpus: the other one first, then the test corpus.
     expect(await page.locator('#corpus option').allTextContents()).toEqual(['choose a corpus…', `test (${CORPUS})`, `archive (${OTHER_CORPUS})`]);

@@ -80,15 +80,35 @@ export const CONSOLE_ROUTES: readonly Route[] = [
     path: `${CONSOLE_PATH}/:file`,
     operation: {
       operationId: 'consoleFile',
-      summary: "The console's static files (index.html, console.js, console.css)",
+      summary: "The console's static files (index.html, its ES modules, console.css, favicon.ico)",
       auth: false,
       parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
       ok: {
-        200: { 'text/html': { type: 'string' }, 'text/css': { type: 'string' }, 'text/javascript': { type: 'string' }, 'application/javascript': { type: 'string' } },
+        200: {
+          'text/html': { type: 'string' },
+          'text/css': { type: 'string' },
+          'text/javascript': { type: 'string' },
+          'application/javascript': { type: 'string' },
+          'image/x-icon': { type: 'string', format: 'binary' },
+          'image/vnd.microsoft.icon': { type: 'string', format: 'binary' },
+        },
         304: null,
       },
       errors: [404],
     },
     handlers: serveConsole,
+  },
+  {
+    method: 'GET',
+    path: '/favicon.ico',
+    operation: {
+      operationId: 'favicon',
+      summary: "Redirects to the console's icon (/console/favicon.ico), so that browsers asking at the root get no 404",
+      auth: false,
+      ok: { 301: null },
+      errors: [],
+    },
+    // Relative: the gateway may be mounted under a path prefix.
+    handlers: () => [(_req, res) => res.status(301).location(`.${CONSOLE_PATH}/favicon.ico`).end()],
   },
 ];

@@ -43,6 +43,17 @@ export function field(body: JsonFields, snakeName: string): unknown {
   return snake ?? camel;
 }
 
+/**
+ * Like `field`, but an explicit null (in either spelling) is kept as null, not read as absent:
+ * where null means something (a quota limit's "the configured default").
+ */
+export function nullableField(body: JsonFields, snakeName: string): unknown {
+  const value = field(body, snakeName);
+  if (value !== undefined) return value;
+  const camelName = snakeName.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  return body[snakeName] === null || body[camelName] === null ? null : undefined;
+}
+
 export function optionalString(body: JsonFields, snakeName: string): string | undefined {
   const value = field(body, snakeName);
   if (value === undefined || value === null) return undefined;

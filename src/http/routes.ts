@@ -9,6 +9,7 @@ import { BATCH_ROUTES } from './batch/batch-routes.js';
 import { UPLOAD_ROUTES } from './upload/upload-route.js';
 import { V1_JSON_ROUTES } from './v1/v1-json-routes.js';
 import { ADMIN_ROUTES } from './v2/admin-routes.js';
+import { API_KEY_ROUTES } from './v2/api-keys-routes.js';
 import { DOCUMENT_ROUTES } from './v2/documents-routes.js';
 import { JOB_ROUTES } from './v2/jobs-routes.js';
 import { WHOAMI_ROUTES } from './v2/whoami-route.js';
@@ -22,6 +23,7 @@ export const ROUTES: readonly Route[] = [
   ...BATCH_ROUTES,
   ...V1_JSON_ROUTES,
   ...ADMIN_ROUTES,
+  ...API_KEY_ROUTES,
   ...DOCUMENT_ROUTES,
   ...JOB_ROUTES,
   ...WHOAMI_ROUTES,

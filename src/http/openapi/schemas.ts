@@ -145,6 +145,25 @@ export const SCHEMAS: Record<string, Schema> = {
     ['status', 'checks'],
   ),
   CorpusList: object({ corpora: { type: 'array', items: ref('Corpus') } }, ['corpora']),
+  ApiKey: object(
+    {
+      id: { type: 'string', pattern: '^[0-9a-f]{16}$', description: 'the key id (the key starts cgk_<id>_); never the secret' },
+      customer_id: { type: 'string' },
+      role: { enum: ['index', 'query', 'admin', 'extractions'] },
+      corpus_ids: { type: ['array', 'null'], items: { type: 'string' }, description: 'null: every corpus of the customer' },
+      name: { type: 'string' },
+      created_at: { type: 'string', format: 'date-time' },
+      expires_at: { type: ['string', 'null'], description: 'null: never' },
+      revoked_at: { type: ['string', 'null'] },
+      state: { enum: ['active', 'revoked', 'expired'] },
+    },
+    ['id', 'customer_id', 'role', 'corpus_ids', 'name', 'created_at', 'expires_at', 'revoked_at', 'state'],
+  ),
+  ApiKeyList: object({ api_keys: { type: 'array', items: ref('ApiKey') } }, ['api_keys']),
+  CreatedApiKey: object(
+    { key: { type: 'string', pattern: '^cgk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$', description: 'the whole key, shown in this answer only' }, api_key: ref('ApiKey') },
+    ['key', 'api_key'],
+  ),
   Principal: object(
     {
       subject: { type: 'string', description: 'the token\'s sub, or apikey:<key id>' },

@@ -9,7 +9,7 @@ import { authenticate } from '../authenticate.js';
 import { corpusBody, usageBody } from '../catalog-views.js';
 import { parseCorpusId } from '../../ids/index.js';
 import { corpusFromPath, resolveCustomer } from '../customer.js';
-import { field, jsonObjectBody, optionalString, type JsonFields } from '../json-body.js';
+import { field, jsonObjectBody, nullableField, optionalString, type JsonFields } from '../json-body.js';
 import { required } from '../locals.js';
 
 const BODY_BYTES = 64 * 1024;
@@ -135,7 +135,8 @@ export const ADMIN_ROUTES: readonly Route[] = [
 /** max_chars / max_docs: a number ≥ 0, "unlimited", or null for the configured default; absent = unchanged. */
 function limitsUpdate(body: JsonFields): QuotaLimitsUpdate {
   const read = (name: string): StoredLimit | undefined => {
-    const value = field(body, name);
+    // null must stay null ("back to the default"): field() reads it as absent.
+    const value = nullableField(body, name);
     if (value === undefined) return undefined;
     if (value === null) return null;
     if (value === 'unlimited') return UNLIMITED;

@@ -50,14 +50,12 @@ export async function listApiKeys(deps: UseCaseDeps, principal: Principal, custo
 
 /** Revokes a key (from then on it is refused); ApiKeyNotFoundError when there is none of the principal's. */
 export async function revokeApiKey(deps: UseCaseDeps, principal: Principal, keyId: string): Promise<ApiKeyRecord> {
+  // A credential that is no admin of its whole customer is refused (403) before any lookup, so it
+  // learns nothing about which key ids exist.
+  if (!principal.localOperator) authorize(principal, { customerId: principal.customerId ?? '' }, 'admin');
   const key = await deps.store.getApiKey(keyId);
-  if (!key) throw new ApiKeyNotFoundError(keyId);
   // Another customer's key is "not found" to this principal: its existence is not disclosed.
-  try {
-    authorize(principal, { customerId: key.customerId }, 'admin');
-  } catch {
-    throw new ApiKeyNotFoundError(keyId);
-  }
+  if (!key || (!principal.localOperator && principal.customerId !== key.customerId)) throw new ApiKeyNotFoundError(keyId);
   await deps.store.revokeApiKey(keyId, new Date().toISOString());
   return (await deps.store.getApiKey(keyId)) ?? key;
 }
