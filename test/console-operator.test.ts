@@ -176,7 +176,7 @@ describeBrowser('the console for an operator, in headless Chromium', () => {
     await page.fill('#quota-max-docs', 'unlimited');
     await page.click('#quota-form button[type=submit]');
     await waits.textIs(`#quota-table tr[data-scope="${CORPUS}"] td.own`, '50,000 chars, unlimited docs');
-    expect((await api('GET', `/v2/corpora/${CORPUS}/quota`)).body).toMatchObject({ own_max_chars: 50_000, own_max_docs: 'unlimited', max_chars: 50_000, max_docs: null });
+    expect((await api('GET', `/v2/corpora/${CORPUS}/quota`)).body).toMatchObject({ own_max_chars: 50_000, own_max_docs: 'unlimited', max_chars: 50_000, max_docs: 'unlimited' });
     await page.selectOption('#quota-scope', 'customer');
     await page.fill('#quota-max-docs', '1000');
     await page.click('#quota-form button[type=submit]');

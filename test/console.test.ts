@@ -273,7 +273,7 @@ describeBrowser('the web console in headless Chromium', () => {
 
     // Usage against quota, as the API reports it.
     const before = await usageOf(CORPUS);
-    expect(before).toMatchObject({ used_docs: ALL_IDS.length, max_chars: 100_000, max_docs: null });
+    expect(before).toMatchObject({ used_docs: ALL_IDS.length, max_chars: 100_000, max_docs: 'unlimited' });
     await until('the usage', (u) => !!document.getElementById('usage-chars')?.textContent?.startsWith(u), `${fmt(before.used_chars)} of ${fmt(100_000)} chars (`);
     await textIs('#usage-docs', `${ALL_IDS.length} docs of unlimited`);
     expect(await page.evaluate(() => (document.getElementById('chars-meter') as HTMLMeterElement).value)).toBe(before.used_chars);

@@ -129,7 +129,7 @@ describe('admin routes', () => {
   it('creates and lists corpora with their usage', async () => {
     const created = await as(admin).post('/v2/corpora', { id: 200, name: 'handbooks' });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ id: '200', name: 'handbooks', usage: { scope: 'corpus', used_docs: 0, max_chars: null } });
+    expect(created.body).toMatchObject({ id: '200', name: 'handbooks', usage: { scope: 'corpus', used_docs: 0, max_chars: 'unlimited' } });
     expect((await as(admin).post('/v2/corpora', { id: '200', name: 'again' })).body.internalCode).toBe('CORPUS_EXISTS');
     await upload('a.txt', 'alpha');
     const one = await as(admin).get(`/v2/corpora/${CORPUS}`);
@@ -144,7 +144,7 @@ describe('admin routes', () => {
 
   it('sets and reads quotas per customer and corpus, and enforces them on upload', async () => {
     const set = await as(admin).put(`/v2/corpora/${CORPUS}/quota`, { max_chars: 8 });
-    expect(set.body).toMatchObject({ scope: 'corpus', max_chars: 8, own_max_chars: 8, max_docs: null, own_max_docs: null });
+    expect(set.body).toMatchObject({ scope: 'corpus', max_chars: 8, own_max_chars: 8, max_docs: 'unlimited', own_max_docs: null });
     await upload('a.txt', 'alpha');
     const over = await request(gw.app).post(`/v1/upload?c=${CUSTOMER}&o=${CORPUS}`).set('x-api-key', admin).attach('file', Buffer.from('beta'), 'b.txt');
     expect(over.status).toBe(507);

@@ -52,8 +52,10 @@ export function corpusBody({ corpus, usage }: CorpusView): Record<string, unknow
 }
 
 /**
- * Usage against limits. `max_*` is the limit in force (null: unlimited); `own_max_*` is the
- * scope's own setting: a number, "unlimited", or null when the configured default applies.
+ * Usage against limits, with "unlimited" in one form wherever a limit is shown (as the
+ * environment, the CLI and PUT take it): `max_*` is the limit in force, a number or "unlimited";
+ * `own_max_*` is the scope's own setting: a number, "unlimited", or null when the configured
+ * default applies.
  * `reserved_docs`: documents promised to batch jobs not extracted yet; they count against
  * `max_docs` beside `used_docs`.
  */
@@ -65,8 +67,8 @@ export function usageBody({ usage, inForce }: UsageView): Record<string, unknown
     used_metadata_chars: usage.usedMetadataChars,
     used_docs: usage.usedDocs,
     reserved_docs: usage.reservedDocs,
-    max_chars: inForce.maxChars,
-    max_docs: inForce.maxDocs,
+    max_chars: inForce.maxChars ?? 'unlimited',
+    max_docs: inForce.maxDocs ?? 'unlimited',
     own_max_chars: ownLimit(usage.maxChars),
     own_max_docs: ownLimit(usage.maxDocs),
   };

@@ -10,10 +10,10 @@ export const corpusPath = () => `v2/corpora/${encodeURIComponent(state.corpus ??
 
 /**
  * @param {HTMLMeterElement} meter @param {HTMLElement} label
- * @param {number} used @param {number | null} max @param {string} unit
+ * @param {number} used @param {number | 'unlimited'} max @param {string} unit
  */
 function showQuota(meter, label, used, max, unit) {
-  if (max === null) {
+  if (max === 'unlimited') {
     label.textContent = `${number.format(used)} ${unit} of unlimited`;
     meter.classList.add('unlimited');
     meter.max = 1;

@@ -4,7 +4,7 @@ import { api, handleAuthLoss } from './api.js';
 import { $, button, cell, el, inputOf, notice, number, selectOf, showError } from './dom.js';
 import { state, ticket } from './state.js';
 
-/** @typedef {{used_chars: number, used_docs: number, max_chars: number | null, max_docs: number | null,
+/** @typedef {{used_chars: number, used_docs: number, max_chars: number | 'unlimited', max_docs: number | 'unlimited',
  *   own_max_chars: number | 'unlimited' | null, own_max_docs: number | 'unlimited' | null}} Usage */
 
 const CUSTOMER_SCOPE = 'customer';
@@ -40,8 +40,8 @@ export async function loadQuotas() {
 }
 
 /** "1,234 of 10,000 (12.3%)" or "1,234 of unlimited". */
-function usedOf(/** @type {number} */ used, /** @type {number | null} */ max) {
-  if (max === null) return `${number.format(used)} of unlimited`;
+function usedOf(/** @type {number} */ used, /** @type {number | 'unlimited'} */ max) {
+  if (max === 'unlimited') return `${number.format(used)} of unlimited`;
   const percent = max === 0 ? 100 : Math.round((used / max) * 1000) / 10;
   return `${number.format(used)} of ${number.format(max)} (${percent}%)`;
 }
