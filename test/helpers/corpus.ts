@@ -89,6 +89,7 @@ export function sectionsText(sections: readonly JsonSection[]): string {
  * One per line.
  */
 export const FORMATS_SUPPORTED: ReadonlySet<string> = new Set<string>([
+  '.html',
 ]);
 
 /** What the gateway should do with a corpus file when OCR is on or off. */

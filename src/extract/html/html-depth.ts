@@ -1,0 +1,118 @@
+/**
+ * Element nesting kept in a page: deeper start tags are taken out before parsing (their text
+ * stays, one level up). The HTML parser (htmlparser2, under linkedom) keeps its open elements in
+ * an array it unshifts: a page of 100,000 nested <div>s took it 4 s, 10 MB of them minutes; and
+ * every tree walk after it would be as deep. Real pages nest a few dozen levels, sloppy ones (a
+ * <font> never closed, again and again) a few hundred.
+ */
+export const MAX_HTML_DEPTH = 1_000;
+
+const VOID = new Set(['area', 'base', 'basefont', 'br', 'col', 'command', 'embed', 'frame', 'hr', 'img', 'input', 'isindex', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+/** Elements whose content is raw text to the parser (no tags inside). */
+const RAW_TEXT = new Set(['script', 'style', 'title', 'textarea', 'xmp']);
+const P = new Set(['p']);
+const FORM = new Set(['input', 'option', 'optgroup', 'select', 'button', 'datalist', 'textarea']);
+/** htmlparser2's openImpliesClose: opening the key closes open elements of the set on top of the stack. */
+const IMPLIES_CLOSE = new Map<string, ReadonlySet<string>>([
+  ['tr', new Set(['tr', 'th', 'td'])],
+  ['th', new Set(['th'])],
+  ['td', new Set(['thead', 'th', 'td'])],
+  ['body', new Set(['head', 'link', 'script'])],
+  ['li', new Set(['li'])],
+  ['option', new Set(['option'])],
+  ['optgroup', new Set(['optgroup', 'option'])],
+  ['dd', new Set(['dd', 'dt'])],
+  ['dt', new Set(['dd', 'dt'])],
+  ['rt', new Set(['rt', 'rp'])],
+  ['rp', new Set(['rt', 'rp'])],
+  ['tbody', new Set(['thead', 'tbody'])],
+  ['tfoot', new Set(['thead', 'tbody'])],
+  ...['select', 'input', 'output', 'button', 'datalist', 'textarea'].map((t) => [t, FORM] as const),
+  ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'address', 'article', 'aside', 'blockquote', 'details', 'div', 'dl', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'header', 'hr', 'main', 'nav', 'ol', 'pre', 'section', 'table', 'ul'].map((t) => [t, P] as const),
+]);
+
+/** A start tag, name in group 1, attributes (quotes honoured) in group 2. */
+const START_TAG = /<([a-zA-Z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/y;
+const END_TAG = /<\/([a-zA-Z][^\s/>]*)[^>]*>/y;
+
+/**
+ * The page with start tags past `maxDepth` open elements removed, and how many were. The scan
+ * follows the parser's own rules for what stays open (void elements, implied end tags, an end tag
+ * closing everything opened after its element, raw-text elements), so the depth it counts is the
+ * depth the parser builds; where it is unsure it over-counts, which costs only a flattened tag.
+ */
+export function flattenDeepNesting(html: string, maxDepth = MAX_HTML_DEPTH): { html: string; dropped: number } {
+  const stack: string[] = [];
+  const open = new Map<string, number>();
+  const pieces: string[] = [];
+  let copiedTo = 0;
+  let dropped = 0;
+  const push = (name: string) => {
+    stack.push(name);
+    open.set(name, (open.get(name) ?? 0) + 1);
+  };
+  const pop = () => {
+    const name = stack.pop()!;
+    open.set(name, open.get(name)! - 1);
+    return name;
+  };
+  for (let i = html.indexOf('<'); i >= 0 && i < html.length; i = html.indexOf('<', i)) {
+    if (html.startsWith('<!--', i)) {
+      i = skipPast(html, '-->', i + 4);
+      continue;
+    }
+    const next = html[i + 1];
+    if (next === '!' || next === '?') {
+      i = skipPast(html, '>', i + 2);
+      continue;
+    }
+    END_TAG.lastIndex = i;
+    const end = END_TAG.exec(html);
+    if (end) {
+      const name = end[1]!.toLowerCase();
+      if ((open.get(name) ?? 0) > 0) while (pop() !== name);
+      i = END_TAG.lastIndex;
+      continue;
+    }
+    START_TAG.lastIndex = i;
+    const start = START_TAG.exec(html);
+    if (!start) {
+      i++;
+      continue;
+    }
+    const name = start[1]!.toLowerCase();
+    const closes = IMPLIES_CLOSE.get(name);
+    while (closes && stack.length > 0 && closes.has(stack[stack.length - 1]!)) pop();
+    const selfClosing = start[2]!.endsWith('/') && ((open.get('svg') ?? 0) > 0 || (open.get('math') ?? 0) > 0);
+    if (RAW_TEXT.has(name)) {
+      i = rawTextEnd(html, name, START_TAG.lastIndex);
+      continue;
+    }
+    if (!VOID.has(name) && !selfClosing) {
+      if (stack.length >= maxDepth) {
+        pieces.push(html.slice(copiedTo, i));
+        copiedTo = START_TAG.lastIndex;
+        dropped++;
+      } else {
+        push(name);
+      }
+    }
+    i = START_TAG.lastIndex;
+  }
+  if (dropped === 0) return { html, dropped };
+  pieces.push(html.slice(copiedTo));
+  return { html: pieces.join(''), dropped };
+}
+
+function skipPast(html: string, end: string, from: number): number {
+  const at = html.indexOf(end, from);
+  return at < 0 ? html.length : at + end.length;
+}
+
+/** Where a raw-text element's content ends: its end tag (any case), or the end of the page. */
+function rawTextEnd(html: string, name: string, from: number): number {
+  const close = new RegExp(`</${name}[\\s/>]`, 'ig');
+  close.lastIndex = from;
+  const m = close.exec(html);
+  return m ? m.index : html.length;
+}
