@@ -202,3 +202,15 @@ export function largeEpub(bytes = 1024 * 1024): Buffer {
   }
   return epub(chapters, { title: 'Large generated book' });
 }
+
+/** A book whose chapter inflates 10 MiB of zeros at ~1000:1: zip-guard's ratio check refuses it. */
+export function bombEpub(): Buffer {
+  const zeros = Buffer.alloc(10 * 1024 * 1024, 0x20);
+  const html = Buffer.concat([Buffer.from(chapterXhtml('Bomb', '<p>')), zeros, Buffer.from('</p>')]);
+  return epub([{ href: 'text/bomb.xhtml', html: html.toString('latin1') }]);
+}
+
+/** A book whose XHTML chapter nests `depth` elements: zip-guard's XML depth cap refuses it. */
+export function deepEpub(depth = 5_000): Buffer {
+  return epub([{ href: 'text/deep.xhtml', html: chapterXhtml('Deep', `${'<div>'.repeat(depth)}deep${'</div>'.repeat(depth)}`) }]);
+}

@@ -90,6 +90,10 @@ export function sectionsText(sections: readonly JsonSection[]): string {
  */
 export const FORMATS_SUPPORTED: ReadonlySet<string> = new Set<string>([
   '.html',
+  '.htm',
+  '.xhtml',
+  '.lxml',
+  '.epub',
 ]);
 
 /** What the gateway should do with a corpus file when OCR is on or off. */
