@@ -42,10 +42,10 @@ function encode1256(text: string): Buffer {
   return Buffer.from([...text].map((ch) => (ch.charCodeAt(0) < 0x80 ? ch.charCodeAt(0) : table.get(ch) ?? 0x3f)));
 }
 
-/** A UTF-16LE page with a BOM whose meta says charset=unicode. */
-export function utf16Html(): Buffer {
+/** A UTF-16LE page whose meta says charset=unicode, with a BOM or (bom false) without. */
+export function utf16Html(bom = true): Buffer {
   const text = '<html><head><meta http-equiv="content-type" content="text/html; charset=unicode"><title>Sixteen</title></head><body><p>Text in UTF-16 with ünïcödé.</p></body></html>';
-  return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  return Buffer.concat([Buffer.from(bom ? [0xff, 0xfe] : []), Buffer.from(text, 'utf16le')]);
 }
 
 /** A long article between a big navigation bar, a sidebar and a footer: Readability keeps the article. */
@@ -62,6 +62,11 @@ export function boilerplateHtml(): Buffer {
 /** `depth` nested <div>s around one line of text. */
 export function deepHtml(depth = 100_000): Buffer {
   return Buffer.from(`<html><body>${'<div>'.repeat(depth)}Deep nested text${'</div>'.repeat(depth)}<p>After the deep part.</p></body></html>`);
+}
+
+/** `count` empty inline elements (7 bytes each): more than a worker's heap could hold parsed. */
+export function manyElementsHtml(count = 1_200_000): Buffer {
+  return Buffer.from(`<html><body><p>Some text.</p>${'<i></i>'.repeat(count)}</body></html>`);
 }
 
 /** An XHTML page whose DOCTYPE declares a billion-laughs entity chain, used in the body. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { CORPUS, CUSTOMER, useGateway } from '../helpers/gateway.js';
-import { billionLaughsXhtml, boilerplateHtml, deepHtml, largeHtml, misleadingCharsetHtml, structuredHtml, utf16Html } from '../../scripts/fixtures-html.js';
+import { billionLaughsXhtml, boilerplateHtml, deepHtml, largeHtml, manyElementsHtml, misleadingCharsetHtml, structuredHtml, utf16Html } from '../../scripts/fixtures-html.js';
 
 /** HTML pages through the real upload route and real extraction workers (issue 16). */
 const gw = useGateway();
@@ -76,6 +76,23 @@ describe('HTML extraction', () => {
     expect(JSON.parse(res.body.document.metadataJson).charset).toBe('utf-16le');
   });
 
+  it('recognises UTF-16LE without a byte-order mark by its zero bytes', async () => {
+    const res = await upload('utf16-no-bom.html', utf16Html(false));
+    expect(res.status).toBe(200);
+    expect(res.body.document.title).toBe('Sixteen');
+    expect(allText(res.body.document.section)).toContain('Text in UTF-16 with ünïcödé.');
+  });
+
+  it('keeps the text of pages without <html> or <body> tags (a fragment; text straight after </head>)', async () => {
+    const fragment = await upload('fragment.htm', Buffer.from('<p>First fragment paragraph.</p><p>Second one'));
+    expect(fragment.status).toBe(200);
+    expect(fragment.body.document.section[0].text).toBe('First fragment paragraph.\nSecond one');
+    const noBody = await upload('no-body.html', Buffer.from('<html><head><title>No body tag</title></head>Text after the head.<p>And a paragraph.</p></html>'));
+    expect(noBody.status).toBe(200);
+    expect(noBody.body.document.title).toBe('No body tag');
+    expect(noBody.body.document.section[0].text).toBe('Text after the head.\nAnd a paragraph.');
+  });
+
   it('keeps the article of a long page and drops its navigation, sidebar and footer (Readability)', async () => {
     const res = await upload('news.html', boilerplateHtml());
     expect(res.status).toBe(200);
@@ -105,6 +122,14 @@ describe('HTML extraction', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(allText(res.body.document.section)).toContain('Deep nested text\nAfter the deep part.');
     expect(res.body.warnings).toEqual([{ code: 'CONTENT_SKIPPED', message: expect.stringContaining('nested deeper than 1000 levels') }]);
+  });
+
+  it('refuses a page of more elements than the worker heap holds parsed (EXTRACTION_RESOURCE_LIMIT), before parsing it', async () => {
+    const started = Date.now();
+    const res = await upload('many-elements.html', manyElementsHtml(1_200_000));
+    expect({ status: res.status, code: res.body.internalCode }).toEqual({ status: 422, code: 'EXTRACTION_RESOURCE_LIMIT' });
+    expect(res.body.details ?? res.body.message ?? JSON.stringify(res.body)).toMatch(/1200003 elements/);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('never expands DTD entities of an XHTML page (billion laughs): the reference stays literal', async () => {

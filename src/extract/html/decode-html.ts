@@ -24,7 +24,7 @@ const MIN_CONFIDENCE = 20;
  */
 export function decodeHtml(bytes: Uint8Array): DecodedHtml {
   const buffer = asBuffer(bytes);
-  const bom = byBom(buffer);
+  const bom = byBom(buffer) ?? byZeroBytes(buffer);
   if (bom) return { text: decode(buffer.subarray(bom.skip), bom.charset)!, charset: bom.charset, from: 'bom' };
   const declared = declaredCharset(buffer);
   if (declared) {
@@ -42,6 +42,25 @@ function byBom(b: Buffer): { charset: string; skip: number } | null {
   if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return { charset: 'utf-8', skip: 3 };
   if (b[0] === 0xff && b[1] === 0xfe) return { charset: 'utf-16le', skip: 2 };
   if (b[0] === 0xfe && b[1] === 0xff) return { charset: 'utf-16be', skip: 2 };
+  return null;
+}
+
+/**
+ * UTF-16 without a byte-order mark: markup is mostly ASCII, so every other byte is zero — the odd
+ * ones in little-endian, the even ones in big-endian (chardet takes such a page for Latin-1).
+ */
+function byZeroBytes(b: Buffer): { charset: string; skip: number } | null {
+  const sample = Math.min(b.length, PRESCAN_BYTES) & ~1;
+  if (sample < 16) return null;
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i < sample; i += 2) {
+    if (b[i] === 0) evenZero++;
+    if (b[i + 1] === 0) oddZero++;
+  }
+  const half = sample / 2;
+  if (oddZero > 0.6 * half && evenZero < 0.05 * half) return { charset: 'utf-16le', skip: 0 };
+  if (evenZero > 0.6 * half && oddZero < 0.05 * half) return { charset: 'utf-16be', skip: 0 };
   return null;
 }
 

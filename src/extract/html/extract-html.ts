@@ -21,10 +21,10 @@ const READABILITY_VERSION = (require('@mozilla/readability/package.json') as { v
  */
 export async function extractHtml(bytes: Uint8Array, context: RawContext): Promise<DraftDocument> {
   const decoded = decodeHtml(bytes);
-  const { document, flattened } = parseHtml(decoded.text);
+  const { document, flattened, elements } = parseHtml(decoded.text);
   const head = readHead(document);
   const firstH1 = oneLine(document.querySelector('h1')?.textContent);
-  const main = mainContent(document);
+  const main = mainContent(document, elements);
   if (!main) throw new ExtractionError('NO_TEXT', 'the page has no body: there is no text to index');
   const { sections: built, firstHeading } = sectionsFromHtml(main.root);
   const sections = pruneEmpty(built);

@@ -35,42 +35,37 @@ const IMPLIES_CLOSE = new Map<string, ReadonlySet<string>>([
 const START_TAG = /<([a-zA-Z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/y;
 const END_TAG = /<\/([a-zA-Z][^\s/>]*)[^>]*>/y;
 
+/** The page as the parser will get it, and what the scan found. */
+export interface Prescan {
+  readonly html: string;
+  /** Start tags taken out for nesting past the cap. */
+  readonly dropped: number;
+  /** Start tags of elements the parser will create (an estimate of the DOM's size). */
+  readonly elements: number;
+}
+
 /**
  * The page with start tags past `maxDepth` open elements removed, and how many were. The scan
  * follows the parser's own rules for what stays open (void elements, implied end tags, an end tag
  * closing everything opened after its element, raw-text elements), so the depth it counts is the
  * depth the parser builds; where it is unsure it over-counts, which costs only a flattened tag.
  */
-export function flattenDeepNesting(html: string, maxDepth = MAX_HTML_DEPTH): { html: string; dropped: number } {
-  const stack: string[] = [];
-  const open = new Map<string, number>();
+export function flattenDeepNesting(html: string, maxDepth = MAX_HTML_DEPTH): Prescan {
+  const stack = new OpenElements();
   const pieces: string[] = [];
   let copiedTo = 0;
   let dropped = 0;
-  const push = (name: string) => {
-    stack.push(name);
-    open.set(name, (open.get(name) ?? 0) + 1);
-  };
-  const pop = () => {
-    const name = stack.pop()!;
-    open.set(name, open.get(name)! - 1);
-    return name;
-  };
+  let elements = 0;
   for (let i = html.indexOf('<'); i >= 0 && i < html.length; i = html.indexOf('<', i)) {
-    if (html.startsWith('<!--', i)) {
-      i = skipPast(html, '-->', i + 4);
-      continue;
-    }
-    const next = html[i + 1];
-    if (next === '!' || next === '?') {
-      i = skipPast(html, '>', i + 2);
+    const skipTo = markupEnd(html, i);
+    if (skipTo !== null) {
+      i = skipTo;
       continue;
     }
     END_TAG.lastIndex = i;
     const end = END_TAG.exec(html);
     if (end) {
-      const name = end[1]!.toLowerCase();
-      if ((open.get(name) ?? 0) > 0) while (pop() !== name);
+      stack.close(end[1]!.toLowerCase());
       i = END_TAG.lastIndex;
       continue;
     }
@@ -81,27 +76,64 @@ export function flattenDeepNesting(html: string, maxDepth = MAX_HTML_DEPTH): { h
       continue;
     }
     const name = start[1]!.toLowerCase();
-    const closes = IMPLIES_CLOSE.get(name);
-    while (closes && stack.length > 0 && closes.has(stack[stack.length - 1]!)) pop();
-    const selfClosing = start[2]!.endsWith('/') && ((open.get('svg') ?? 0) > 0 || (open.get('math') ?? 0) > 0);
-    if (RAW_TEXT.has(name)) {
-      i = rawTextEnd(html, name, START_TAG.lastIndex);
-      continue;
-    }
-    if (!VOID.has(name) && !selfClosing) {
-      if (stack.length >= maxDepth) {
-        pieces.push(html.slice(copiedTo, i));
-        copiedTo = START_TAG.lastIndex;
-        dropped++;
-      } else {
-        push(name);
-      }
-    }
+    elements++;
+    stack.impliedClose(name);
     i = START_TAG.lastIndex;
+    if (RAW_TEXT.has(name)) i = rawTextEnd(html, name, i);
+    else if (VOID.has(name) || (start[2]!.endsWith('/') && stack.inForeignContent())) continue;
+    else if (stack.depth < maxDepth) stack.open(name);
+    else {
+      pieces.push(html.slice(copiedTo, start.index));
+      copiedTo = i;
+      dropped++;
+    }
   }
-  if (dropped === 0) return { html, dropped };
+  if (dropped === 0) return { html, dropped, elements };
   pieces.push(html.slice(copiedTo));
-  return { html: pieces.join(''), dropped };
+  return { html: pieces.join(''), dropped, elements };
+}
+
+/** The parser's stack of open elements, by name (with counts, so an end tag's match is found in O(1)). */
+class OpenElements {
+  private readonly names: string[] = [];
+  private readonly counts = new Map<string, number>();
+
+  get depth(): number {
+    return this.names.length;
+  }
+
+  open(name: string): void {
+    this.names.push(name);
+    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+  }
+
+  /** An end tag closes its element and all opened after it; one without an open element is ignored. */
+  close(name: string): void {
+    if ((this.counts.get(name) ?? 0) > 0) while (this.pop() !== name);
+  }
+
+  impliedClose(name: string): void {
+    const closes = IMPLIES_CLOSE.get(name);
+    while (closes && this.names.length > 0 && closes.has(this.names[this.names.length - 1]!)) this.pop();
+  }
+
+  /** Inside <svg> or <math>, where `<x/>` closes itself. */
+  inForeignContent(): boolean {
+    return (this.counts.get('svg') ?? 0) > 0 || (this.counts.get('math') ?? 0) > 0;
+  }
+
+  private pop(): string {
+    const name = this.names.pop()!;
+    this.counts.set(name, this.counts.get(name)! - 1);
+    return name;
+  }
+}
+
+/** Past a comment, declaration or processing instruction starting at `i`; null when none starts there. */
+function markupEnd(html: string, i: number): number | null {
+  if (html.startsWith('<!--', i)) return skipPast(html, '-->', i + 4);
+  const next = html[i + 1];
+  return next === '!' || next === '?' ? skipPast(html, '>', i + 2) : null;
 }
 
 function skipPast(html: string, end: string, from: number): number {

@@ -60,6 +60,7 @@ class SectionBuilder {
 
   /** Whether to walk into the element. */
   enter(name: string, node: HtmlNode): boolean {
+    if (name === 'head' || name === 'title') return false;
     const heading = HEADING.exec(name);
     if (heading && this.inCell === 0) {
       this.heading(Number(heading[1]), oneLine(node.textContent));

@@ -1,5 +1,5 @@
 import { Readability } from '@mozilla/readability';
-import type { HtmlDocument, HtmlNode } from './parse-html.js';
+import { elementBudget, type HtmlDocument, type HtmlNode } from './parse-html.js';
 
 /**
  * Pages shorter than this (words of body text) are kept whole: their boilerplate is a few words,
@@ -14,6 +14,12 @@ export const SMALL_PAGE_WORDS = 300;
  * the whole body is kept then. A news page's article is typically 30–80 % of its words.
  */
 export const MIN_ARTICLE_SHARE = 0.25;
+/**
+ * Readability works on a copy of the page and scores its nodes: it runs only on pages of at most
+ * this share of the element budget (elementBudget), larger pages being kept whole. So large pages
+ * are mostly documents (specifications, books on one page), not an article inside a site's frame.
+ */
+const READABILITY_BUDGET_SHARE = 1 / 3;
 
 export interface MainContent {
   readonly root: HtmlNode;
@@ -22,11 +28,11 @@ export interface MainContent {
 }
 
 /** The part of the page that is its content (see SMALL_PAGE_WORDS and MIN_ARTICLE_SHARE). */
-export function mainContent(document: HtmlDocument): MainContent | null {
+export function mainContent(document: HtmlDocument, elements: number): MainContent | null {
   const body = document.body ?? document.documentElement;
   if (!body) return null;
   const bodyWords = countWords(body.textContent ?? '');
-  if (bodyWords < SMALL_PAGE_WORDS) return { root: body, from: 'body' };
+  if (bodyWords < SMALL_PAGE_WORDS || elements > elementBudget() * READABILITY_BUDGET_SHARE) return { root: body, from: 'body' };
   const article = readArticle(document);
   if (article && countWords(article.textContent ?? '') >= MIN_ARTICLE_SHARE * bodyWords) return { root: article, from: 'readability' };
   return { root: body, from: 'body' };
