@@ -195,6 +195,12 @@ export function billionLaughsEpub(): Buffer {
   return simpleEpub({ opf });
 }
 
+/** An OPF whose DOCTYPE declares an external entity (file:///etc/passwd), used in dc:title. */
+export function externalEntityEpub(): Buffer {
+  const opf = `<?xml version="1.0"?><!DOCTYPE package [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><package xmlns="http://www.idpf.org/2007/opf" version="2.0"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Title &xxe; end</dc:title></metadata><manifest><item id="c0" href="text/one.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="c0"/></spine></package>`;
+  return simpleEpub({ opf });
+}
+
 /** A book of about `bytes` bytes of chapters, for the bench. */
 export function largeEpub(bytes = 1024 * 1024): Buffer {
   const chapters: EpubChapter[] = [];

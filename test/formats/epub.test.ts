@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { CORPUS, CUSTOMER, useGateway } from '../helpers/gateway.js';
-import { billionLaughsEpub, bombEpub, deepEpub, drmEpub, fontObfuscatedEpub, largeEpub, simpleEpub } from '../../scripts/fixtures-html.js';
+import { billionLaughsEpub, bombEpub, deepEpub, drmEpub, externalEntityEpub, fontObfuscatedEpub, largeEpub, simpleEpub } from '../../scripts/fixtures-html.js';
 
 /** EPUB books through the real upload route and real extraction workers (issue 16). */
 const gw = useGateway();
@@ -78,6 +78,13 @@ describe('EPUB extraction', () => {
     expect(res.status).toBe(200);
     expect(res.body.document.title).toBe('&lol9;');
     expect(JSON.stringify(res.body.document)).not.toContain('lollol');
+  });
+
+  it('never resolves an external entity of an OPF (file:///etc/passwd)', async () => {
+    const res = await upload('xxe.epub', externalEntityEpub());
+    expect(res.status).toBe(200);
+    expect(res.body.document.title).toBe('Title &xxe; end');
+    expect(JSON.stringify(res.body.document)).not.toMatch(/root:/);
   });
 
   it('refuses a chapter that inflates like a bomb (zip-guard) as DECOMPRESSION_BOMB', async () => {

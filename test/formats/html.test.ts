@@ -69,6 +69,18 @@ describe('HTML extraction', () => {
     expect(JSON.parse(res.body.document.metadataJson).charset).toBe('windows-1256');
   });
 
+  it('keeps a legacy declaration the bytes agree with, and prefers UTF-8 bytes over a legacy declaration', async () => {
+    const latin = Buffer.concat([Buffer.from('<html><head><meta charset="ISO-8859-1"></head><body><p>Un caf'), Buffer.from([0xe9]), Buffer.from(' cr\xe8me br\xfbl\xe9e.</p></body></html>', 'latin1')]);
+    const asDeclared = await upload('latin1.html', latin);
+    expect(asDeclared.status).toBe(200);
+    expect(asDeclared.body.document.section[0].text).toBe('Un café crème brûlée.');
+    expect(JSON.parse(asDeclared.body.document.metadataJson).charset).toBe('windows-1252');
+    const utf8 = Buffer.from('<html><head><meta charset="windows-1252"></head><body><p>Un café crème brûlée.</p></body></html>', 'utf8');
+    const overridden = await upload('utf8-declared-1252.html', utf8);
+    expect(overridden.body.document.section[0].text).toBe('Un café crème brûlée.');
+    expect(JSON.parse(overridden.body.document.metadataJson).charset).toBe('utf-8');
+  });
+
   it('decodes by the byte-order mark before a "charset=unicode" declaration (UTF-16LE)', async () => {
     const res = await upload('utf16.htm', utf16Html());
     expect(res.status).toBe(200);
