@@ -64,6 +64,19 @@ export function deepHtml(depth = 100_000): Buffer {
   return Buffer.from(`<html><body>${'<div>'.repeat(depth)}Deep nested text${'</div>'.repeat(depth)}<p>After the deep part.</p></body></html>`);
 }
 
+/**
+ * 100,000 <div>s behind a quote that opens no quoted value (a quote does only after '='): a depth
+ * scan that took it for one would not see them, and the parser would nest them all.
+ */
+export function quoteHiddenDeepHtml(depth = 100_000): Buffer {
+  return Buffer.from(`<html><body><x "> ${'<div>'.repeat(depth)}Hidden deep text"> after</body></html>`);
+}
+
+/** Markup that makes a backtracking tag scanner quadratic: `<a "` again and again, no '>'. */
+export function unclosedTagsHtml(count = 2_000_000): Buffer {
+  return Buffer.from(`<html><body><p>Visible text.</p>${'<a "'.repeat(count)}`);
+}
+
 /** `count` empty inline elements (7 bytes each): more than a worker's heap could hold parsed. */
 export function manyElementsHtml(count = 1_200_000): Buffer {
   return Buffer.from(`<html><body><p>Some text.</p>${'<i></i>'.repeat(count)}</body></html>`);

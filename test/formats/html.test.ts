@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { CORPUS, CUSTOMER, useGateway } from '../helpers/gateway.js';
-import { billionLaughsXhtml, boilerplateHtml, deepHtml, largeHtml, manyElementsHtml, misleadingCharsetHtml, structuredHtml, utf16Html } from '../../scripts/fixtures-html.js';
+import { billionLaughsXhtml, boilerplateHtml, deepHtml, largeHtml, manyElementsHtml, misleadingCharsetHtml, quoteHiddenDeepHtml, unclosedTagsHtml, structuredHtml, utf16Html } from '../../scripts/fixtures-html.js';
 
 /** HTML pages through the real upload route and real extraction workers (issue 16). */
 const gw = useGateway();
@@ -134,6 +134,23 @@ describe('HTML extraction', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(allText(res.body.document.section)).toContain('Deep nested text\nAfter the deep part.');
     expect(res.body.warnings).toEqual([{ code: 'CONTENT_SKIPPED', message: expect.stringContaining('nested deeper than 1000 levels') }]);
+  });
+
+  it('sees nesting behind a quote that opens no attribute value (as the parser reads it) and flattens it', async () => {
+    const started = Date.now();
+    const res = await upload('quote-hidden.html', quoteHiddenDeepHtml(100_000));
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(allText(res.body.document.section)).toContain('Hidden deep text');
+    expect(res.body.warnings).toEqual([expect.objectContaining({ code: 'CONTENT_SKIPPED' })]);
+  });
+
+  it('scans 8 MB of unclosed tags in one pass (no quadratic rescanning)', async () => {
+    const started = Date.now();
+    const res = await upload('unclosed.html', unclosedTagsHtml(2_000_000));
+    expect(res.status).toBe(200);
+    expect(res.body.document.section[0].text).toBe('Visible text.');
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('refuses a page of more elements than the worker heap holds parsed (EXTRACTION_RESOURCE_LIMIT), before parsing it', async () => {

@@ -31,9 +31,8 @@ const IMPLIES_CLOSE = new Map<string, ReadonlySet<string>>([
   ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'address', 'article', 'aside', 'blockquote', 'details', 'div', 'dl', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'header', 'hr', 'main', 'nav', 'ol', 'pre', 'section', 'table', 'ul'].map((t) => [t, P] as const),
 ]);
 
-/** A start tag, name in group 1, attributes (quotes honoured) in group 2. */
-const START_TAG = /<([a-zA-Z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/y;
-const END_TAG = /<\/([a-zA-Z][^\s/>]*)[^>]*>/y;
+/** A tag's name after '<' or '</' (as the parser reads one: up to whitespace, '/' or '>'). */
+const TAG_NAME = /[a-zA-Z][^\s/>]*/y;
 
 /** The page as the parser will get it, and what the scan found. */
 export interface Prescan {
@@ -62,28 +61,31 @@ export function flattenDeepNesting(html: string, maxDepth = MAX_HTML_DEPTH): Pre
       i = skipTo;
       continue;
     }
-    END_TAG.lastIndex = i;
-    const end = END_TAG.exec(html);
-    if (end) {
-      stack.close(end[1]!.toLowerCase());
-      i = END_TAG.lastIndex;
-      continue;
-    }
-    START_TAG.lastIndex = i;
-    const start = START_TAG.exec(html);
-    if (!start) {
+    const closing = html[i + 1] === '/';
+    TAG_NAME.lastIndex = i + (closing ? 2 : 1);
+    const tagName = TAG_NAME.exec(html)?.[0];
+    if (!tagName) {
       i++;
       continue;
     }
-    const name = start[1]!.toLowerCase();
+    // A tag without its '>' runs to the end of the page for the parser too: nothing more opens.
+    const tagEnd = closing ? html.indexOf('>', TAG_NAME.lastIndex) + 1 : startTagEnd(html, TAG_NAME.lastIndex);
+    if (tagEnd <= 0) break;
+    if (closing) {
+      stack.close(tagName.toLowerCase());
+      i = tagEnd;
+      continue;
+    }
+    const name = tagName.toLowerCase();
     elements++;
     stack.impliedClose(name);
-    i = START_TAG.lastIndex;
+    const start = i;
+    i = tagEnd;
     if (RAW_TEXT.has(name)) i = rawTextEnd(html, name, i);
-    else if (VOID.has(name) || (start[2]!.endsWith('/') && stack.inForeignContent())) continue;
+    else if (VOID.has(name) || (html[tagEnd - 2] === '/' && stack.inForeignContent())) continue;
     else if (stack.depth < maxDepth) stack.open(name);
     else {
-      pieces.push(html.slice(copiedTo, start.index));
+      pieces.push(html.slice(copiedTo, start));
       copiedTo = i;
       dropped++;
     }
@@ -134,6 +136,38 @@ function markupEnd(html: string, i: number): number | null {
   if (html.startsWith('<!--', i)) return skipPast(html, '-->', i + 4);
   const next = html[i + 1];
   return next === '!' || next === '?' ? skipPast(html, '>', i + 2) : null;
+}
+
+/**
+ * Past the '>' that ends a start tag whose attributes begin at `from`, or 0 when none does. As
+ * the parser reads attributes, a quote opens a quoted value only right after '=' (`<x "a>` is an
+ * attribute named `"a`); an unquoted value runs to whitespace or '>'. One pass, no backtracking:
+ * a regex with quoted alternatives re-scanned the rest of the page from every '<' of
+ * `<a "<a "<a "…` — quadratic.
+ */
+function startTagEnd(html: string, from: number): number {
+  const n = html.length;
+  let i = from;
+  while (i < n) {
+    const c = html[i];
+    if (c === '>') return i + 1;
+    i++;
+    if (c !== '=') continue;
+    while (i < n && isSpace(html.charCodeAt(i))) i++;
+    const quote = html[i];
+    if (quote === '"' || quote === "'") {
+      const close = html.indexOf(quote, i + 1);
+      if (close < 0) return 0;
+      i = close + 1;
+    } else {
+      while (i < n && html[i] !== '>' && !isSpace(html.charCodeAt(i))) i++;
+    }
+  }
+  return 0;
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d;
 }
 
 function skipPast(html: string, end: string, from: number): number {
