@@ -130,6 +130,10 @@ export interface EpubOptions {
   readonly opf?: string | null;
   /** Replaces META-INF/container.xml. */
   readonly container?: string;
+  /** EPUB 3: chapter titles in a navigation document (nav.xhtml) instead of an NCX. */
+  readonly epub3?: boolean;
+  /** Spine entries whose documents are not in the ZIP. */
+  readonly missing?: readonly string[];
 }
 
 export function chapterXhtml(title: string, body: string): string {
@@ -151,10 +155,13 @@ export function epub(chapters: readonly EpubChapter[], options: EpubOptions = {}
   </metadata>
   <manifest>
     <item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>
+    ${options.epub3 ? '<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>' : ''}
     ${items}
+    ${(options.missing ?? []).map((href, i) => `<item id="m${i}" href="${href}" media-type="application/xhtml+xml"/>`).join('')}
   </manifest>
   <spine toc="ncx">
     ${spine}
+    ${(options.missing ?? []).map((_, i) => `<itemref idref="m${i}"/>`).join('')}
   </spine>
 </package>`;
   const points = chapters
@@ -168,11 +175,17 @@ export function epub(chapters: readonly EpubChapter[], options: EpubOptions = {}
     { name: 'mimetype', data: Buffer.from('application/epub+zip'), store: true },
     { name: 'META-INF/container.xml', data: Buffer.from(container) },
     ...(options.opf === null ? [] : [{ name: 'OEBPS/content.opf', data: Buffer.from(options.opf ?? opf) }]),
-    { name: 'OEBPS/toc.ncx', data: Buffer.from(ncx) },
+    { name: 'OEBPS/toc.ncx', data: Buffer.from(options.epub3 ? '<ncx/>' : ncx) },
+    ...(options.epub3 ? [{ name: 'OEBPS/nav.xhtml', data: Buffer.from(navXhtml(chapters)) }] : []),
     ...chapters.map((c) => ({ name: `OEBPS/${decodeURIComponent(c.href)}`, data: Buffer.from(c.html) })),
     ...(options.extra ?? []),
   ];
   return zip(entries);
+}
+
+function navXhtml(chapters: readonly EpubChapter[]): string {
+  const links = chapters.map((c) => (c.navTitle ? `<li><a href="${c.href}">${c.navTitle}</a></li>` : '')).join('');
+  return `<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"><head><title>Nav</title></head><body><nav epub:type="landmarks"><ol><li><a href="text/two%20b.xhtml">Landmark title</a></li></ol></nav><nav epub:type="toc"><ol>${links}</ol></nav></body></html>`;
 }
 
 /** A two-chapter book: chapter one with an h1 and h2, chapter two without a heading (titled by the NCX). */

@@ -53,6 +53,19 @@ describe('EPUB extraction', () => {
     expect(JSON.stringify(doc)).not.toContain('margin');
   });
 
+  it('titles a heading-less chapter from an EPUB 3 navigation document (its toc nav, not landmarks)', async () => {
+    const res = await upload('book3.epub', simpleEpub({ epub3: true }));
+    expect(res.status).toBe(200);
+    expect(res.body.document.section.map((s: Section) => s.title)).toEqual(['Chapter One', 'The Second Chapter']);
+  });
+
+  it('reads the chapters it has when the spine names a missing one, with a warning', async () => {
+    const res = await upload('missing.epub', simpleEpub({ missing: ['text/gone.xhtml'] }));
+    expect(res.status).toBe(200);
+    expect(res.body.document.section).toHaveLength(2);
+    expect(res.body.warnings).toEqual([{ code: 'CONTENT_SKIPPED', message: expect.stringContaining('1 spine document(s)') }]);
+  });
+
   it('refuses a DRM-protected book (encryption.xml naming a chapter) as ENCRYPTED', async () => {
     await expectRefused('drm.epub', drmEpub(), 422, 'ENCRYPTED');
   });
