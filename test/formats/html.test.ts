@@ -56,10 +56,13 @@ describe('HTML extraction', () => {
     expect(meta.sha256).toBe(createHash('sha256').update(page).digest('hex'));
   });
 
-  it('recognises a page without a known extension by its content', async () => {
+  it('recognises a page without a known extension by its content, and reads .lxml as HTML', async () => {
     const res = await upload('page-without-extension', structuredHtml());
     expect(res.status).toBe(200);
     expect(res.body.document.title).toBe('Generated page');
+    const lxml = await upload('page.lxml', Buffer.from('<p>An lxml-written page.</p>'));
+    expect(lxml.status).toBe(200);
+    expect(lxml.body.document.section[0].text).toBe('An lxml-written page.');
   });
 
   it('overrides a declared UTF-8 the bytes contradict (windows-1256 Arabic) by detection', async () => {
