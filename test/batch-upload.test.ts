@@ -60,7 +60,7 @@ describe('POST /api/v1/upload (Documind batch upload)', () => {
 
   it('fails a corrupt PDF with CORRUPT, and an unsupported type with UNSUPPORTED_TYPE', async () => {
     const key = await extractionsKey(gw);
-    const [corrupt, odd] = (await batch(gw.app, key, [[CORRUPT_PDF, 'broken.pdf'], ['<html></html>', 'page.html']])).body as string[];
+    const [corrupt, odd] = (await batch(gw.app, key, [[CORRUPT_PDF, 'broken.pdf'], ['\u0000\u0001\u0002 binary', 'blob.bin']])).body as string[];
     expect(await settled(gw.app, key, corrupt!)).toMatchObject({ status: 'failed', error: { code: 'CORRUPT', detail: expect.any(String) } });
     expect(await settled(gw.app, key, odd!)).toMatchObject({ status: 'failed', error: { code: 'UNSUPPORTED_TYPE' } });
   });

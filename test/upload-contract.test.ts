@@ -192,7 +192,7 @@ describe('POST /v1/upload', () => {
   });
 
   it('answers 415 with the supported types for other file types', async () => {
-    const res = await upload().attach('file', Buffer.from('<html></html>'), 'page.html');
+    const res = await upload().attach('file', Buffer.from([0x00, 0x01, 0x02, 0xfe, 0xff, 0x00]), 'blob.bin');
     expect(res.status).toBe(415);
     expect(res.body.internalCode).toBe('UNSUPPORTED_TYPE');
     expect(res.body.supportedTypes).toEqual(expect.arrayContaining([expect.stringContaining('.pb'), expect.stringContaining('.txt')]));

@@ -95,6 +95,11 @@ export const FORMATS_SUPPORTED: ReadonlySet<string> = new Set<string>([
   '.md',
   '.rtf',
   '.eml',
+  '.html',
+  '.htm',
+  '.xhtml',
+  '.lxml',
+  '.epub',
 ]);
 
 /** What the gateway should do with a corpus file when OCR is on or off. */
