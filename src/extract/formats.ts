@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { InvalidRequestError, TypeMismatchError, UnsupportedTypeError } from '../errors/index.js';
 import type { DocumentEncoding } from '../document/index.js';
-import { imageKind, isOle2, isPdf, isRtf, isZip, looksLikeEmail, looksLikeHtml, sniff, SUPPORTED_TYPES, type ImageKind } from './sniff.js';
+import { imageKind, isEncryptedOffice, isOle2, isPdf, isRtf, isZip, looksLikeEmail, looksLikeHtml, sniff, SUPPORTED_TYPES, type ImageKind } from './sniff.js';
 
 export { SUPPORTED_TYPES };
 
@@ -64,7 +64,9 @@ export function detectFormat(filename: string, bytes: Uint8Array): InputFormat {
   const container = containerOf(bytes);
   const promised = PROMISED[extension];
   if (container) {
-    if (promised && promised !== container) throw mismatch(extension, bytes);
+    // A password-protected docx/pptx is an OLE2 container holding the encrypted package: the worker says ENCRYPTED.
+    const encryptedOoxml = container === 'ole2' && promised === 'zip' && isEncryptedOffice(bytes);
+    if (promised && promised !== container && !encryptedOoxml) throw mismatch(extension, bytes);
     return raw(container);
   }
   const image = imageKind(bytes);

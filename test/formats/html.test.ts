@@ -84,6 +84,14 @@ describe('HTML extraction', () => {
     expect(JSON.parse(overridden.body.document.metadataJson).charset).toBe('utf-8');
   });
 
+  it("reads windows-1252's 0x80–0x9F as the code page's quotes and dashes (Node 20's TextDecoder gives C1 controls)", async () => {
+    // “Smart” quotes – and the euro: 0x93 0x94 0x96 0x80 in windows-1252, declared as ISO-8859-1 as many old pages do.
+    const page = Buffer.concat([Buffer.from('<html><head><meta charset="iso-8859-1"></head><body><p>'), Buffer.from([0x93]), Buffer.from('Smart'), Buffer.from([0x94]), Buffer.from(' quotes '), Buffer.from([0x96]), Buffer.from(' 5 '), Buffer.from([0x80]), Buffer.from('.</p></body></html>')]);
+    const res = await upload('cp1252.html', page);
+    expect(res.status).toBe(200);
+    expect(res.body.document.section[0].text).toBe('\u201cSmart\u201d quotes \u2013 5 \u20ac.');
+  });
+
   it('decodes by the byte-order mark before a "charset=unicode" declaration (UTF-16LE)', async () => {
     const res = await upload('utf16.htm', utf16Html());
     expect(res.status).toBe(200);

@@ -83,27 +83,8 @@ export function sectionsText(sections: readonly JsonSection[]): string {
   return sections.map((s) => `${s.title ?? ''}\n${s.text ?? ''}`).join('\n');
 }
 
-/**
- * The formats issue 16 adds, by extension, as each extractor lands: their corpus files are held to
- * the manifest's `expect_formats` (corpus test) and to their reference text (fidelity test).
- * One per line.
- */
-export const FORMATS_SUPPORTED: ReadonlySet<string> = new Set<string>([
-  '.pptx',
-  '.odt',
-  '.doc',
-  '.md',
-  '.rtf',
-  '.eml',
-  '.html',
-  '.htm',
-  '.xhtml',
-  '.lxml',
-  '.epub',
-]);
-
 /** What the gateway should do with a corpus file when OCR is on or off. */
 export function expectedFor(entry: ManifestEntry, ocr: 'auto' | 'off'): ManifestEntry['expect'] {
-  const byFormat = FORMATS_SUPPORTED.has(path.extname(entry.file).toLowerCase()) ? entry.expect_formats : undefined;
-  return (ocr === 'auto' ? entry.expect_ocr : undefined) ?? byFormat ?? entry.expect;
+  // Every format with expect_formats (html, rtf, odt, epub, doc, pptx, eml) is extracted (issue 16).
+  return (ocr === 'auto' ? entry.expect_ocr : undefined) ?? entry.expect_formats ?? entry.expect;
 }

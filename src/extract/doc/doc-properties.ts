@@ -1,4 +1,5 @@
 import type { Ole2File } from './ole2-reader.js';
+import { decoderFor } from '../text-decoding.js';
 
 /** What the Word FIB's base says about the document ([MS-DOC] 2.5.2 FibBase). */
 export interface FibFacts {
@@ -92,7 +93,7 @@ function decode(raw: Buffer, codepage: number): string {
   if (codepage === 65001) return raw.toString('utf8');
   if (codepage === 1200) return raw.toString('utf16le');
   try {
-    return new TextDecoder(`windows-${codepage}`).decode(raw);
+    return decoderFor(`windows-${codepage}`).decode(raw);
   } catch {
     return raw.toString('latin1');
   }

@@ -1,4 +1,5 @@
 import chardet from 'chardet';
+import { decoderFor } from '../text-decoding.js';
 import { asBuffer } from '../sniff.js';
 
 /** How the page's bytes became text, and which encoding (its WHATWG name) was used. */
@@ -90,7 +91,7 @@ function encodingName(label: string): string | null {
 /** The bytes decoded, or null when `fatal` and they are not valid in that encoding. */
 function decode(b: Uint8Array, charset: string, fatal = false): string | null {
   try {
-    return new TextDecoder(charset, { fatal, ignoreBOM: true }).decode(b);
+    return decoderFor(charset, { fatal, ignoreBOM: true }).decode(b);
   } catch {
     return null;
   }

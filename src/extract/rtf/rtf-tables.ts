@@ -1,4 +1,4 @@
-import { TextDecoder } from 'node:util';
+import { decoderFor as decoderOfLabel, windows1252, type Decoder } from '../text-decoding.js';
 
 /**
  * What the RTF reader knows by name. Everything else is skipped: an unknown control word changes
@@ -76,28 +76,6 @@ export function encodingOf(codepage: number | null): string {
   return named[codepage] ?? 'windows-1252';
 }
 
-/** What windows-1252 puts at 0x80–0x9F (U+FFFD for its five unassigned bytes). */
-const CP1252_HIGH = '€\ufffd‚ƒ„…†‡ˆ‰Š‹Œ\ufffdŽ\ufffd\ufffd‘’“”•–—˜™š›œ\ufffdžŸ';
-
-/**
- * Node 20's TextDecoder reads "windows-1252" as ISO-8859-1 (its Latin-1 fast path): 0x92 came out
- * as the C1 control U+0092, not ’. This one maps 0x80–0x9F by the code page's table.
- */
-const windows1252 = {
-  decode(bytes: Uint8Array): string {
-    let out = '';
-    for (let i = 0; i < bytes.length; i += 8192) {
-      const chunk = bytes.subarray(i, i + 8192);
-      out += String.fromCharCode(...Array.from(chunk, (b) => (b >= 0x80 && b <= 0x9f ? CP1252_HIGH.charCodeAt(b - 0x80) : b)));
-    }
-    return out;
-  },
-};
-
-export interface Decoder {
-  decode(bytes: Uint8Array): string;
-}
-
 const decoders = new Map<string, Decoder>();
 
 export function decoderFor(codepage: number | null): Decoder {
@@ -106,7 +84,7 @@ export function decoderFor(codepage: number | null): Decoder {
   let decoder = decoders.get(label);
   if (!decoder) {
     try {
-      decoder = new TextDecoder(label);
+      decoder = decoderOfLabel(label);
     } catch {
       decoder = windows1252; // a Node built without full ICU
     }
