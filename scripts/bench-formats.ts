@@ -16,6 +16,7 @@ import { detectFormat } from '../src/extract/formats.js';
 import { fmt, msSince, nowNs, report, runBench, type Row } from './bench-kit.js';
 import { largeDoc, largeOdt, largePptx } from './fixtures-office.js';
 import { largeEmail, largeMarkdown, largeRtf } from './fixtures-text.js';
+import { largeEpub, largeHtml } from './fixtures-html.js';
 
 const RUNS = Number(process.env['BENCH_FORMAT_RUNS'] ?? 5);
 
@@ -48,6 +49,8 @@ const SAMPLES: readonly Sample[] = [
   { format: 'md', filename: 'bench.md', bytes: oneMiB(largeMarkdown), reference: pandoc('markdown') },
   { format: 'rtf', filename: 'bench.rtf', bytes: oneMiB(largeRtf), reference: pandoc('rtf') },
   { format: 'eml', filename: 'bench.eml', bytes: oneMiB(largeEmail) },
+  { format: 'html', filename: 'bench.html', bytes: oneMiB(largeHtml), reference: pandoc('html') },
+  { format: 'epub', filename: 'bench.epub', bytes: oneMiB(largeEpub), reference: pandoc('epub') },
 ];
 
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;

@@ -45,7 +45,7 @@ async function serve(env: Record<string, string>): Promise<{ port: number; exite
     const check = () => {
       if (stdout.includes('listening on')) resolve();
     };
-    proc.stdout.on('data', check);
+    proc.stderr.on('data', check); // the banner, on stderr
     void exited.then((code) => reject(new Error(`serve exited with ${code}:\n${stdout}`)));
   });
   return { port, exited };

@@ -52,15 +52,15 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
 
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start within 30 s:\n${output}`)), 30_000);
-    // serve prints its curl line once it listens.
+    // serve prints its curl line (on stderr, with the rest of its banner) once it listens.
     const onData = () => {
       if (/^echo .*curl .*$/m.test(output)) {
         clearTimeout(timer);
-        child.stdout!.off('data', onData);
+        child.stderr!.off('data', onData);
         resolve();
       }
     };
-    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`serve exited with ${code}:\n${output}`));

@@ -42,6 +42,7 @@ export function recordResponses(app: Express): Express {
         status: res.statusCode,
         contentType: type,
         body: textual && size <= MAX_RECORDED_BODY && size > 0 ? Buffer.concat(chunks).toString('utf8') : null,
+        ...(size > MAX_RECORDED_BODY ? { bodyTooLarge: true } : {}),
       };
       fs.appendFileSync(file, JSON.stringify(record) + '\n');
     });

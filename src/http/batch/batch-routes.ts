@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { extractionTarget } from '../../auth/index.js';
 import { decodeStoredDocument, documentToJson } from '../../document/index.js';
 import { InvalidRequestError, PayloadTooLargeError } from '../../errors/index.js';
+import { SUPPORTED_TYPES } from '../../extract/index.js';
 import { annotateRequest } from '../../observability/index.js';
 import { batchUpload, deleteBatchDocument, getJobStatus, listBatchDocuments, MAX_JOB_PAGE_SIZE, type AcceptedFile, type JobStatusResult } from '../../usecases/index.js';
 import { authenticate } from '../authenticate.js';
@@ -29,7 +30,7 @@ const UPLOAD: Operation = {
       'multipart/form-data': {
         schema: {
           type: 'object',
-          properties: { files: { type: 'array', items: { type: 'string', format: 'binary' }, description: 'one part per file, each named "files"' } },
+          properties: { files: { type: 'array', items: { type: 'string', format: 'binary' }, description: `one part per file, each named "files"; raw files of these types: ${SUPPORTED_TYPES.join('; ')}` } },
           required: ['files'],
         },
       },

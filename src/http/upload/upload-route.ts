@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import { parseDocMetadata } from '../../document/index.js';
 import { annotateRequest } from '../../observability/index.js';
+import { SUPPORTED_TYPES } from '../../extract/index.js';
 import { uploadDocument } from '../../usecases/index.js';
 import { authenticate } from '../authenticate.js';
 import { required } from '../locals.js';
@@ -36,7 +37,7 @@ const UPLOAD: Operation = {
         schema: {
           type: 'object',
           properties: {
-            file: { type: 'string', format: 'binary', description: 'exactly one; its filename is the id of raw files' },
+            file: { type: 'string', format: 'binary', description: `exactly one; its filename is the id of raw files. Types (by content, the name a hint): ${SUPPORTED_TYPES.join('; ')}` },
             doc_metadata: { type: 'string', description: 'a JSON object, at most 64 KiB (also doc-metadata, or a file part)' },
             c: { type: 'string', description: 'customer id, when the query has no c; at most once' },
             o: { type: 'string', description: 'corpus id, when the query has no o; at most once' },
