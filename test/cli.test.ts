@@ -101,7 +101,7 @@ describe('corpusgate serve', () => {
       const line = new RegExp(`^export ${name}=.*$`, 'm').exec(stderr)![0];
       const { stdout: key } = await run('bash', ['-c', `${line} && echo "$${name}"`], { env: env(), cwd: process.cwd() });
       const whoami = await fetch(`http://127.0.0.1:${port}/v2/whoami`, { headers: { 'x-api-key': key.trim() } });
-      expect(await whoami.json()).toMatchObject({ kind: 'api_key', customer_id: '123456', scopes: name === 'KEY' ? ['extractions:write'] : expect.arrayContaining(['corpus:admin']) });
+      expect(await whoami.json()).toMatchObject({ kind: 'api_key', customer_id: '123456', scopes: name === 'KEY' ? ['corpus:read', 'corpus:write'] : expect.arrayContaining(['corpus:admin']) });
     }
     const asToken = await fetch(`http://127.0.0.1:${port}/v2/whoami`, { headers: { authorization: `Bearer ${token}` } });
     expect(await asToken.json()).toMatchObject({ kind: 'token', customer_id: '123456', corpus_ids: null });

@@ -47,7 +47,7 @@ export async function serve(config: Config): Promise<void> {
  * What a person starting the gateway reads, on stderr (stdout carries the JSON log lines): where
  * it listens, and on the embedded default a dev token as `export TOKEN=…`, a curl line that works
  * when pasted (only when the demo corpus exists) and the commands that make the API keys the
- * README's examples use (`KEY`, `ADMIN_KEY`; run by the reader: a key made at every start would
+ * README's examples use (`KEY`: index, read and write; `ADMIN_KEY`; run by the reader: a key made at every start would
  * pile up).
  */
 async function banner(config: Config, server: Awaited<ReturnType<typeof startServer>>, demoCorpusExists: boolean): Promise<string> {
@@ -77,7 +77,7 @@ async function banner(config: Config, server: Awaited<ReturnType<typeof startSer
   lines.push(
     'API keys for the examples (each command makes a new key; revoke with apikey revoke):',
     '',
-    `export KEY=$(${cli} apikey create --customer ${DEMO.customerId} --corpus ${DEMO.corpusId} --role extractions)`,
+    `export KEY=$(${cli} apikey create --customer ${DEMO.customerId} --role index)`,
     `export ADMIN_KEY=$(${cli} apikey create --customer ${DEMO.customerId} --role admin)`,
     '',
     `Operators: API at ${server.url}/openapi.json, web console at ${server.url}/console (sign in with $ADMIN_KEY)`,

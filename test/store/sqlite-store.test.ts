@@ -12,8 +12,13 @@ import { openTestStore } from '../helpers/built-workers.js';
 
 const files = new Map<Store, string>();
 
+/** Every database of this file lives under one temporary directory, removed at the end. */
+const ROOT = fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-store-'));
+const freshDir = () => fs.mkdtempSync(path.join(ROOT, 'db-'));
+afterAll(() => fs.rmSync(ROOT, { recursive: true, force: true }));
+
 describeStore('SqliteStore', async (reuse) => {
-  const file = reuse ? files.get(reuse)! : path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-store-')), 'corpusgate.db');
+  const file = reuse ? files.get(reuse)! : path.join(freshDir(), 'corpusgate.db');
   const store = await openTestStore({ file });
   files.set(store, file);
   return store;
@@ -21,7 +26,7 @@ describeStore('SqliteStore', async (reuse) => {
 
 describe('SqliteStore specifics', () => {
   it('creates the directory, uses WAL and records the schema version', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-store-')), 'nested', 'dir', 'corpusgate.db');
+    const file = path.join(freshDir(), 'nested', 'dir', 'corpusgate.db');
     const store = await openTestStore({ file });
     await store.close();
     const db = new Database(file, { readonly: true });
@@ -31,7 +36,7 @@ describe('SqliteStore specifics', () => {
   });
 
   it('refuses a database from a newer corpusgate', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-store-')), 'corpusgate.db');
+    const file = path.join(freshDir(), 'corpusgate.db');
     const db = new Database(file);
     db.pragma('user_version = 999');
     db.close();
@@ -39,7 +44,7 @@ describe('SqliteStore specifics', () => {
   });
 
   it('upgrades a version-1 database, filling title and metadata from the stored Documents', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-store-')), 'corpusgate.db');
+    const file = path.join(freshDir(), 'corpusgate.db');
     const db = new Database(file);
     db.exec(MIGRATIONS[0] as string);
     db.pragma('user_version = 1');
@@ -61,7 +66,7 @@ describe('SqliteStore specifics', () => {
   });
 
   it('checkpoints the WAL from its own thread, not in the commits', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-store-')), 'corpusgate.db');
+    const file = path.join(freshDir(), 'corpusgate.db');
     const store = await openTestStore({ file });
     await store.createCorpus({ customerId: '1', corpusId: '2', name: 'big' });
     const before = fs.statSync(file).size;
@@ -85,7 +90,7 @@ describe('SqliteStore specifics', () => {
   });
 
   it('stores large Documents deflated and gives back the same bytes', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'corpusgate-store-')), 'corpusgate.db');
+    const file = path.join(freshDir(), 'corpusgate.db');
     const store = await openTestStore({ file });
     await store.createCorpus({ customerId: '1', corpusId: '2', name: 'docs' });
     const text = encodeDocument(sampleDocument('text-heavy', { title: 'lorem ipsum '.repeat(20_000) }));
