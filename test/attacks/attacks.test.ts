@@ -370,6 +370,16 @@ const DOCX_SOURCES = [
   'mammoth__text-box.docx',
   'tika__testWORD_various.docx',
 ];
+/** The formats of issue 16 (ZIP-based ones: their XML parts are fuzzed too). */
+const ZIP_FORMAT_SOURCES = ['tika__testPPT.pptx', 'tika__testOpenOffice2.odt', 'tika__testEPUB.epub'];
+const TEXT_FORMAT_SOURCES = [
+  'tika__testHTML.html',
+  'tika__testArabicMisleadingCharset.html',
+  'tika__testHTML_charset_utf16le.html',
+  'tika__testRTF.rtf',
+  'tika__testWORD.doc',
+  'tika__testThunderbirdEml.eml',
+];
 /** Hostile or broken files of the corpus, uploaded as they are. */
 const HOSTILE_AS_IS = [
   'pdfjs__bomb_giant.pdf',
@@ -601,6 +611,17 @@ describe('attack suite', () => {
     expect(sources.length).toBeGreaterThanOrEqual(6);
     const cases = fuzzCases(sources, { count: 20, firstSeed: 101, mutations: ['xml', 'xml', 'bytes', 'truncate', 'duplicate'] });
     await oneByOne(cases, (c) => fileAttack(attackOf('fuzzed-docx', c), c.bytes));
+  }, 600_000);
+
+  (manifest ? it : it.skip)('fuzzed pptx, odt, epub, html, rtf, doc and e-mail from the corpus', async () => {
+    const zips = present(ZIP_FORMAT_SOURCES);
+    const texts = present(TEXT_FORMAT_SOURCES);
+    expect(zips.length + texts.length).toBe(ZIP_FORMAT_SOURCES.length + TEXT_FORMAT_SOURCES.length);
+    const cases = [
+      ...fuzzCases(zips, { count: 15, firstSeed: 301, mutations: ['xml', 'xml', 'bytes', 'truncate', 'duplicate'] }),
+      ...fuzzCases(texts, { count: 24, firstSeed: 401, mutations: ['bytes', 'truncate', 'duplicate'] }),
+    ];
+    await oneByOne(cases, (c) => fileAttack(attackOf('fuzzed-formats', c), c.bytes));
   }, 600_000);
 
   it('the gateway survived, within its memory cap; attacks: N tried, 0 problems', async () => {
