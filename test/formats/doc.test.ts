@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import request from 'supertest';
-import { CORPUS, CUSTOMER, useGateway } from '../helpers/gateway.js';
+import { type Section, useUploadGateway } from '../helpers/format-upload.js';
 import { containsPhrase, CORPUS_DIR } from '../helpers/corpus.js';
 import { binaryPpt, binaryXls, brokenPieceTableDoc, garbageDoc, hugeFatClaimDoc, largeDoc, loopingDoc, sampleDoc } from '../../scripts/fixtures-office.js';
 
@@ -9,24 +8,8 @@ import { binaryPpt, binaryXls, brokenPieceTableDoc, garbageDoc, hugeFatClaimDoc,
  * Legacy Word (.doc) through the real upload route and real extraction workers, and the other
  * OLE2 kinds: a binary PowerPoint is refused by name, an Excel workbook named .doc is a mismatch.
  */
-const gw = useGateway();
-let token: string;
-beforeAll(async () => {
-  token = await gw.token();
-});
+const { upload } = useUploadGateway();
 
-const upload = (name: string, bytes: Buffer) =>
-  request(gw.app)
-    .post(`/v1/upload?c=${CUSTOMER}&o=${CORPUS}&d=true`)
-    .set('Authorization', `Bearer ${token}`)
-    .attach('file', bytes, { filename: name, contentType: 'application/octet-stream' });
-
-interface Section {
-  title?: string;
-  text?: string;
-  metadataJson?: string;
-  section?: Section[];
-}
 const shape = (s: Section) => ({ title: s.title ?? '', text: s.text ?? '', metadata: JSON.parse(s.metadataJson ?? '{}') });
 
 const CORPUS_DOC = path.join(CORPUS_DIR, 'tika__testWORD.doc');

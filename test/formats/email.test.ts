@@ -1,16 +1,8 @@
-import request from 'supertest';
-import { CORPUS, CUSTOMER, useGateway } from '../helpers/gateway.js';
+import { useUploadGateway } from '../helpers/format-upload.js';
 import { flattenSections, type JsonSection } from '../helpers/corpus.js';
 import { attachmentsEmail, deepMimeEmail, emptyHtmlEmail, forwardsWithAttachmentsEmail, htmlOnlyEmail, largeEmail, mail, manyAttachmentsEmail, nestedEmail, plainEmail } from '../../scripts/fixtures-text.js';
 
-const gw = useGateway();
-let token: string;
-beforeAll(async () => {
-  token = await gw.token();
-});
-
-const upload = (name: string, bytes: Buffer) =>
-  request(gw.app).post(`/v1/upload?c=${CUSTOMER}&o=${CORPUS}&d=true`).set('Authorization', `Bearer ${token}`).attach('file', bytes, { filename: name, contentType: 'application/octet-stream' });
+const { upload } = useUploadGateway();
 
 const titles = (sections: JsonSection[] = []) => sections.map((s) => s.title ?? '');
 const allText = (sections: JsonSection[]) => flattenSections(sections).map((s) => `${s.title ?? ''}\n${s.text ?? ''}`).join('\n');

@@ -1,27 +1,10 @@
-import request from 'supertest';
-import { CORPUS, CUSTOMER, useGateway } from '../helpers/gateway.js';
+import { CORPUS, CUSTOMER } from '../helpers/gateway.js';
+import { type Section, useUploadGateway } from '../helpers/format-upload.js';
 import { billionLaughsEpub, bombEpub, deepEpub, drmEpub, externalEntityEpub, fontObfuscatedEpub, largeEpub, simpleEpub } from '../../scripts/fixtures-html.js';
 
 /** EPUB books through the real upload route and real extraction workers (issue 16). */
-const gw = useGateway();
-let token: string;
-beforeAll(async () => {
-  token = await gw.token();
-});
+const { gw, upload } = useUploadGateway();
 
-const upload = (name: string, bytes: Buffer, returnDocument = true) =>
-  request(gw.app)
-    .post(`/v1/upload?c=${CUSTOMER}&o=${CORPUS}${returnDocument ? '&d=true' : ''}`)
-    .set('Authorization', `Bearer ${token}`)
-    .attach('file', bytes, { filename: name, contentType: 'application/octet-stream' });
-
-interface Section {
-  title?: string;
-  text?: string;
-  metadataJson?: string;
-  section?: Section[];
-}
-const flat = (sections: Section[] = []): Section[] => sections.flatMap((s) => [s, ...flat(s.section)]);
 
 async function expectRefused(name: string, bytes: Buffer, status: number, code: string) {
   const res = await upload(name, bytes);

@@ -1,29 +1,11 @@
 import { createHash } from 'node:crypto';
-import request from 'supertest';
-import { CORPUS, CUSTOMER, useGateway } from '../helpers/gateway.js';
+import { CORPUS, CUSTOMER } from '../helpers/gateway.js';
+import { type Section, allText, useUploadGateway } from '../helpers/format-upload.js';
 import { billionLaughsXhtml, boilerplateHtml, deepHtml, largeHtml, manyElementsHtml, misleadingCharsetHtml, quoteHiddenDeepHtml, unclosedTagsHtml, structuredHtml, utf16Html } from '../../scripts/fixtures-html.js';
 
 /** HTML pages through the real upload route and real extraction workers (issue 16). */
-const gw = useGateway();
-let token: string;
-beforeAll(async () => {
-  token = await gw.token();
-});
+const { gw, upload } = useUploadGateway();
 
-const upload = (name: string, bytes: Buffer, returnDocument = true) =>
-  request(gw.app)
-    .post(`/v1/upload?c=${CUSTOMER}&o=${CORPUS}${returnDocument ? '&d=true' : ''}`)
-    .set('Authorization', `Bearer ${token}`)
-    .attach('file', bytes, { filename: name, contentType: 'application/octet-stream' });
-
-interface Section {
-  title?: string;
-  text?: string;
-  metadataJson?: string;
-  section?: Section[];
-}
-const flat = (sections: Section[] = []): Section[] => sections.flatMap((s) => [s, ...flat(s.section)]);
-const allText = (sections: Section[] = []) => flat(sections).map((s) => `${s.title ?? ''}\n${s.text ?? ''}`).join('\n');
 
 describe('HTML extraction', () => {
   it('nests sections by h1–h6, keeps tables as tab-separated rows and lists as lines, drops scripts and styles', async () => {

@@ -1,15 +1,7 @@
-import request from 'supertest';
-import { CORPUS, CUSTOMER, useGateway } from '../helpers/gateway.js';
+import { useUploadGateway } from '../helpers/format-upload.js';
 import { aliasBombMarkdown, deepQuoteMarkdown, emphasisBombMarkdown, headingTitledMarkdown, largeMarkdown, listFrontMatterMarkdown, sampleMarkdown } from '../../scripts/fixtures-text.js';
 
-const gw = useGateway();
-let token: string;
-beforeAll(async () => {
-  token = await gw.token();
-});
-
-const upload = (name: string, bytes: Buffer) =>
-  request(gw.app).post(`/v1/upload?c=${CUSTOMER}&o=${CORPUS}&d=true`).set('Authorization', `Bearer ${token}`).attach('file', bytes, { filename: name, contentType: 'application/octet-stream' });
+const { upload } = useUploadGateway();
 
 describe('Markdown', () => {
   it('turns headings into nested sections, front matter into metadata, and markup into plain text', async () => {

@@ -1,27 +1,10 @@
-import request from 'supertest';
-import { CORPUS, CUSTOMER, useGateway } from '../helpers/gateway.js';
+import { type Section, useUploadGateway } from '../helpers/format-upload.js';
 import { zip } from '../../scripts/fixtures.js';
 import { deepPptx, hostilePptx, largePptx, pptx, samplePptx } from '../../scripts/fixtures-office.js';
 
 /** PowerPoint (.pptx) through the real upload route and real extraction workers. */
-const gw = useGateway();
-let token: string;
-beforeAll(async () => {
-  token = await gw.token();
-});
+const { upload } = useUploadGateway();
 
-const upload = (name: string, bytes: Buffer) =>
-  request(gw.app)
-    .post(`/v1/upload?c=${CUSTOMER}&o=${CORPUS}&d=true`)
-    .set('Authorization', `Bearer ${token}`)
-    .attach('file', bytes, { filename: name, contentType: 'application/octet-stream' });
-
-interface Section {
-  title?: string;
-  text?: string;
-  metadataJson?: string;
-  section?: Section[];
-}
 const shape = (s: Section): unknown => ({
   title: s.title ?? '',
   text: s.text ?? '',

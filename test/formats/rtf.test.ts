@@ -1,15 +1,7 @@
-import request from 'supertest';
-import { CORPUS, CUSTOMER, useGateway } from '../helpers/gateway.js';
+import { useUploadGateway } from '../helpers/format-upload.js';
 import { deepRtf, garbageRtf, largeRtf, openBracesRtf, sampleRtf, textlessRtf } from '../../scripts/fixtures-text.js';
 
-const gw = useGateway();
-let token: string;
-beforeAll(async () => {
-  token = await gw.token();
-});
-
-const upload = (name: string, bytes: Buffer) =>
-  request(gw.app).post(`/v1/upload?c=${CUSTOMER}&o=${CORPUS}&d=true`).set('Authorization', `Bearer ${token}`).attach('file', bytes, { filename: name, contentType: 'application/octet-stream' });
+const { upload } = useUploadGateway();
 
 describe('RTF', () => {
   it('reads text, code pages, \\u escapes, tables, footnotes and outline levels; skips destinations and unknown words', async () => {
