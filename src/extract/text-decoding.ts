@@ -24,6 +24,15 @@ export const windows1252: Decoder = {
 };
 
 /**
+ * Text a library decoded with Node's TextDecoder from windows-1252 (postal-mime does, for mail
+ * parts and encoded-word headers): its C1 controls U+0080–U+009F, which no text means and which
+ * are exactly the bytes 0x80–0x9F read as Latin-1, become the code page's characters.
+ */
+export function c1AsWindows1252(text: string): string {
+  return /[\u0080-\u009f]/.test(text) ? text.replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]!) : text;
+}
+
+/**
  * A decoder for `label` (any WHATWG label); windows-1252's is the table above. Throws a
  * RangeError for a label TextDecoder does not know, as TextDecoder does.
  */

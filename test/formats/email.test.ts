@@ -8,6 +8,17 @@ const titles = (sections: JsonSection[] = []) => sections.map((s) => s.title ?? 
 const allText = (sections: JsonSection[]) => flattenSections(sections).map((s) => `${s.title ?? ''}\n${s.text ?? ''}`).join('\n');
 
 describe('E-mail', () => {
+  it("reads windows-1252 bodies and subjects with the code page's quotes, dashes and euro (Node 20 reads them as Latin-1)", async () => {
+    const message = Buffer.from(
+      'From: a@example.org\r\nTo: b@example.org\r\nSubject: =?windows-1252?Q?=93Quarterly=94_report?=\r\nMIME-Version: 1.0\r\n' +
+        'Content-Type: text/plain; charset=windows-1252\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n=93Smart=94 quotes =96 5 =80.\r\n',
+    );
+    const res = await upload('cp1252.eml', message);
+    expect(res.status).toBe(200);
+    expect(res.body.document.title).toBe('\u201cQuarterly\u201d report');
+    expect(res.body.document.section[0].text).toBe('\u201cSmart\u201d quotes \u2013 5 \u20ac.');
+  });
+
   it('reads a text/plain message: subject as title, addresses, date and message id as metadata', async () => {
     const res = await upload('notes.eml', plainEmail());
     expect(res.status).toBe(200);

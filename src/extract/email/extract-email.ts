@@ -4,6 +4,7 @@ import { ExtractionError, GatewayError } from '../../errors/index.js';
 import { draftSection, hasText, pruneEmpty, type DraftDocument, type DraftSection } from '../draft.js';
 import { extractRaw } from '../extract-raw.js';
 import type { RawContext } from '../parse-options.js';
+import { c1AsWindows1252 } from '../text-decoding.js';
 import { garbledWarning, normalizeText, type ExtractionWarning } from '../text-normalize.js';
 import { extractAttachments } from './email-attachments.js';
 
@@ -36,7 +37,7 @@ export async function extractEmail(bytes: Uint8Array, context: RawContext): Prom
   const sections = pruneEmpty([...body, ...(attachments.section ? [attachments.section] : [])]);
   if (!hasText(sections)) throw new ExtractionError('NO_TEXT', 'the e-mail has no text to index (no body text, no readable attachment)');
 
-  const title = normalizeText(email.subject ?? '').replace(/\s+/g, ' ');
+  const title = normalizeText(c1AsWindows1252(email.subject ?? '')).replace(/\s+/g, ' ');
   const garbled = garbledWarning(body.map((s) => s.text));
   return {
     title,
@@ -62,12 +63,13 @@ export async function extractEmail(bytes: Uint8Array, context: RawContext): Prom
  * attachments may still hold the message's text.
  */
 async function bodySections(email: Email, context: RawContext, warnings: ExtractionWarning[]): Promise<DraftSection[]> {
-  const text = normalizeText(email.text ?? '');
+  // postal-mime decodes windows-1252 parts with Node's TextDecoder, which reads them as Latin-1.
+  const text = normalizeText(c1AsWindows1252(email.text ?? ''));
   if (text) return [draftSection('', text)];
   if (!email.html?.trim()) return [];
   try {
     // UTF-8 with a BOM: postal-mime has decoded the part already, whatever its <meta charset> says.
-    const html = Buffer.concat([UTF8_BOM, Buffer.from(email.html, 'utf8')]);
+    const html = Buffer.concat([UTF8_BOM, Buffer.from(c1AsWindows1252(email.html), 'utf8')]);
     const { draft } = await extractRaw('html', html, { ...context, extension: '.html' });
     warnings.push(...draft.warnings.map((w) => ({ code: w.code, message: `HTML body: ${w.message}` })));
     return draft.sections;
