@@ -23,7 +23,7 @@ import { computeCharge, type Charge } from '../quota/index.js';
 import type { DraftDocument, DraftSection } from './draft.js';
 import type { InputFormat } from './formats.js';
 import { extractImage } from './ocr/image.js';
-import { OCR_OFF, type OcrOptions } from './ocr/options.js';
+import { OCR_OFF } from './ocr/options.js';
 import { extractRaw } from './extract-raw.js';
 import type { ParseOptions } from './parse-options.js';
 import type { ExtractionWarning } from './text-normalize.js';

@@ -1,4 +1,6 @@
 import { TypeMismatchError, UnsupportedTypeError } from '../errors/index.js';
+import { DOCUMENT as DOCX_DOCUMENT, docxKeeps } from './docx/docx-parts.js';
+import { CORE_PART } from './docx/office-properties.js';
 import type { DraftDocument } from './draft.js';
 import type { RawContext } from './parse-options.js';
 import { describeZip, SUPPORTED_TYPES } from './sniff.js';
@@ -19,8 +21,6 @@ interface ZipFormat {
   extract(bytes: Uint8Array, zip: ZipContents, context: RawContext): Promise<DraftDocument>;
 }
 
-const DOCX_DOCUMENT = 'word/document.xml';
-const DOCX_NUMBERING = 'word/numbering.xml';
 
 const ZIP_FORMATS: readonly ZipFormat[] = [
   {
@@ -29,8 +29,7 @@ const ZIP_FORMATS: readonly ZipFormat[] = [
     mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
     description: 'a Word document (.docx)',
     matches: (names) => names.has(DOCX_DOCUMENT),
-    // document.xml is kept only beside a numbering part: list labels are all it is read for here.
-    keeps: (name, names) => ['docProps/core.xml', 'word/styles.xml', DOCX_NUMBERING].includes(name) || (name === DOCX_DOCUMENT && names.has(DOCX_NUMBERING)),
+    keeps: docxKeeps,
     extract: async (bytes, zip, context) => (await import('./docx/extract-docx.js')).extractDocx(bytes, zip, context.sha256),
   },
   {
@@ -41,7 +40,7 @@ const ZIP_FORMATS: readonly ZipFormat[] = [
     matches: (names) => names.has('ppt/presentation.xml'),
     // Slides, notes pages and their relationships; not the masters, layouts and themes (their
     // placeholder prompts are not the presentation's text).
-    keeps: (name) => name === 'docProps/core.xml' || (name.startsWith('ppt/') && !/^ppt\/(slideMasters|slideLayouts|notesMasters|handoutMasters|theme)\//.test(name)),
+    keeps: (name) => name === CORE_PART || (name.startsWith('ppt/') && !/^ppt\/(slideMasters|slideLayouts|notesMasters|handoutMasters|theme)\//.test(name)),
     extract: async (bytes, zip, context) => (await import('./pptx/extract-pptx.js')).extractPptx(bytes, zip, context),
   },
   {

@@ -4,17 +4,13 @@ import { ExtractionError } from '../../errors/index.js';
 import { readerWarnings, type ReaderMessage } from './docx-messages.js';
 import { listLabels } from './docx-numbering.js';
 import { draftSection, hasText, pruneEmpty, type DraftDocument, type DraftSection } from '../draft.js';
-import { readCoreProperties, readStyleOutlineLevels } from './office-properties.js';
+import { DOCUMENT, NUMBERING, STYLES } from './docx-parts.js';
+import { coreMetadata, readStyleOutlineLevels } from './office-properties.js';
 import { garbledWarning, normalizeText } from '../text-normalize.js';
-import { cleanTitle } from '../title.js';
 import type { ZipContents } from '../zip-guard.js';
 import { asBuffer } from '../sniff.js';
 
 const MAMMOTH_VERSION = (createRequire(import.meta.url)('mammoth/package.json') as { version: string }).version;
-const CORE = 'docProps/core.xml';
-const STYLES = 'word/styles.xml';
-const NUMBERING = 'word/numbering.xml';
-const DOCUMENT = 'word/document.xml';
 
 /** mammoth's document model (lib/documents.js), as far as this extractor reads it. */
 interface Element {
@@ -72,18 +68,12 @@ export async function extractDocx(bytes: Uint8Array, zip: ZipContents, sha256: s
   const sections = pruneEmpty([...body, ...noteSections(model)]);
   if (!hasText(sections)) throw new ExtractionError('NO_TEXT', 'the document body is empty: there is no text to index');
 
-  const core = readCoreProperties(zip.parts.get(CORE)?.toString('utf8'));
+  const core = coreMetadata(zip.parts);
   const warning = garbledWarning(allText(sections));
   return {
-    title: cleanTitle(core.title) ?? firstHeading ?? '',
+    title: core.title ?? firstHeading ?? '',
     metadata: {
-      ...(cleanTitle(core.title) ? { title: cleanTitle(core.title) } : {}),
-      ...(core.subject ? { subject: core.subject } : {}),
-      ...(core.keywords ? { keywords: core.keywords } : {}),
-      ...(core.creator ? { creator: core.creator } : {}),
-      ...(core.lastModifiedBy ? { lastModifiedBy: core.lastModifiedBy } : {}),
-      ...(core.created ? { created: core.created } : {}),
-      ...(core.modified ? { modified: core.modified } : {}),
+      ...core.metadata,
       mime_type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
       sha256,
       extractor: `mammoth@${MAMMOTH_VERSION}`,

@@ -1,4 +1,8 @@
+import { cleanTitle } from '../title.js';
 import { decodeXml } from '../xml-walk.js';
+
+/** Where an OOXML package (docx, pptx) keeps its core properties. */
+export const CORE_PART = 'docProps/core.xml';
 
 /** docProps/core.xml fields (Dublin Core + OPC core properties) read with plain patterns. */
 export interface CoreProperties {
@@ -36,6 +40,17 @@ export function readCoreProperties(xml: string | undefined): CoreProperties {
     }
   }
   return props;
+}
+
+/**
+ * An OOXML package's core properties as Document metadata (title, subject, keywords, creator,
+ * lastModifiedBy, created, modified), its title cleaned (`cleanTitle`: null for a junk one, which
+ * the metadata then leaves out).
+ */
+export function coreMetadata(parts: ReadonlyMap<string, Buffer>): { title: string | null; metadata: Record<string, string> } {
+  const { title: raw, ...rest } = readCoreProperties(parts.get(CORE_PART)?.toString('utf8'));
+  const title = cleanTitle(raw);
+  return { title, metadata: { ...(title ? { title } : {}), ...rest } };
 }
 
 /**

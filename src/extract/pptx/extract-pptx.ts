@@ -1,14 +1,12 @@
 import { ExtractionError } from '../../errors/index.js';
-import { readCoreProperties } from '../docx/office-properties.js';
+import { coreMetadata } from '../docx/office-properties.js';
 import { draftSection, hasText, pruneEmpty, type DraftDocument, type DraftSection } from '../draft.js';
 import type { RawContext } from '../parse-options.js';
 import { garbledWarning, normalizeText, type ExtractionWarning } from '../text-normalize.js';
-import { cleanTitle } from '../title.js';
 import type { ZipContents } from '../zip-guard.js';
 import { readPart, relationships, slideOrder } from './pptx-parts.js';
 import { slideText } from './slide-text.js';
 
-const CORE = 'docProps/core.xml';
 const MIME = 'application/vnd.openxmlformats-officedocument.presentationml.presentation';
 
 /**
@@ -24,20 +22,13 @@ export async function extractPptx(_bytes: Uint8Array, zip: ZipContents, context:
   const sections = pruneEmpty(slides.map((part, i) => slideSection(zip, part, i + 1)));
   if (!hasText(sections)) throw new ExtractionError('NO_TEXT', 'the presentation has no text on its slides or in its notes: there is nothing to index');
 
-  const core = readCoreProperties(zip.parts.get(CORE)?.toString('utf8'));
-  const title = cleanTitle(core.title);
+  const { title, metadata: core } = coreMetadata(zip.parts);
   const firstSlideTitle = sections.map((s) => s.title).find((t) => t !== '') ?? '';
   const garbled = garbledWarning(sections.flatMap((s) => [s.text, ...s.children.map((c) => c.text)]));
   return {
     title: title ?? firstSlideTitle,
     metadata: {
-      ...(title ? { title } : {}),
-      ...(core.subject ? { subject: core.subject } : {}),
-      ...(core.keywords ? { keywords: core.keywords } : {}),
-      ...(core.creator ? { creator: core.creator } : {}),
-      ...(core.lastModifiedBy ? { lastModifiedBy: core.lastModifiedBy } : {}),
-      ...(core.created ? { created: core.created } : {}),
-      ...(core.modified ? { modified: core.modified } : {}),
+      ...core,
       slides: slides.length,
       mime_type: MIME,
       sha256: context.sha256,

@@ -1,7 +1,7 @@
 import type { CorpusRef, DocumentKey, StoredDocumentSummary } from '../document-store.js';
 import { named, type Queryable } from './pg-connection.js';
 import { reservedDocsSql } from './pg-reservations.js';
-import { toSummary, USAGE_COLUMNS, type SummaryRow, type UsageRow } from './pg-rows.js';
+import { SUMMARY_COLUMNS, toSummary, USAGE_COLUMNS, type SummaryRow, type UsageRow } from './pg-rows.js';
 
 /**
  * The locks and reads of putIfAbsent (pg-documents.ts), in two statements: the fewer round trips
@@ -27,11 +27,10 @@ export interface CorpusForPut {
 }
 
 const PREFIXED = (prefix: string, columns: string) => columns.split(', ').map((c) => `${prefix}.${c} AS ${prefix}_${c}`).join(', ');
-const SUMMARY = 'customer_id, corpus_id, document_id, content_hash, num_chars, num_metadata_chars, created_at';
 
 const LOCK_CORPUS = named(
   'put-lock-corpus',
-  `SELECT ${PREFIXED('p', USAGE_COLUMNS)}, ${PREFIXED('d', SUMMARY)},
+  `SELECT ${PREFIXED('p', USAGE_COLUMNS)}, ${PREFIXED('d', SUMMARY_COLUMNS)},
           ${reservedDocsSql('customer', '$3')} AS customer_reserved,
           ${reservedDocsSql('corpus', '$3')} AS corpus_reserved
      FROM corpora p
@@ -52,7 +51,7 @@ export async function lockCorpusForPut(client: Queryable, key: DocumentKey): Pro
   const pick = <T>(prefix: string, columns: string) => Object.fromEntries(columns.split(', ').map((c) => [c, row[`${prefix}_${c}`]])) as T;
   return {
     corpus: pick<UsageRow>('p', USAGE_COLUMNS),
-    existing: row['d_document_id'] === null ? null : toSummary(pick<SummaryRow>('d', SUMMARY)),
+    existing: row['d_document_id'] === null ? null : toSummary(pick<SummaryRow>('d', SUMMARY_COLUMNS)),
     customerReserved: Number(row['customer_reserved']),
     corpusReserved: Number(row['corpus_reserved']),
   };
