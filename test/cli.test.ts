@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import * as jose from 'jose';
 import { freePort } from './helpers/ports.js';
+import { CLI, spawnServe } from './helpers/serve-process.js';
 import { openTestStore } from './helpers/built-workers.js';
 import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
 
@@ -14,7 +15,6 @@ import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
  * The `corpusgate` command as a person runs it: the built CLI (npm test builds first) in a child
  * process, on a fresh data directory.
  */
-const CLI = path.resolve('dist/src/cli/index.js');
 const run = promisify(execFile);
 
 let dataDir: string;
@@ -30,26 +30,11 @@ afterEach(() => {
 
 const env = (extra: Record<string, string> = {}) => ({ PATH: process.env['PATH'] ?? '', DATA_DIR: dataDir, ...extra });
 
-/**
- * Starts `corpusgate serve`; resolves with what it printed on each stream once `ready` shows on
- * stderr (by default the banner's curl line: it is listening then).
- */
-async function serveStreams(port: number, extra: Record<string, string> = {}, ready = /^echo .*curl .*$/m): Promise<{ stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve'], { env: env({ PORT: String(port), HOST: '127.0.0.1', ...extra }), cwd: dataDir });
+/** `corpusgate serve` on the test's DATA_DIR (stopped after each test); see spawnServe. */
+async function serveStreams(port: number, extra: Record<string, string> = {}, ready?: RegExp): Promise<{ stdout: string; stderr: string }> {
+  const { child, started } = spawnServe(env({ PORT: String(port), HOST: '127.0.0.1', ...extra }), dataDir, ready);
   children.push(child);
-  const streams = { stdout: '', stderr: '' };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${streams.stderr}`)), 15_000);
-    child.stdout.on('data', (chunk: Buffer) => (streams.stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => {
-      streams.stderr += chunk.toString();
-      if (ready.test(streams.stderr)) {
-        clearTimeout(timer);
-        resolve(streams);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${streams.stderr}`)));
-  });
+  return started;
 }
 
 /** serveStreams, with both streams as one text. */

@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +6,7 @@ import { create, toBinary, toJson } from '@bufbuild/protobuf';
 import { DocumentSchema, SectionSchema } from '../src/document/index.js';
 import { textPdf } from '../scripts/fixtures.js';
 import { freePort } from './helpers/ports.js';
+import { spawnServe } from './helpers/serve-process.js';
 
 /**
  * Every fenced `sh` block of README.md, run in order by bash against a gateway started as
@@ -17,7 +18,6 @@ import { freePort } from './helpers/ports.js';
  * `<!-- readme-examples: not run (why) -->`.
  */
 const README = fs.readFileSync('README.md', 'utf8');
-const CLI = path.resolve('dist/src/cli/index.js');
 const SKIP = /<!-- readme-examples: not run \((.+)\) -->\n$/;
 
 interface Block {
@@ -64,7 +64,10 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(bin, 'curl'), `#!/bin/sh\nexec ${curl} --fail-with-body "$@"\n`, { mode: 0o755 });
   writeExampleFiles(workDir);
   port = await freePort();
-  const banner = await startGateway({ PATH: process.env['PATH'] ?? '', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' });
+  // The banner is complete once its last line, the operators' one, is out.
+  const serve = spawnServe({ PATH: process.env['PATH'] ?? '', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' }, workDir, /^Operators: /m, 30_000);
+  gateway = serve.child;
+  const { stderr: banner } = await serve.started;
   env = { PATH: `${bin}:${process.env['PATH'] ?? ''}`, DATA_DIR: dataDir, HOME: workDir };
   // The banner's export lines, run as printed: they give the variables the examples use.
   for (const name of ['TOKEN', 'KEY', 'ADMIN_KEY']) {
@@ -93,20 +96,6 @@ function writeExampleFiles(dir: string): void {
   fs.writeFileSync(path.join(dir, 'doc.json'), JSON.stringify(toJson(DocumentSchema, document('doc-json'))));
   fs.writeFileSync(path.join(dir, 'a.pdf'), textPdf(2, 'First example'));
   fs.writeFileSync(path.join(dir, 'b.pdf'), textPdf(1, 'Second example'));
-}
-
-/** `corpusgate serve`; resolves with its banner (stderr) once the banner is complete. */
-function startGateway(serveEnv: NodeJS.ProcessEnv): Promise<string> {
-  gateway = spawn(process.execPath, [CLI, 'serve'], { env: serveEnv, cwd: workDir, stdio: ['ignore', 'ignore', 'pipe'] });
-  let banner = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${banner}`)), 30_000);
-    gateway.stderr!.on('data', (chunk: Buffer) => {
-      banner += chunk.toString();
-      if (/^Operators: /m.test(banner)) (clearTimeout(timer), resolve(banner));
-    });
-    gateway.once('exit', (code) => (clearTimeout(timer), reject(new Error(`serve exited with ${code}:\n${banner}`))));
-  });
 }
 
 const blocks = shellBlocks(README);
